@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import Store
+
+/// Every setting the server reads, taken from the environment only. `.env.example` documents each.
+public struct AppConfiguration: Sendable {
+    public var environment: AppEnvironment
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    public var database: DatabaseURL
+    public var databasePoolSize: Int
+    public var publicBaseURL: URL?
+    public var telegram: TelegramConfiguration
+    public var corsAllowedOrigins: [String]
+    public var docsEnabled: Bool
+    /// Names of secrets made up for this run because dev/test had none; the CLI prints them once.
+    public var generatedSecrets: [(variable: String, value: String)]
+
+    public struct TelegramConfiguration: Sendable {
+        public var clientBotToken: String
+        public var staffBotToken: String
+        public var clientWebhookSecret: String
+        public var staffWebhookSecret: String
+        public var apiBaseURL: URL
+    }
+
+    /// Reads and validates the environment. Throws the first problem as a `ConfigurationError`.
+    public init(environment variables: [String: String], random: RandomSource) throws {
+        var reader = EnvironmentReader(variables: variables)
+
+        let environment = try reader.choice("APP_ENV", default: AppEnvironment.dev)
+        self.environment = environment
+        self.host = try reader.nonEmpty("HOST", default: "127.0.0.1")
+        self.port = try reader.integer("PORT", default: 8080, range: 0...65535)
+        self.logLevel = try reader.logLevel("LOG_LEVEL", default: environment == .prod ? .info : .debug)
+        self.database = try reader.databaseURL("DATABASE_URL")
+        self.databasePoolSize = try reader.integer("DATABASE_POOL_SIZE", default: 20, range: 1...500)
+        self.publicBaseURL = try reader.httpURL("PUBLIC_BASE_URL", required: environment == .prod)
+        self.corsAllowedOrigins = try reader.origins("CORS_ALLOWED_ORIGINS")
+        self.docsEnabled = try reader.boolean("DOCS_ENABLED", default: environment != .prod)
+
+        let mayGenerate = environment != .prod
+        self.telegram = TelegramConfiguration(
+            clientBotToken: try reader.secret("TELEGRAM_CLIENT_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
+            staffBotToken: try reader.secret("TELEGRAM_STAFF_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
+            clientWebhookSecret: try reader.secret("TELEGRAM_CLIENT_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
+            staffWebhookSecret: try reader.secret("TELEGRAM_STAFF_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
+            apiBaseURL: try reader.httpURL("TELEGRAM_API_BASE_URL", required: false) ?? URL(string: "https://api.telegram.org")!
+        )
+        self.generatedSecrets = reader.generated
+    }
+}

@@ -1,0 +1,90 @@
+import Logging
+import PostgresNIO
+
+/// The one door to PostgreSQL: every store command leases its connection here, so pool use is
+/// measured in one place and transactions behave the same everywhere.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let maximumConnections: Int
+    let observer: DatabaseObserver
+
+    public init(client: PostgresClient, maximumConnections: Int, observer: DatabaseObserver = .none) {
+        self.client = client
+        self.maximumConnections = maximumConnections
+        self.observer = observer
+    }
+
+    public func withConnection<Result: Sendable>(
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let requested = ContinuousClock.now
+        do {
+            return try await client.withConnection { connection in
+                observer.leased(ContinuousClock.now - requested)
+                defer { observer.released() }
+                return try await body(connection)
+            }
+        } catch {
+            if error.isConnectionFailure { observer.connectionFailed() }
+            throw error
+        }
+    }
+
+    /// Runs `body` between BEGIN and COMMIT, rolling back when it throws.
+    ///
+    /// Unlike `PostgresClient.withTransaction`, the error `body` threw comes out unchanged, so a
+    /// domain error raised inside a transaction reaches the caller as itself.
+    public func withTransaction<Result: Sendable>(
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection(logger: logger) { connection in
+            try await connection.query("BEGIN", logger: logger)
+            let result: Result
+            do {
+                result = try await body(connection)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        }
+    }
+}
+
+/// Hooks for pool metrics; the runtime passes Prometheus-backed ones, tests pass none.
+public struct DatabaseObserver: Sendable {
+    public var leased: @Sendable (_ waited: Duration) -> Void
+    public var released: @Sendable () -> Void
+    public var connectionFailed: @Sendable () -> Void
+
+    public init(
+        leased: @escaping @Sendable (Duration) -> Void,
+        released: @escaping @Sendable () -> Void,
+        connectionFailed: @escaping @Sendable () -> Void
+    ) {
+        self.leased = leased
+        self.released = released
+        self.connectionFailed = connectionFailed
+    }
+
+    public static let none = DatabaseObserver(leased: { _ in }, released: {}, connectionFailed: {})
+}
+
+extension Error {
+    /// True when PostgreSQL could not be reached or the connection broke, as opposed to a
+    /// statement that PostgreSQL rejected.
+    public var isConnectionFailure: Bool {
+        if let error = self as? PSQLError {
+            switch error.code {
+            case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+                return true
+            default:
+                return false
+            }
+        }
+        return self is PostgresNIO.PostgresError
+    }
+}

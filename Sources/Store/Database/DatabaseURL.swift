@@ -1,0 +1,88 @@
+import Foundation
+import PostgresNIO
+
+/// A `postgres://user:password@host:port/database?sslmode=…` URL turned into client settings.
+public struct DatabaseURL: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var tlsMode: TLSMode
+
+    public enum TLSMode: String, Sendable {
+        case disable, prefer, require
+    }
+
+    public enum ParseError: Error, Equatable, CustomStringConvertible {
+        case notAURL
+        case wrongScheme(String)
+        case missingHost
+        case missingDatabase
+        case badSSLMode(String)
+
+        public var description: String {
+            switch self {
+            case .notAURL: return "is not a URL (expected postgres://user:password@host:5432/database)"
+            case .wrongScheme(let scheme): return "must start with postgres:// or postgresql:// (got \(scheme)://)"
+            case .missingHost: return "has no host"
+            case .missingDatabase: return "has no database name after the host"
+            case .badSSLMode(let mode): return "has sslmode=\(mode); use disable, prefer or require"
+            }
+        }
+    }
+
+    public init(_ string: String) throws {
+        guard let components = URLComponents(string: string), let scheme = components.scheme else {
+            throw ParseError.notAURL
+        }
+        guard scheme == "postgres" || scheme == "postgresql" else { throw ParseError.wrongScheme(scheme) }
+        guard let host = components.host, !host.isEmpty else { throw ParseError.missingHost }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty else { throw ParseError.missingDatabase }
+
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        guard let tlsMode = TLSMode(rawValue: sslMode) else { throw ParseError.badSSLMode(sslMode) }
+
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = components.user?.removingPercentEncoding ?? "postgres"
+        self.password = components.password?.removingPercentEncoding
+        self.database = database.removingPercentEncoding ?? database
+        self.tlsMode = tlsMode
+    }
+
+    /// The same server, another database (tests clone one per test).
+    public func with(database: String) -> DatabaseURL {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    public var string: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.host = host
+        components.port = port
+        components.user = username
+        components.password = password
+        components.path = "/" + database
+        components.queryItems = [URLQueryItem(name: "sslmode", value: tlsMode.rawValue)]
+        return components.string ?? ""
+    }
+
+    public func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch tlsMode {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls
+        )
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(3)
+        return configuration
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Crema: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crema",
+        abstract: "Crema: a café loyalty platform that lives in Telegram.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, SeedDemoCommand.self]
+    )
+}

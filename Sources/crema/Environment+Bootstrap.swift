@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Runtime
+import Store
+
+/// What every subcommand needs before it can do anything: validated configuration, JSON logs,
+/// and a database client with metrics hooks.
+struct Bootstrap {
+    let configuration: AppConfiguration
+    let logger: Logger
+    let metrics: AppMetrics
+    let database: Database
+
+    /// Reads the environment; on a bad value prints one line naming the variable and exits 78
+    /// (EX_CONFIG), before anything is started.
+    static func load(label: String) -> Bootstrap {
+        let configuration: AppConfiguration
+        do {
+            configuration = try AppConfiguration(environment: ProcessInfo.processInfo.environment, random: .system)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(78)
+        }
+
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let logger = Logger(label: label)
+        for secret in configuration.generatedSecrets {
+            logger.notice(
+                "generated a secret for this run; set it in the environment to keep it",
+                metadata: ["variable": .string(secret.variable), "value": .string(secret.value)]
+            )
+        }
+
+        let metrics = AppMetrics(version: CremaVersion.current, maximumDatabaseConnections: configuration.databasePoolSize)
+        let client = PostgresClient(
+            configuration: configuration.database.clientConfiguration(maximumConnections: configuration.databasePoolSize),
+            backgroundLogger: Logger(label: "crema.postgres")
+        )
+        let database = Database(
+            client: client,
+            maximumConnections: configuration.databasePoolSize,
+            observer: metrics.databaseObserver
+        )
+        return Bootstrap(configuration: configuration, logger: logger, metrics: metrics, database: database)
+    }
+
+    func dependencies(migrator: Migrator) -> AppDependencies {
+        AppDependencies(
+            database: database, migrator: migrator, clock: .system, random: .system, metrics: metrics, logger: logger
+        )
+    }
+
+    /// Runs `work` while the PostgreSQL client runs, for the one-shot subcommands.
+    func withDatabase<Result: Sendable>(_ work: @escaping @Sendable (Database) async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await database.client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await work(database)
+        }
+    }
+}
+
+/// Prints an error as one line on stderr and exits non-zero.
+func fail(_ message: String, code: Int32 = 1) -> Never {
+    FileHandle.standardError.write(Data("crema: \(message)\n".utf8))
+    exit(code)
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The real `crema` binary run as a child process, for what only a process can show:
+/// exit codes, one-line start-up errors, two instances racing, signals.
+public final class CremaProcess: @unchecked Sendable {
+    // @unchecked: `Process` is not Sendable, but this wrapper only reads it after launch.
+    private let process: Process
+    private let stdoutFile: URL
+    private let stderrFile: URL
+
+    public struct Outcome: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Starts `crema` with `arguments`; the environment is exactly `environment` plus PATH.
+    public init(_ arguments: [String], environment: [String: String]) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("crema-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        stdoutFile = scratch.appendingPathComponent("stdout")
+        stderrFile = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+
+        process = Process()
+        process.executableURL = TestEnvironment.cremaBinary
+        process.arguments = arguments
+        var variables = environment
+        variables["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        process.environment = variables
+        process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
+        guard FileManager.default.isExecutableFile(atPath: TestEnvironment.cremaBinary.path) else {
+            throw TestHarnessError("crema binary not found at \(TestEnvironment.cremaBinary.path): build it first (scripts/test.sh does)")
+        }
+        try process.run()
+    }
+
+    /// Runs to completion and returns what it printed.
+    public static func run(_ arguments: [String], environment: [String: String], timeout: Duration = .seconds(60)) async throws -> Outcome {
+        try await CremaProcess(arguments, environment: environment).waitForExit(timeout: timeout)
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    public func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    public func waitForExit(timeout: Duration = .seconds(60)) async throws -> Outcome {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                throw TestHarnessError("crema \(process.arguments ?? []) did not exit within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return Outcome(status: process.terminationStatus, stdout: output(stdoutFile), stderr: output(stderrFile))
+    }
+
+    public var stdoutSoFar: String { output(stdoutFile) }
+
+    private func output(_ file: URL) -> String {
+        (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}

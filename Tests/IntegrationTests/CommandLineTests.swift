@@ -1,0 +1,89 @@
+import CremaTestSupport
+import Foundation
+import Store
+import Testing
+
+@Suite struct CommandLineTests {
+    @Test func helpDescribesEverySubcommand() async throws {
+        let outcome = try await CremaProcess.run(["--help"], environment: [:])
+        #expect(outcome.status == 0)
+        for subcommand in ["serve", "migrate", "seed-demo"] {
+            #expect(outcome.stdout.contains(subcommand), "\(outcome.stdout)")
+        }
+        #expect(outcome.stdout.contains("Apply pending database migrations"))
+    }
+
+    @Test func aBadSettingStopsStartUpWithOneLineNamingIt() async throws {
+        let outcome = try await CremaProcess.run(["serve"], environment: ["DATABASE_URL": "postgres://x@127.0.0.1/db", "PORT": "eighty"])
+        #expect(outcome.status == 78)
+        #expect(outcome.stderr == "configuration error: PORT must be a whole number from 0 to 65535 (got \"eighty\")\n")
+    }
+
+    @Test func serveRefusesAnUnmigratedDatabaseAndSaysWhatToDo() async throws {
+        try await withTestDatabase(empty: true) { url in
+            let outcome = try await CremaProcess.run(
+                ["serve"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string, "PORT": "0", "LOG_LEVEL": "error"]
+            )
+            #expect(outcome.status != 0)
+            #expect(outcome.stderr.contains("unapplied migrations"))
+            #expect(outcome.stderr.contains("crema serve --migrate"))
+        }
+    }
+
+    @Test func seedDemoAddsGuestsOnceOnly() async throws {
+        try await withTestDatabase { url in
+            let environment = ["APP_ENV": "test", "DATABASE_URL": url.string, "LOG_LEVEL": "error"]
+            let first = try await CremaProcess.run(["seed-demo"], environment: environment)
+            let second = try await CremaProcess.run(["seed-demo"], environment: environment)
+            #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
+            #expect(first.stdout.contains("8 guests and 2 staff added"))
+            #expect(second.stdout.contains("0 guests and 0 staff added"))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func serveLogsJSONAndShutsDownCleanlyOnSIGTERM() async throws {
+        try await withTestDatabase { url in
+            let port = try await freePort()
+            let server = try CremaProcess(
+                ["serve"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string, "PORT": String(port), "LOG_LEVEL": "info"]
+            )
+            try await waitUntilReady(port: port, server: server)
+            server.signal(SIGTERM)
+            let outcome = try await server.waitForExit(timeout: .seconds(20))
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+
+            let lines = outcome.stdout.split(separator: "\n")
+            #expect(!lines.isEmpty)
+            for line in lines {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["ts"] != nil && object?["level"] != nil && object?["msg"] != nil, "\(line)")
+            }
+            let requestLine = lines.first { $0.contains(#""route":"\/readyz""#) || $0.contains(#""route":"/readyz""#) }
+            #expect(requestLine?.contains("\"request_id\"") == true)
+        }
+    }
+
+    func freePort() async throws -> Int {
+        let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/pg-cluster.sh").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, "free-port"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try #require(Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    func waitUntilReady(port: Int, server: CremaProcess) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            #expect(server.isRunning)
+            if let status = try? await HTTPProbe.status(of: "http://127.0.0.1:\(port)/readyz"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("crema serve did not become ready on port \(port)")
+    }
+}

@@ -1,0 +1,44 @@
+import CremaTestSupport
+import Foundation
+import HummingbirdTesting
+import Logging
+import Store
+import Testing
+
+/// The instance stays up while PostgreSQL is away and becomes ready again by itself.
+@Suite struct ReadinessRecoveryTests {
+    @Test(.timeLimit(.minutes(2)))
+    func readyzGoesUnavailableWhilePostgresIsStoppedAndRecoversWithoutARestart() async throws {
+        let cluster = try await PrivateCluster.create()
+        defer { Task { await cluster.destroy() } }
+        let url = try cluster.url
+
+        try await RunningDatabase.with(url: url) { database in
+            try await Migrator(migrations: try Migration.bundled()).migrate(on: database, logger: Logger(label: "test"))
+        }
+
+        let app = try TestApp(databaseURL: url)
+        try await app.application().test(.router) { client in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+
+            try await cluster.stop()
+            let whileDown = try await client.execute(uri: "/readyz", method: .get)
+            #expect(whileDown.status == .serviceUnavailable)
+            #expect(String(buffer: whileDown.body).contains("database"))
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+
+            try await cluster.start()
+            var recovered = false
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                if try await client.execute(uri: "/readyz", method: .get).status == .ok {
+                    recovered = true
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(recovered)
+        }
+        await cluster.destroy()
+    }
+}

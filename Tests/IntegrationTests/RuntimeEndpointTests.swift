@@ -1,0 +1,107 @@
+import CremaTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Runtime
+import Store
+import Testing
+
+@Suite struct RuntimeEndpointTests {
+    func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    @Test func healthzAnswersWhileTheProcessLives() async throws {
+        try await TestApp.with { _, client in
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            #expect(response.status == .ok)
+            #expect(try json(response)["status"] as? String == "ok")
+        }
+    }
+
+    @Test func readyzIsReadyWhenTheDatabaseIsCurrent() async throws {
+        try await TestApp.with { _, client in
+            let response = try await client.execute(uri: "/readyz", method: .get)
+            #expect(response.status == .ok)
+            #expect(try json(response)["status"] as? String == "ready")
+            #expect(response.headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test func readinessNamesPendingMigrations() async throws {
+        let migrations = try Migration.bundled()
+        try await withTestDatabase(empty: true) { url in
+            try await RunningDatabase.with(url: url) { database in
+                let probe = ReadinessProbe(database: database, migrator: Migrator(migrations: migrations))
+                let verdict = await probe.check(logger: Logger(label: "test"))
+                #expect(verdict == .unavailable(reason: "migrations not applied: \(migrations.map(\.name).joined(separator: ", "))"))
+            }
+        }
+    }
+
+    @Test func serveWithMigrateBringsAnEmptyDatabaseToReady() async throws {
+        try await withTestDatabase(empty: true) { url in
+            let app = try TestApp(databaseURL: url)
+            try await app.application(schemaPolicy: .migrate).test(.router) { client in
+                let response = try await client.execute(uri: "/readyz", method: .get)
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func unknownRouteIsAProblemJSON404WithTheRequestID() async throws {
+        try await TestApp.with { _, client in
+            let response = try await client.execute(uri: "/no/such/page", method: .get)
+            #expect(response.status == .notFound)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let body = try json(response)
+            #expect(body["code"] as? String == "not_found")
+            #expect(body["status"] as? Int == 404)
+            #expect(body["title"] as? String == "Not found")
+            #expect((body["detail"] as? String)?.contains("/no/such/page") == true)
+            let requestID = try #require(response.headers[.requestID])
+            #expect(body["request_id"] as? String == requestID)
+        }
+    }
+
+    @Test func wrongMethodIsAProblemToo() async throws {
+        try await TestApp.with { _, client in
+            let response = try await client.execute(uri: "/healthz", method: .delete)
+            #expect(response.status.code >= 400 && response.status.code < 500)
+            #expect(response.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test func aWellFormedIncomingRequestIDIsKeptAndABadOneReplaced() async throws {
+        try await TestApp.with { _, client in
+            let kept = try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "nginx-4f2a9c1b"])
+            #expect(kept.headers[.requestID] == "nginx-4f2a9c1b")
+
+            let replaced = try await client.execute(uri: "/healthz", method: .get, headers: [.requestID: "bad id\nwith newline"])
+            let id = try #require(replaced.headers[.requestID])
+            #expect(id != "bad id\nwith newline")
+            #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))
+        }
+    }
+
+    @Test func metricsCountRequestsByRoutePatternAndShowBuildAndPool() async throws {
+        try await TestApp.with { _, client in
+            _ = try await client.execute(uri: "/healthz", method: .get)
+            _ = try await client.execute(uri: "/readyz", method: .get)
+            _ = try await client.execute(uri: "/missing-page", method: .get)
+            let response = try await client.execute(uri: "/metrics", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = String(buffer: response.body)
+            #expect(text.contains(#"crema_http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
+            #expect(text.contains(#"crema_http_requests_total{route="/readyz",method="GET",status="200"} 1"#))
+            #expect(text.contains(#"route="NotFound",method="GET",status="404"} 1"#))
+            #expect(text.contains("crema_http_request_duration_seconds_bucket{route=\"/healthz\""))
+            #expect(text.contains(#"crema_build_info{version="\#(CremaVersion.current)""#))
+            #expect(text.contains("crema_db_pool_max_connections 10"))
+            #expect(text.contains("crema_db_pool_connections_in_use 0"))
+            #expect(text.contains("crema_db_pool_wait_seconds_count"))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite against a throw-away PostgreSQL cluster that lives only for this run.
+# Extra arguments go to `swift test` (e.g. scripts/test.sh --filter Migration).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/lib/postgres.sh
+
+# A fresh folder under /tmp: the postgres user can always enter it, wherever the clone lives.
+workdir=$(mktemp -d /tmp/crema-test.XXXXXX)
+chmod 755 "$workdir"
+cleanup() {
+    pg_stop "$workdir/pg"
+    rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+port=$(pg_free_port)
+pg_init "$workdir/pg" "$port" test
+pg_start "$workdir/pg"
+echo "test PostgreSQL on 127.0.0.1:$port ($workdir/pg)"
+
+export CREMA_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+export CREMA_TEST_WORKDIR="$workdir"
+mkdir -p "$root/artifacts"
+
+swift build --build-tests
+CREMA_BIN="$(swift build --show-bin-path)/crema"
+export CREMA_BIN
+swift test --skip-build "$@"
