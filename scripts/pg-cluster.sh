@@ -3,6 +3,13 @@
 # Command-line face of scripts/lib/postgres.sh, used by tests that need a cluster of their own.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# Close every descriptor inherited beyond stdin/stdout/stderr: the postmaster started below would
+# keep them open for its whole life, and a caller waiting on one of them would wait forever.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+done
 . "$here/lib/postgres.sh"
 
 case "${1:-}" in

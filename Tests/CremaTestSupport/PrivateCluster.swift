@@ -13,7 +13,7 @@ public struct PrivateCluster: Sendable {
 
     public static func create() async throws -> PrivateCluster {
         let directory = TestEnvironment.workDirectory.appendingPathComponent("cluster-\(UUID().uuidString.prefix(8))")
-        let port = try await Int(script(["free-port"]).trimmingCharacters(in: .whitespacesAndNewlines)).unwrap("free port")
+        let port = try await ClusterScript.freePort()
         _ = try await script(["init", directory.path, String(port), "test"])
         let cluster = PrivateCluster(directory: directory, port: port)
         try await cluster.start()
@@ -30,23 +30,39 @@ public struct PrivateCluster: Sendable {
 
     @discardableResult
     static func script(_ arguments: [String]) async throws -> String {
+        try await ClusterScript.run(arguments)
+    }
+}
+
+/// Runs scripts/pg-cluster.sh. Output goes to a file, not a pipe: the postmaster it starts would
+/// inherit a pipe's write end and keep it open, so reading to end-of-file would never finish.
+public enum ClusterScript {
+    public static func run(_ arguments: [String]) async throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/pg-cluster.sh").path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        while process.isRunning {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         guard process.terminationStatus == 0 else {
             throw TestHarnessError("pg-cluster.sh \(arguments.joined(separator: " ")) failed with \(process.terminationStatus)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    }
+
+    public static func freePort() async throws -> Int {
+        try Int(try await run(["free-port"]).trimmingCharacters(in: .whitespacesAndNewlines)).unwrap("free port")
     }
 }
 
 extension Optional {
-    func unwrap(_ what: String) throws -> Wrapped {
+    public func unwrap(_ what: String) throws -> Wrapped {
         guard let self else { throw TestHarnessError("missing \(what)") }
         return self
     }

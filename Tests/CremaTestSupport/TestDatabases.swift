@@ -10,7 +10,9 @@ import Store
 public actor TestDatabases {
     public static let shared = TestDatabases()
 
-    private var templateName: String?
+    /// One build shared by every caller: the actor is re-entrant across awaits, so the first
+    /// caller's work is kept as a task that later callers wait on.
+    private var template: Task<String, any Error>?
     private let logger = Logger(label: "crema.test.databases")
 
     /// Creates a fresh, fully migrated database and returns its URL.
@@ -18,9 +20,7 @@ public actor TestDatabases {
         let cluster = try TestEnvironment.clusterURL()
         let template = try await templateDatabase(cluster: cluster)
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        try await Self.admin(cluster, logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"), logger: logger)
-        }
+        try await Self.admin(cluster, "CREATE DATABASE \(name) TEMPLATE \(template)")
         return cluster.with(database: String(name))
     }
 
@@ -28,62 +28,57 @@ public actor TestDatabases {
     public func createEmpty() async throws -> DatabaseURL {
         let cluster = try TestEnvironment.clusterURL()
         let name = "empty_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        try await Self.admin(cluster, logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-        }
+        try await Self.admin(cluster, "CREATE DATABASE \(name)")
         return cluster.with(database: String(name))
     }
 
     public func drop(_ url: DatabaseURL) async throws {
         let cluster = try TestEnvironment.clusterURL()
-        try await Self.admin(cluster, logger: logger) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)"), logger: logger)
-        }
+        try await Self.admin(cluster, "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)")
     }
 
     private func templateDatabase(cluster: DatabaseURL) async throws -> String {
-        if let templateName { return templateName }
+        if let template { return try await template.value }
+        let task = Task { try await Self.buildTemplate(cluster: cluster) }
+        template = task
+        return try await task.value
+    }
+
+    private static func buildTemplate(cluster: DatabaseURL) async throws -> String {
+        let logger = Logger(label: "crema.test.template")
         let migrations = try Migration.bundled()
         // The name carries the migrations' fingerprint, so a changed migration gets a new template.
         let fingerprint = Migration(version: 0, name: "all", sql: migrations.map(\.checksum).joined()).checksum.prefix(12)
         let name = "crema_template_\(fingerprint)"
 
-        let exists = try await Self.admin(cluster, logger: logger) { connection in
-            try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger).collect().count == 1
-        }
+        let exists = try await Self.admin(cluster, "SELECT 1 FROM pg_database WHERE datname = '\(name)'") > 0
         if !exists {
             // Build under a temporary name and rename when complete, so a half-built template is never used.
             let building = "\(name)_building_\(ProcessInfo.processInfo.processIdentifier)"
-            try await Self.admin(cluster, logger: logger) { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(building)"), logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(building)"), logger: logger)
-            }
+            try await Self.admin(cluster, "DROP DATABASE IF EXISTS \(building)")
+            try await Self.admin(cluster, "CREATE DATABASE \(building)")
             try await RunningDatabase.with(url: cluster.with(database: building)) { database in
                 try await Migrator(migrations: migrations).migrate(on: database, logger: logger)
             }
-            try await Self.admin(cluster, logger: logger) { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(building) RENAME TO \(name)"), logger: logger)
-            }
+            try await Self.admin(cluster, "ALTER DATABASE \(building) RENAME TO \(name)")
         }
-        templateName = name
         return name
     }
 
-    /// Runs `body` on a one-off connection to the cluster's `postgres` database.
-    static func admin<Result: Sendable>(
-        _ cluster: DatabaseURL,
-        logger: Logger,
-        _ body: (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
+    /// Runs one statement on a one-off connection to the cluster's `postgres` database and
+    /// returns the number of rows it produced. Names here are generated by the harness, never input.
+    @discardableResult
+    static func admin(_ cluster: DatabaseURL, _ sql: String) async throws -> Int {
+        let logger = Logger(label: "crema.test.admin")
         let configuration = PostgresConnection.Configuration(
             host: cluster.host, port: cluster.port, username: cluster.username,
             password: cluster.password, database: cluster.database, tls: .disable
         )
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
-            let result = try await body(connection)
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
             try await connection.close()
-            return result
+            return rows.count
         } catch {
             try? await connection.close()
             throw error

@@ -44,7 +44,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func serveLogsJSONAndShutsDownCleanlyOnSIGTERM() async throws {
         try await withTestDatabase { url in
-            let port = try await freePort()
+            let port = try await ClusterScript.freePort()
             let server = try CremaProcess(
                 ["serve"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string, "PORT": String(port), "LOG_LEVEL": "info"]
             )
@@ -62,19 +62,6 @@ import Testing
             let requestLine = lines.first { $0.contains(#""route":"\/readyz""#) || $0.contains(#""route":"/readyz""#) }
             #expect(requestLine?.contains("\"request_id\"") == true)
         }
-    }
-
-    func freePort() async throws -> Int {
-        let script = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/pg-cluster.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, "free-port"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require(Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     func waitUntilReady(port: Int, server: CremaProcess) async throws {

@@ -56,10 +56,11 @@ import Testing
     @Test func serverErrorsCanBeInjectedForAGivenChat() async throws {
         try await FakeTelegramBotAPI.withRunning { fake in
             await fake.fail("sendMessage", chatID: 9, times: 2, with: .serverError(status: 502))
-            #expect(try await call(fake, "sendMessage", ["chat_id": 8, "text": "x"]).status == 200)
-            #expect(try await call(fake, "sendMessage", ["chat_id": 9, "text": "x"]).status == 502)
-            #expect(try await call(fake, "sendMessage", ["chat_id": 9, "text": "x"]).status == 502)
-            #expect(try await call(fake, "sendMessage", ["chat_id": 9, "text": "x"]).status == 200)
+            var statuses: [Int] = []
+            for chatID in [8, 9, 9, 9] {
+                statuses.append(try await call(fake, "sendMessage", ["chat_id": chatID, "text": "x"]).status)
+            }
+            #expect(statuses == [200, 502, 502, 200])
         }
     }
 

@@ -18,7 +18,7 @@ public struct AppMetrics: Sendable {
             name: "crema_build_info",
             labels: [("version", version), ("swift", Self.swiftVersion)],
             help: "Always 1; the labels say which build is running."
-        ).set(1)
+        ).set(to: 1.0)
         registry.makeGauge(
             name: "crema_db_pool_max_connections",
             help: "Connections the PostgreSQL pool may open."
