@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(name: "Domain"),
@@ -77,7 +78,10 @@ let package = Package(
             ],
             path: "Tests/CremaTestSupport"
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(
+            name: "DomainTests",
+            dependencies: ["Domain", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

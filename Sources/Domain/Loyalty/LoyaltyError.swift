@@ -1,0 +1,55 @@
+/// Why a loyalty command was refused. Each case has a stable machine code that the partner API
+/// returns and the bots translate; never rename a code.
+public enum LoyaltyError: Error, Equatable, Sendable {
+    case invalidAmount
+    case amountTooLarge(maximum: Money)
+    case invalidPoints
+    case insufficientPoints(balance: Int)
+    case redeemAboveCap(maximum: Int)
+    case codeNotFound
+    case codeExpired
+    case codeAlreadyUsed
+    case customerNotFound
+    case customerBlocked
+    case alreadyRegistered
+    case phoneTaken
+    case invalidPhone
+    case orderNotFound
+    case alreadyCancelled
+    case cancelWindowPassed
+    case notYourSale
+    case giftNotFound
+    case giftAlreadyRedeemed
+    case giftExpired
+    case idempotencyKeyReused
+    case birthDateAlreadyChanged
+    case invalidBirthDate
+
+    public var code: String {
+        switch self {
+        case .invalidAmount: return "invalid_amount"
+        case .amountTooLarge: return "amount_too_large"
+        case .invalidPoints: return "invalid_points"
+        case .insufficientPoints: return "insufficient_points"
+        case .redeemAboveCap: return "redeem_above_cap"
+        case .codeNotFound: return "code_not_found"
+        case .codeExpired: return "code_expired"
+        case .codeAlreadyUsed: return "code_already_used"
+        case .customerNotFound: return "customer_not_found"
+        case .customerBlocked: return "customer_blocked"
+        case .alreadyRegistered: return "already_registered"
+        case .phoneTaken: return "phone_taken"
+        case .invalidPhone: return "invalid_phone"
+        case .orderNotFound: return "order_not_found"
+        case .alreadyCancelled: return "already_cancelled"
+        case .cancelWindowPassed: return "cancel_window_passed"
+        case .notYourSale: return "not_your_sale"
+        case .giftNotFound: return "gift_not_found"
+        case .giftAlreadyRedeemed: return "gift_already_redeemed"
+        case .giftExpired: return "gift_expired"
+        case .idempotencyKeyReused: return "idempotency_key_reused"
+        case .birthDateAlreadyChanged: return "birth_date_already_changed"
+        case .invalidBirthDate: return "invalid_birth_date"
+        }
+    }
+}

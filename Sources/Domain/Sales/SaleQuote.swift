@@ -1,0 +1,92 @@
+/// How many points the barista or POS wants to spend on an order.
+public enum RedeemRequest: Sendable, Equatable, Codable {
+    case none
+    /// As many as the cap and the balance allow.
+    case maximum
+    case points(Int)
+}
+
+/// The guest's standing when a sale is computed.
+public struct LoyaltyAccount: Sendable, Equatable {
+    public var balance: Int
+    public var debt: Int
+    public var tier: Tier
+    public var qualificationSpend: Money
+
+    public init(balance: Int, debt: Int, tier: Tier, qualificationSpend: Money) {
+        self.balance = balance
+        self.debt = debt
+        self.tier = tier
+        self.qualificationSpend = qualificationSpend
+    }
+}
+
+/// Everything a sale grants and takes, computed once and stored with the order, so a
+/// confirmation writes exactly what the quote showed and a cancellation undoes exactly that.
+public struct SaleQuote: Sendable, Equatable, Codable {
+    public var amount: Money
+    public var maxRedeemable: Int
+    public var pointsRedeemed: Int
+    public var amountToPay: Money
+    /// Points the paid amount earns at the tier's rate, before any debt is repaid.
+    public var pointsEarned: Int
+    /// Part of `pointsEarned` that repays points debt instead of reaching the balance.
+    public var debtRepaid: Int
+    public var tierBefore: Tier
+    public var tierAfter: Tier
+    public var earnRatePercent: Int
+    public var redeemCapPercent: Int
+
+    /// Points that reach the balance.
+    public var pointsCredited: Int { pointsEarned - debtRepaid }
+
+    public var balanceChange: Int { pointsCredited - pointsRedeemed }
+
+    /// Computes a sale. Points are earned on the amount actually paid, rounded down, and none at
+    /// all when any points are redeemed. At most `redeemCapPercent` of the amount may be paid with
+    /// points (1 point = 1 ₽), and never more than the balance.
+    public static func compute(
+        amount: Money,
+        redeem: RedeemRequest,
+        account: LoyaltyAccount,
+        rules: LoyaltyRules
+    ) throws(LoyaltyError) -> SaleQuote {
+        guard amount.kopecks > 0 else { throw .invalidAmount }
+        guard amount <= rules.maximumSale else { throw .amountTooLarge(maximum: rules.maximumSale) }
+
+        let capInRubles = Int(amount.kopecks * Int64(rules.redeemCapPercent) / 100 / 100)
+        let maxRedeemable = max(0, min(capInRubles, account.balance))
+
+        let redeemed: Int
+        switch redeem {
+        case .none:
+            redeemed = 0
+        case .maximum:
+            redeemed = maxRedeemable
+        case .points(let points):
+            guard points >= 0 else { throw .invalidPoints }
+            guard points <= account.balance else { throw .insufficientPoints(balance: account.balance) }
+            guard points <= capInRubles else { throw .redeemAboveCap(maximum: maxRedeemable) }
+            redeemed = points
+        }
+
+        let amountToPay = amount - .rubles(Int64(redeemed))
+        let rate = rules.earnRate(for: account.tier)
+        let earned = redeemed > 0 ? 0 : Int(amountToPay.kopecks * Int64(rate) / 100 / 100)
+        let debtRepaid = min(earned, account.debt)
+        let tierAfter = max(account.tier, rules.tier(forSpend: account.qualificationSpend + amount))
+
+        return SaleQuote(
+            amount: amount,
+            maxRedeemable: maxRedeemable,
+            pointsRedeemed: redeemed,
+            amountToPay: amountToPay,
+            pointsEarned: earned,
+            debtRepaid: debtRepaid,
+            tierBefore: account.tier,
+            tierAfter: tierAfter,
+            earnRatePercent: rate,
+            redeemCapPercent: rules.redeemCapPercent
+        )
+    }
+}
