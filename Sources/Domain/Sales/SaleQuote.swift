@@ -37,6 +37,22 @@ public struct SaleQuote: Sendable, Equatable, Codable {
     public var earnRatePercent: Int
     public var redeemCapPercent: Int
 
+    public init(
+        amount: Money, maxRedeemable: Int, pointsRedeemed: Int, amountToPay: Money, pointsEarned: Int, debtRepaid: Int,
+        tierBefore: Tier, tierAfter: Tier, earnRatePercent: Int, redeemCapPercent: Int
+    ) {
+        self.amount = amount
+        self.maxRedeemable = maxRedeemable
+        self.pointsRedeemed = pointsRedeemed
+        self.amountToPay = amountToPay
+        self.pointsEarned = pointsEarned
+        self.debtRepaid = debtRepaid
+        self.tierBefore = tierBefore
+        self.tierAfter = tierAfter
+        self.earnRatePercent = earnRatePercent
+        self.redeemCapPercent = redeemCapPercent
+    }
+
     /// Points that reach the balance.
     public var pointsCredited: Int { pointsEarned - debtRepaid }
 

@@ -1,0 +1,83 @@
+import Domain
+import Foundation
+
+/// A registered guest as the engine sees them.
+public struct Customer: Sendable, Equatable {
+    public var id: Int64
+    public var telegramID: Int64
+    public var phone: PhoneNumber
+    public var firstName: String
+    public var lastName: String?
+    public var birthDate: CalendarDate?
+    public var language: Language
+    public var account: LoyaltyAccount
+}
+
+/// What a barista sees after entering a code: never the phone or the birthday.
+public struct CustomerCard: Sendable, Equatable {
+    public var customerID: Int64
+    public var firstName: String
+    public var account: LoyaltyAccount
+    public var codeExpiresAt: Date
+}
+
+/// How the till identifies the guest: the code from the client bot, or (a POS that looked the
+/// guest up) their customer id.
+public enum GuestReference: Sendable, Equatable {
+    case code(PaymentCode)
+    case customer(Int64)
+
+    var fingerprint: String {
+        switch self {
+        case .code(let code): return "code:\(code.digits)"
+        case .customer(let id): return "customer:\(id)"
+        }
+    }
+}
+
+/// A sale as the channel asks for it.
+public struct SaleRequest: Sendable, Equatable {
+    public var idempotencyKey: String
+    public var guest: GuestReference
+    public var amount: Money
+    public var redeem: RedeemRequest
+    public var giftIDs: [Int64]
+
+    public init(idempotencyKey: String, guest: GuestReference, amount: Money, redeem: RedeemRequest, giftIDs: [Int64] = []) {
+        self.idempotencyKey = idempotencyKey
+        self.guest = guest
+        self.amount = amount
+        self.redeem = redeem
+        self.giftIDs = giftIDs.sorted()
+    }
+
+    /// Tells a genuine retry from a different sale sent under a used key.
+    var fingerprint: String {
+        let redeemPart: String
+        switch redeem {
+        case .none: redeemPart = "none"
+        case .maximum: redeemPart = "max"
+        case .points(let points): redeemPart = "points:\(points)"
+        }
+        return "\(guest.fingerprint)|\(amount.kopecks)|\(redeemPart)|\(giftIDs.map(String.init).joined(separator: ","))"
+    }
+}
+
+/// A confirmed sale: what the receipt says. A replayed confirmation returns the same value.
+public struct ConfirmedSale: Sendable, Equatable {
+    public var orderID: Int64
+    public var customerID: Int64
+    public var quote: SaleQuote
+    public var balanceAfter: Int
+    public var debtAfter: Int
+    public var createdAt: Date
+}
+
+public struct CancelledSale: Sendable, Equatable {
+    public var orderID: Int64
+    public var customerID: Int64
+    public var reversal: SaleReversal
+    public var balanceAfter: Int
+    public var debtAfter: Int
+    public var tierAfter: Tier
+}

@@ -1,0 +1,51 @@
+import Domain
+import Logging
+import PostgresNIO
+
+/// The owner-editable settings the engine needs, read from the `settings` table.
+public struct LoyaltySettings: Sendable, Equatable {
+    public var rules: LoyaltyRules
+    public var codeLifetimeSeconds: Int
+    public var cancelWindowMinutes: Int
+    public var timeZone: String
+    public var birthdayGiftValidDays: Int
+    public var birthdayGiftSlug: String
+
+    public static let defaults = LoyaltySettings(
+        rules: .defaults, codeLifetimeSeconds: 90, cancelWindowMinutes: 10,
+        timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink"
+    )
+
+    static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
+        var values: [String: String] = [:]
+        let rows = try await connection.query("SELECT key, value #>> '{}' FROM settings", logger: logger)
+        for try await (key, value) in rows.decode((String, String).self) {
+            values[key] = value
+        }
+        func integer(_ key: String, _ fallback: Int) -> Int { values[key].flatMap { Int($0) } ?? fallback }
+        func money(_ key: String, _ fallback: Money) -> Money { values[key].flatMap { Int64($0) }.map(Money.init(kopecks:)) ?? fallback }
+
+        let defaults = LoyaltyRules.defaults
+        let rules = LoyaltyRules(
+            tierThresholds: [
+                .standard: .zero,
+                .silver: money("tier_silver_from_kopecks", defaults.tierThresholds[.silver]!),
+                .gold: money("tier_gold_from_kopecks", defaults.tierThresholds[.gold]!),
+                .platinum: money("tier_platinum_from_kopecks", defaults.tierThresholds[.platinum]!),
+            ],
+            earnRatePercent: Dictionary(uniqueKeysWithValues: Tier.allCases.map { tier in
+                (tier, integer("earn_rate_\(tier.rawValue)_percent", defaults.earnRate(for: tier)))
+            }),
+            redeemCapPercent: integer("redeem_cap_percent", defaults.redeemCapPercent),
+            maximumSale: money("maximum_sale_kopecks", defaults.maximumSale)
+        )
+        return LoyaltySettings(
+            rules: rules,
+            codeLifetimeSeconds: integer("payment_code_ttl_seconds", 90),
+            cancelWindowMinutes: integer("cancel_window_minutes", 10),
+            timeZone: values["time_zone"] ?? "Europe/Moscow",
+            birthdayGiftValidDays: integer("birthday_gift_valid_days", 7),
+            birthdayGiftSlug: values["birthday_gift"] ?? "drink"
+        )
+    }
+}

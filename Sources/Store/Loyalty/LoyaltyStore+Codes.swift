@@ -1,0 +1,86 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+extension LoyaltyStore {
+    public struct IssuedCode: Sendable, Equatable {
+        public var code: PaymentCode
+        public var expiresAt: Date
+    }
+
+    /// Gives the guest a fresh code, voiding their previous one. Uniqueness among active codes is
+    /// the table's constraint: on the rare clash with another guest's code, an expired holder is
+    /// cleared and a new code drawn.
+    public func issueCode(customerID: Int64, at now: Date) async throws -> IssuedCode {
+        let settings = try await settings()
+        let expiresAt = now.addingTimeInterval(TimeInterval(settings.codeLifetimeSeconds))
+        for _ in 0..<8 {
+            let code = drawCode()
+            do {
+                let issued = try await database.withConnection(logger: logger) { connection in
+                    try await connection.query(
+                        """
+                        INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
+                        SELECT id, \(code.digits), \(now), \(expiresAt)
+                        FROM customers
+                        WHERE id = \(customerID) AND blocked_at IS NULL AND anonymised_at IS NULL
+                        ON CONFLICT (customer_id) DO UPDATE
+                            SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
+                        RETURNING customer_id
+                        """,
+                        logger: logger
+                    ).collect().count == 1
+                }
+                guard issued else { throw try await refusalForCustomer(customerID) }
+                return IssuedCode(code: code, expiresAt: expiresAt)
+            } catch let error as PSQLError where error.violates("payment_codes_code_key") {
+                try await database.withConnection(logger: logger) { connection in
+                    try await connection.query(
+                        "DELETE FROM payment_codes WHERE code = \(code.digits) AND expires_at <= \(now)", logger: logger
+                    )
+                }
+            }
+        }
+        // Eight clashes in a row means a million codes are active at once: not a state to guess in.
+        throw LoyaltyError.codeNotFound
+    }
+
+    /// The guest behind a code, for the barista's screen. Looking does not consume the code.
+    public func lookUp(code: PaymentCode, at now: Date) async throws -> CustomerCard {
+        try await database.withConnection(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks, p.expires_at
+                FROM payment_codes p JOIN customers c ON c.id = p.customer_id
+                WHERE p.code = \(code.digits)
+                """,
+                logger: logger
+            )
+            for try await row in rows.decode((Int64, String, String, Int, Int, Int64, Date).self) {
+                guard row.6 > now else { throw LoyaltyError.codeExpired }
+                return CustomerCard(
+                    customerID: row.0, firstName: row.1,
+                    account: LoyaltyAccount(balance: row.3, debt: row.4, tier: Tier(stored: row.2), qualificationSpend: Money(kopecks: row.5)),
+                    codeExpiresAt: row.6
+                )
+            }
+            throw LoyaltyError.codeNotFound
+        }
+    }
+
+    /// The quote a barista is shown before confirming; reads only.
+    public func quote(code: PaymentCode, amount: Money, redeem: RedeemRequest, at now: Date) async throws -> SaleQuote {
+        let card = try await lookUp(code: code, at: now)
+        let settings = try await settings()
+        return try SaleQuote.compute(amount: amount, redeem: redeem, account: card.account, rules: settings.rules)
+    }
+
+    func refusalForCustomer(_ customerID: Int64) async throws -> LoyaltyError {
+        try await database.withConnection(logger: logger) { connection in
+            let blocked = try await connection.query(
+                "SELECT blocked_at IS NOT NULL OR anonymised_at IS NOT NULL FROM customers WHERE id = \(customerID)", logger: logger
+            ).collect().first?.decode(Bool.self)
+            return blocked == true ? .customerBlocked : .customerNotFound
+        }
+    }
+}
