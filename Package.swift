@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "crema", targets: ["crema"]),
+        .executable(name: "confirm-loop", targets: ["ConfirmLoop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -64,6 +65,11 @@ let package = Package(
                 "Handlers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "ConfirmLoop",
+            dependencies: ["Domain", "Store", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "bench/ConfirmLoop"
         ),
         .target(
             name: "CremaTestSupport",

@@ -67,3 +67,15 @@ public enum BirthdayCycle {
         birthDate <= today && birthDate.year >= today.year - 120
     }
 }
+
+extension BirthdayCycle {
+    /// The (month, day) birth dates celebrated on `today`: the day itself, plus 29 February on
+    /// 28 February of a common year.
+    public static func birthDatesCelebrated(on today: CalendarDate) -> [(month: Int, day: Int)] {
+        var dates = [(today.month, today.day)]
+        if today.month == 2, today.day == 28, !CalendarDate.isLeapYear(today.year) {
+            dates.append((2, 29))
+        }
+        return dates
+    }
+}

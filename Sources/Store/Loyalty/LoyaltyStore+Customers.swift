@@ -53,29 +53,35 @@ extension LoyaltyStore {
     }
 
     public func customer(telegramID: Int64) async throws -> Customer? {
-        try await customers(where: "telegram_id", equals: telegramID)
+        try await firstCustomer(
+            """
+            SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
+                   tier, points_balance, points_debt, qualification_spend_kopecks
+            FROM customers
+            WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL
+            """
+        )
     }
 
     public func customer(id: Int64) async throws -> Customer? {
-        try await customers(where: "id", equals: id)
+        try await firstCustomer(
+            """
+            SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
+                   tier, points_balance, points_debt, qualification_spend_kopecks
+            FROM customers
+            WHERE id = \(id) AND anonymised_at IS NULL
+            """
+        )
     }
 
-    private func customers(where column: String, equals value: Int64) async throws -> Customer? {
-        let byTelegram = column == "telegram_id"
-        return try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
-                       tier, points_balance, points_debt, qualification_spend_kopecks
-                FROM customers
-                WHERE anonymised_at IS NULL
-                  AND CASE WHEN \(byTelegram) THEN telegram_id = \(value) ELSE id = \(value) END
-                """,
-                logger: logger
-            )
+    private func firstCustomer(_ query: PostgresQuery) async throws -> Customer? {
+        try await database.withConnection(logger: logger) { connection in
+            let rows = try await connection.query(query, logger: logger)
             for try await row in rows.decode((Int64, Int64, String, String, String?, String?, String, String, Int, Int, Int64).self) {
+                // The column's CHECK admits only E.164, so this always reads back.
+                guard let phone = PhoneNumber(normalizing: row.2) else { continue }
                 return Customer(
-                    id: row.0, telegramID: row.1, phone: PhoneNumber(normalizing: row.2)!, firstName: row.3, lastName: row.4,
+                    id: row.0, telegramID: row.1, phone: phone, firstName: row.3, lastName: row.4,
                     birthDate: row.5.flatMap(CalendarDate.init(iso:)), language: Language(rawValue: row.6) ?? .ru,
                     account: LoyaltyAccount(balance: row.8, debt: row.9, tier: Tier(stored: row.7), qualificationSpend: Money(kopecks: row.10))
                 )

@@ -10,6 +10,10 @@ ALTER TABLE customers
     -- Confirmed order amounts (before points) minus cancelled ones: decides the tier.
     ADD COLUMN qualification_spend_kopecks bigint NOT NULL DEFAULT 0 CHECK (qualification_spend_kopecks >= 0);
 
+-- The daily birthday job finds the day's celebrants by month and day.
+CREATE INDEX customers_birthday_idx ON customers ((extract(month FROM birth_date)::int), (extract(day FROM birth_date)::int))
+    WHERE birth_date IS NOT NULL AND anonymised_at IS NULL;
+
 INSERT INTO settings (key, value) VALUES
     ('maximum_sale_kopecks', '10000000'),
     ('birthday_gift', '"drink"'),

@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+extension LoyaltyStore {
+    /// Issues the birthday gift to every guest whose birthday is `today` (a date in the café's time
+    /// zone), with a congratulation in the outbox. At most one birthday gift per guest per calendar
+    /// year: the unique (customer, year) key makes a rerun, a second instance or an edited birth
+    /// date issue nothing more. Returns how many gifts this run issued.
+    @discardableResult
+    public func runBirthdayJob(today: CalendarDate, at now: Date) async throws -> Int {
+        let settings = try await settings()
+        let celebrated = BirthdayCycle.birthDatesCelebrated(on: today)
+        let months = celebrated.map(\.month)
+        let days = celebrated.map(\.day)
+        let validDays = settings.birthdayGiftValidDays
+        return try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                WITH item AS (
+                    SELECT id, name FROM gift_catalog WHERE slug = \(settings.birthdayGiftSlug)
+                ), celebrants AS (
+                    SELECT c.id, c.telegram_id, c.language FROM customers c
+                    JOIN unnest(\(months)::int[], \(days)::int[]) AS d (month, day)
+                      ON extract(month FROM c.birth_date)::int = d.month AND extract(day FROM c.birth_date)::int = d.day
+                    WHERE c.birth_date IS NOT NULL AND c.anonymised_at IS NULL AND c.blocked_at IS NULL
+                ), issued AS (
+                    INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at, birthday_year)
+                    SELECT celebrants.id, item.id, item.name, 'birthday', 'system', 'birthday-job', \(now),
+                           \(now) + make_interval(days => \(validDays)::int), \(today.year)
+                    FROM celebrants, item
+                    ON CONFLICT (customer_id, birthday_year) DO NOTHING
+                    RETURNING id, customer_id, name, expires_at
+                ), congratulations AS (
+                    INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, next_attempt_at, created_at)
+                    SELECT 'client', celebrants.telegram_id, celebrants.id, 'transactional',
+                           jsonb_build_object('template', 'birthday_gift', 'language', celebrants.language,
+                                              'gift_id', issued.id, 'name', issued.name, 'expires_at', issued.expires_at),
+                           \(now), \(now)
+                    FROM issued JOIN celebrants ON celebrants.id = issued.customer_id
+                    WHERE celebrants.telegram_id IS NOT NULL
+                )
+                SELECT count(*)::int FROM issued
+                """,
+                logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
+        }
+    }
+
+    /// Sets the guest's birth date. The first setting is free; after that it may be changed once.
+    public func changeBirthDate(customerID: Int64, to birthDate: CalendarDate, today: CalendarDate, at now: Date) async throws {
+        guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw LoyaltyError.invalidBirthDate }
+        let changed = try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                UPDATE customers
+                SET birth_date = \(birthDate.description)::date,
+                    birth_date_changes = birth_date_changes + CASE WHEN birth_date IS NULL THEN 0 ELSE 1 END,
+                    updated_at = \(now)
+                WHERE id = \(customerID) AND anonymised_at IS NULL AND (birth_date IS NULL OR birth_date_changes = 0)
+                RETURNING id
+                """,
+                logger: logger
+            ).collect().count == 1
+        }
+        guard changed else {
+            if try await customer(id: customerID) == nil { throw LoyaltyError.customerNotFound }
+            throw LoyaltyError.birthDateAlreadyChanged
+        }
+    }
+}

@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# Shared by the benchmarks: a throw-away PostgreSQL cluster with one database, `crema`, and a
+# cleanup trap. Source it, then call bench_database.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/lib/postgres.sh
+
+bench_workdir=$(mktemp -d /tmp/crema-bench.XXXXXX)
+chmod 755 "$bench_workdir"
+bench_pids=()
+bench_cleanup() {
+    for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    pg_stop "$bench_workdir/pg"
+    rm -rf "$bench_workdir"
+}
+trap bench_cleanup EXIT
+
+# Starts the cluster, creates database `crema`, exports DATABASE_URL.
+bench_database() {
+    local port
+    port=$(pg_free_port)
+    pg_init "$bench_workdir/pg" "$port" test
+    pg_start "$bench_workdir/pg"
+    pg_psql "$port" postgres "CREATE DATABASE crema"
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$port/crema?sslmode=disable"
+}
+
+bench_footer() {
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; commit $(git rev-parse --short HEAD 2>/dev/null || echo none); $(date -u +%Y-%m-%dT%H:%MZ)"
+}
