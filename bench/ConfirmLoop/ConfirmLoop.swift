@@ -50,8 +50,9 @@ struct ConfirmLoop {
                     tills.addTask {
                         var sale = till
                         while sale < sales {
-                            // Each till serves its own guests, so no two tills race for one code.
-                            let guest = guests[(sale * 7 + till) % guests.count / concurrency * concurrency + till % concurrency]
+                            // sale ≡ till (mod concurrency) and the modulus is a multiple of the concurrency, so
+                            // each till serves its own guests and no two tills race for one code.
+                            let guest = guests[sale % (guests.count / concurrency * concurrency)]
                             let code = try await store.issueCode(customerID: guest, at: Date()).code
                             let begin = ContinuousClock.now
                             _ = try await store.confirmSale(
@@ -67,7 +68,7 @@ struct ConfirmLoop {
             let elapsed = ContinuousClock.now - started
             let report = await latencies.report()
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print(String(format: "%-8@ %-12@ %10@ %10@ %10@", "sales" as NSString, "concurrency" as NSString, "sales/s" as NSString, "p50 ms" as NSString, "p99 ms" as NSString))
+            print("sales    concurrency     sales/s     p50 ms     p99 ms")
             print(String(format: "%-8d %-12d %10.0f %10.2f %10.2f", sales, concurrency, Double(sales) / seconds, report.p50, report.p99))
             let check = try await LedgerCheck(database: database, logger: logger).run()
             print("check-ledger: \(check.isClean ? "clean" : "\(check.problems.count) problems") (\(check.ordersChecked) orders)")
