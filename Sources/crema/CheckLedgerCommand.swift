@@ -11,15 +11,10 @@ struct CheckLedgerCommand: AsyncParsableCommand {
     func run() async throws {
         let bootstrap = Bootstrap.load(label: "crema.check-ledger")
         let logger = bootstrap.logger
-        let report: LedgerCheck.Report
-        do {
-            report = try await bootstrap.withDatabase { database in
+        let report = try await bootstrap.reportingFailures {
+            try await bootstrap.withDatabase { database in
                 try await LedgerCheck(database: database, logger: logger).run()
             }
-        } catch where error.isConnectionFailure {
-            fail("cannot reach PostgreSQL at \(bootstrap.configuration.database.host):\(bootstrap.configuration.database.port) (DATABASE_URL)")
-        } catch {
-            fail("\(String(reflecting: error))")
         }
         for problem in report.problems {
             print("MISMATCH \(problem)")

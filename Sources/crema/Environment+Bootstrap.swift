@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import PostgresNIO
@@ -61,6 +62,24 @@ struct Bootstrap {
             }
             defer { group.cancelAll() }
             return try await work(database)
+        }
+    }
+}
+
+extension Bootstrap {
+    /// Runs a subcommand's work and turns any failure into one line on stderr and exit 1:
+    /// schema problems as the migrator words them, an unreachable database by its address.
+    func reportingFailures<Result>(_ work: () async throws -> Result) async throws -> Result {
+        do {
+            return try await work()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as MigrationError {
+            fail("\(error)")
+        } catch where error.isConnectionFailure {
+            fail("cannot reach PostgreSQL at \(configuration.database.host):\(configuration.database.port) (DATABASE_URL)")
+        } catch {
+            fail("\(String(reflecting: error))")
         }
     }
 }

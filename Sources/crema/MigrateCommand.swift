@@ -14,7 +14,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let bootstrap = Bootstrap.load(label: "crema.migrate")
         let logger = bootstrap.logger
-        do {
+        try await bootstrap.reportingFailures {
             let migrator = Migrator(migrations: try Migration.bundled())
             if status {
                 let report = try await bootstrap.withDatabase { try await migrator.status(on: $0, logger: logger) }
@@ -24,14 +24,6 @@ struct MigrateCommand: AsyncParsableCommand {
             }
             let applied = try await bootstrap.withDatabase { try await migrator.migrate(on: $0, logger: logger) }
             print(applied.isEmpty ? "database is up to date" : "applied \(applied.count): \(applied.joined(separator: ", "))")
-        } catch let exit as ExitCode {
-            throw exit
-        } catch let error as MigrationError {
-            fail("\(error)")
-        } catch where error.isConnectionFailure {
-            fail("cannot reach PostgreSQL at \(bootstrap.configuration.database.host):\(bootstrap.configuration.database.port) (DATABASE_URL)")
-        } catch {
-            fail("\(String(reflecting: error))")
         }
     }
 }

@@ -11,19 +11,13 @@ struct SeedDemoCommand: AsyncParsableCommand {
     func run() async throws {
         let bootstrap = Bootstrap.load(label: "crema.seed")
         let logger = bootstrap.logger
-        do {
+        try await bootstrap.reportingFailures {
             let migrator = Migrator(migrations: try Migration.bundled())
             let summary = try await bootstrap.withDatabase { database in
                 try await migrator.verify(on: database, logger: logger)
                 return try await DemoSeed().run(on: database, logger: logger)
             }
             print("demo data: \(summary.customersAdded) guests and \(summary.staffAdded) staff added")
-        } catch let error as MigrationError {
-            fail("\(error)")
-        } catch where error.isConnectionFailure {
-            fail("cannot reach PostgreSQL at \(bootstrap.configuration.database.host):\(bootstrap.configuration.database.port) (DATABASE_URL)")
-        } catch {
-            fail("\(String(reflecting: error))")
         }
     }
 }

@@ -15,26 +15,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bootstrap = Bootstrap.load(label: "crema")
-        let migrator: Migrator
-        do {
-            migrator = Migrator(migrations: try Migration.bundled())
-        } catch {
-            fail("\(error)")
-        }
-        let app = buildApplication(
-            configuration: bootstrap.configuration,
-            dependencies: bootstrap.dependencies(migrator: migrator),
-            schemaPolicy: migrate ? .migrate : .requireCurrent
-        )
-        do {
+        try await bootstrap.reportingFailures {
+            let app = buildApplication(
+                configuration: bootstrap.configuration,
+                dependencies: bootstrap.dependencies(migrator: Migrator(migrations: try Migration.bundled())),
+                schemaPolicy: migrate ? .migrate : .requireCurrent
+            )
             try await app.runService()
-        } catch let error as MigrationError {
-            fail("\(error)")
-        } catch {
-            if error.isConnectionFailure {
-                fail("cannot reach PostgreSQL at \(bootstrap.configuration.database.host):\(bootstrap.configuration.database.port) (DATABASE_URL)")
-            }
-            fail("\(String(reflecting: error))")
         }
     }
 }

@@ -54,25 +54,21 @@ extension LoyaltyStore {
 
     public func customer(telegramID: Int64) async throws -> Customer? {
         try await firstCustomer(
-            """
-            SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
-                   tier, points_balance, points_debt, qualification_spend_kopecks
-            FROM customers
-            WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL
-            """
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL"
         )
     }
 
     public func customer(id: Int64) async throws -> Customer? {
         try await firstCustomer(
-            """
-            SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
-                   tier, points_balance, points_debt, qualification_spend_kopecks
-            FROM customers
-            WHERE id = \(id) AND anonymised_at IS NULL
-            """
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE id = \(id) AND anonymised_at IS NULL"
         )
     }
+
+    /// What `firstCustomer` decodes, in this order.
+    private static let customerColumns = """
+        id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
+        tier, points_balance, points_debt, qualification_spend_kopecks
+        """
 
     private func firstCustomer(_ query: PostgresQuery) async throws -> Customer? {
         try await database.withConnection(logger: logger) { connection in
