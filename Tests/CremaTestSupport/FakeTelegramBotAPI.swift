@@ -80,6 +80,7 @@ public struct RecordedCall: Sendable {
     public let body: Data
     /// The HTTP status the fake answered with.
     public let status: Int
+    public let receivedAt: ContinuousClock.Instant
 
     public var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
@@ -151,7 +152,7 @@ public actor FakeTelegramState {
         let chatID = (json["chat_id"] as? NSNumber)?.int64Value ?? (json["chat_id"] as? String).flatMap { Int64($0) }
 
         let answer = answer(token: token, method: method, chatID: chatID, json: json)
-        calls.append(RecordedCall(token: token, method: method, body: body, status: answer.status))
+        calls.append(RecordedCall(token: token, method: method, body: body, status: answer.status, receivedAt: .now))
         let data = (try? JSONSerialization.data(withJSONObject: answer.body)) ?? Data("{}".utf8)
         return (answer.status, data)
     }

@@ -1,0 +1,68 @@
+import Domain
+
+/// The guest-facing texts of the engine's notifications, one catalogue per language.
+struct NotificationTexts: Sendable {
+    let language: Language
+
+    func tierName(_ tier: Tier) -> String {
+        switch (language, tier) {
+        case (.ru, .standard): return "Стандарт"
+        case (.ru, .silver): return "Серебро"
+        case (.ru, .gold): return "Золото"
+        case (.ru, .platinum): return "Платина"
+        case (.en, .standard): return "Standard"
+        case (.en, .silver): return "Silver"
+        case (.en, .gold): return "Gold"
+        case (.en, .platinum): return "Platinum"
+        }
+    }
+
+    func receipt(order: Int64, amount: Money, paid: Money, redeemed: Int, credited: Int, debtRepaid: Int,
+                 balance: Int, debt: Int, newTier: Tier?, gifts: Int) -> String {
+        var lines: [String]
+        switch language {
+        case .ru:
+            lines = ["Спасибо за покупку! Заказ №\(order)", "Сумма: \(amount)", "К оплате: \(paid)"]
+            if redeemed > 0 { lines.append("Списано баллов: \(redeemed)") }
+            if credited > 0 { lines.append("Начислено баллов: \(credited)") }
+            if debtRepaid > 0 { lines.append("В счёт долга по баллам: \(debtRepaid)") }
+            if gifts > 0 { lines.append("Использовано подарков: \(gifts)") }
+            lines.append("Баланс: \(balance) баллов")
+            if debt > 0 { lines.append("Долг по баллам: \(debt)") }
+            if let newTier { lines.append("🎉 Ваш новый уровень: \(tierName(newTier))!") }
+        case .en:
+            lines = ["Thank you for your purchase! Order #\(order)", "Amount: \(amount)", "Paid: \(paid)"]
+            if redeemed > 0 { lines.append("Points redeemed: \(redeemed)") }
+            if credited > 0 { lines.append("Points earned: \(credited)") }
+            if debtRepaid > 0 { lines.append("Points debt repaid: \(debtRepaid)") }
+            if gifts > 0 { lines.append("Gifts used: \(gifts)") }
+            lines.append("Balance: \(balance) points")
+            if debt > 0 { lines.append("Points debt: \(debt)") }
+            if let newTier { lines.append("🎉 Your new tier: \(tierName(newTier))!") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func saleCancelled(order: Int64, balance: Int, debt: Int, tier: Tier) -> String {
+        switch language {
+        case .ru:
+            return "Заказ №\(order) отменён.\nБаланс: \(balance) баллов" + (debt > 0 ? "\nДолг по баллам: \(debt)" : "") + "\nУровень: \(tierName(tier))"
+        case .en:
+            return "Order #\(order) was cancelled.\nBalance: \(balance) points" + (debt > 0 ? "\nPoints debt: \(debt)" : "") + "\nTier: \(tierName(tier))"
+        }
+    }
+
+    func giftIssued(name: String, until date: String) -> String {
+        switch language {
+        case .ru: return "🎁 Вам подарок: \(name)! Действует до \(date)."
+        case .en: return "🎁 A gift for you: \(name)! Valid until \(date)."
+        }
+    }
+
+    func birthdayGift(name: String, until date: String) -> String {
+        switch language {
+        case .ru: return "С днём рождения! 🎂 Ваш подарок: \(name). Действует до \(date)."
+        case .en: return "Happy birthday! 🎂 Your gift: \(name). Valid until \(date)."
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import Logging
+import Store
+
+/// A Bot API call ready to send: the method and its JSON body (with `chat_id`).
+public struct RenderedMessage: Sendable, Equatable {
+    public var method: String
+    public var body: Data
+
+    public init(method: String, body: Data) {
+        self.method = method
+        self.body = body
+    }
+}
+
+/// Delivers one bot's outbox: at most `messagesPerSecond` in total and one message per chat per
+/// `perChatInterval`; on 429 it pauses the bot for `retry_after`; on 403 it marks the guest
+/// unreachable; on 5xx or no answer it retries with exponential backoff; a 400 is final.
+///
+/// Every instance runs one, but only the holder of the bot's advisory lock sends.
+public struct OutboxSender: Sendable {
+    public struct Settings: Sendable {
+        public var messagesPerSecond: Int = 25
+        public var perChatInterval: Duration = .seconds(1)
+        public var batchSize: Int = 50
+        public var firstBackoff: TimeInterval = 2
+        public var maximumBackoff: TimeInterval = 300
+        public var maximumAttempts: Int = 8
+        public var idlePoll: Duration = .milliseconds(500)
+
+        public init() {}
+    }
+
+    public struct Stats: Sendable, Equatable {
+        public var sent = 0
+        public var failed = 0
+        public var unreachable = 0
+        public var retried = 0
+    }
+
+    let bot: OutboxStore.Bot
+    let store: OutboxStore
+    let api: BotAPIClient
+    let render: @Sendable (OutboxItem) -> RenderedMessage?
+    let clock: AppClock
+    let settings: Settings
+    let logger: Logger
+
+    public init(
+        bot: OutboxStore.Bot, store: OutboxStore, api: BotAPIClient, clock: AppClock, settings: Settings = .init(),
+        logger: Logger, render: @escaping @Sendable (OutboxItem) -> RenderedMessage?
+    ) {
+        self.bot = bot
+        self.store = store
+        self.api = api
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+        self.render = render
+    }
+
+    /// Sends until no pending row is left or `deadline` passes (tests, one-shot runs).
+    public func drain(within deadline: Duration) async throws -> Stats {
+        var pacer = Pacer(settings: settings)
+        var stats = Stats()
+        let end = ContinuousClock.now + deadline
+        while ContinuousClock.now < end {
+            let worked = try await sendBatch(pacer: &pacer, stats: &stats)
+            if !worked {
+                guard try await store.hasPending(bot: bot) else { return stats }
+                try await Task.sleep(for: settings.idlePoll)
+            }
+        }
+        return stats
+    }
+
+    /// Runs until cancelled: sends while it is the leader, otherwise checks back every few seconds.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                _ = try await store.whileLeader(of: bot) {
+                    var pacer = Pacer(settings: settings)
+                    var stats = Stats()
+                    while !Task.isCancelled {
+                        if try await !sendBatch(pacer: &pacer, stats: &stats) {
+                            try await Task.sleep(for: settings.idlePoll)
+                        }
+                    }
+                    return stats
+                }
+                try await Task.sleep(for: .seconds(5))
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("outbox sender paused", metadata: ["bot": "\(bot.rawValue)", "error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+
+    /// Claims and sends one batch; false when nothing was due.
+    func sendBatch(pacer: inout Pacer, stats: inout Stats) async throws -> Bool {
+        try await pacer.waitOutPause()
+        let items = try await store.claimDue(bot: bot, limit: settings.batchSize, now: clock.now)
+        guard !items.isEmpty else { return false }
+        for (index, item) in items.enumerated() {
+            if let pause = pacer.pausedUntilDate(now: clock.now) {
+                // A 429 stopped the bot: the rest of the batch waits for the pause, uncounted.
+                for waiting in items[index...] {
+                    try await store.retry(waiting.id, at: pause, reason: "bot paused after 429", countsAsAttempt: false)
+                }
+                break
+            }
+            try await send(item, pacer: &pacer, stats: &stats)
+        }
+        return true
+    }
+
+    private func send(_ item: OutboxItem, pacer: inout Pacer, stats: inout Stats) async throws {
+        guard let message = render(item) else {
+            stats.failed += 1
+            return try await store.markFailed(item.id, reason: "nothing to render")
+        }
+        if let wait = pacer.chatWait(item.chatID) {
+            return try await store.retry(item.id, at: clock.now.addingTimeInterval(wait), reason: "one message per second per chat", countsAsAttempt: false)
+        }
+        try await pacer.waitForSlot()
+        do {
+            _ = try await api.call(message.method, json: message.body)
+            pacer.sent(to: item.chatID)
+            stats.sent += 1
+            try await store.markSent(item.id, at: clock.now)
+        } catch let error as BotAPIError {
+            pacer.sent(to: item.chatID)
+            try await handle(error, for: item, pacer: &pacer, stats: &stats)
+        }
+    }
+
+    private func handle(_ error: BotAPIError, for item: OutboxItem, pacer: inout Pacer, stats: inout Stats) async throws {
+        switch error {
+        case _ where error.isMessageNotModified:
+            stats.sent += 1
+            try await store.markSent(item.id, at: clock.now)
+        case .tooManyRequests(let seconds):
+            pacer.pause(for: seconds)
+            stats.retried += 1
+            try await store.retry(item.id, at: clock.now.addingTimeInterval(TimeInterval(seconds)), reason: "429 retry after \(seconds)", countsAsAttempt: false)
+        case .forbidden(let description):
+            stats.unreachable += 1
+            try await store.markUnreachable(item, reason: description, at: clock.now)
+        case .badRequest(let description):
+            stats.failed += 1
+            try await store.markFailed(item.id, reason: description)
+        case .unauthorized:
+            logger.critical("Telegram refused the bot token; sending paused", metadata: ["bot": "\(bot.rawValue)"])
+            pacer.pause(for: 60)
+            try await store.retry(item.id, at: clock.now.addingTimeInterval(60), reason: "401 Unauthorized", countsAsAttempt: false)
+        case .server, .transport:
+            if item.attempts >= settings.maximumAttempts {
+                stats.failed += 1
+                try await store.markFailed(item.id, reason: "gave up after \(item.attempts) attempts: \(error)")
+            } else {
+                stats.retried += 1
+                let backoff = min(settings.maximumBackoff, settings.firstBackoff * pow(2, Double(item.attempts - 1)))
+                try await store.retry(item.id, at: clock.now.addingTimeInterval(backoff), reason: "\(error)")
+            }
+        }
+    }
+}
+
+/// The sender's pace: a slot every 1/rate seconds for the bot, one message per interval per chat,
+/// and a pause after a 429. Lives only as long as the sender's run (it is the leader's state).
+///
+/// Telegram counts arrivals, and a slow first request (a new connection) can bunch arrivals, so
+/// besides spacing the starts it never starts a call less than a second after the response to
+/// the call `rate` sends earlier: that response came after its arrival, so no second can hold
+/// more than `rate` arrivals.
+struct Pacer {
+    let interval: Duration
+    let perChat: Duration
+    let rate: Int
+    private var nextSlot = ContinuousClock.now
+    private var recentResponses: [ContinuousClock.Instant] = []
+    private var lastByChat: [Int64: ContinuousClock.Instant] = [:]
+    private var pausedUntil: ContinuousClock.Instant?
+
+    init(settings: OutboxSender.Settings) {
+        self.rate = max(1, settings.messagesPerSecond)
+        self.interval = .seconds(1) / rate
+        self.perChat = settings.perChatInterval
+    }
+
+    mutating func waitForSlot() async throws {
+        var start = max(nextSlot, ContinuousClock.now)
+        if recentResponses.count >= rate {
+            start = max(start, recentResponses[recentResponses.count - rate] + .seconds(1))
+        }
+        if start > ContinuousClock.now { try await Task.sleep(until: start, clock: .continuous) }
+        nextSlot = start + interval
+    }
+
+    /// Seconds until `chat` may get another message, or nil when it may now.
+    func chatWait(_ chat: Int64) -> TimeInterval? {
+        guard let last = lastByChat[chat] else { return nil }
+        let ready = last + perChat
+        let now = ContinuousClock.now
+        guard ready > now else { return nil }
+        let remaining = ready - now
+        return Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+    }
+
+    mutating func sent(to chat: Int64) {
+        recentResponses.append(ContinuousClock.now)
+        if recentResponses.count > rate { recentResponses.removeFirst(recentResponses.count - rate) }
+        lastByChat[chat] = ContinuousClock.now
+        if lastByChat.count > 10_000 {
+            let cutoff = ContinuousClock.now - perChat
+            lastByChat = lastByChat.filter { $0.value > cutoff }
+        }
+    }
+
+    mutating func pause(for seconds: Int) {
+        pausedUntil = ContinuousClock.now + .seconds(seconds)
+    }
+
+    func pausedUntilDate(now: Date) -> Date? {
+        guard let pausedUntil, pausedUntil > ContinuousClock.now else { return nil }
+        let remaining = pausedUntil - ContinuousClock.now
+        return now.addingTimeInterval(Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
+    }
+
+    mutating func waitOutPause() async throws {
+        if let pausedUntil, pausedUntil > ContinuousClock.now {
+            try await Task.sleep(until: pausedUntil, clock: .continuous)
+        }
+        pausedUntil = nil
+    }
+}

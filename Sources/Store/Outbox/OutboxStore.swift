@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A message waiting in the outbox.
+public struct OutboxItem: Sendable, Equatable {
+    public var id: Int64
+    public var chatID: Int64
+    public var customerID: Int64?
+    public var method: String
+    /// Either a rendered Bot API body or a template event (`{"template": …}`) to render.
+    public var payload: Data
+    public var attempts: Int
+}
+
+/// The outbox's SQL: claiming due rows for one bot, and recording each row's fate.
+///
+/// Claiming pushes a row's `next_attempt_at` out by a lease instead of changing its status, so a
+/// sender that dies mid-batch leaves its rows to be claimed again after the lease.
+public struct OutboxStore: Sendable {
+    public enum Bot: String, Sendable, CaseIterable {
+        case client, staff
+    }
+
+    let database: Database
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Up to `limit` due rows of `bot`, oldest first; rows of guests marked unreachable are
+    /// skipped on the way.
+    public func claimDue(bot: Bot, limit: Int, now: Date, lease: TimeInterval = 30) async throws -> [OutboxItem] {
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                """
+                UPDATE outbox SET status = 'skipped', last_error = 'guest unreachable'
+                WHERE status = 'pending' AND bot = \(bot.rawValue) AND next_attempt_at <= \(now)
+                  AND customer_id IN (SELECT id FROM customers WHERE unreachable_at IS NOT NULL)
+                """,
+                logger: logger
+            )
+            let rows = try await connection.query(
+                """
+                WITH due AS (
+                    SELECT id FROM outbox
+                    WHERE status = 'pending' AND bot = \(bot.rawValue) AND next_attempt_at <= \(now)
+                    ORDER BY next_attempt_at, id
+                    LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now.addingTimeInterval(lease))
+                FROM due WHERE o.id = due.id
+                RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text, o.attempts
+                """,
+                logger: logger
+            )
+            var items: [OutboxItem] = []
+            for try await (id, chatID, customerID, method, payload, attempts) in rows.decode((Int64, Int64, Int64?, String, String, Int).self) {
+                items.append(OutboxItem(id: id, chatID: chatID, customerID: customerID, method: method, payload: Data(payload.utf8), attempts: attempts))
+            }
+            return items.sorted { $0.id < $1.id }
+        }
+    }
+
+    public func markSent(_ id: Int64, at now: Date) async throws {
+        try await update("UPDATE outbox SET status = 'sent', sent_at = \(now), last_error = NULL WHERE id = \(id)")
+    }
+
+    public func markFailed(_ id: Int64, reason: String) async throws {
+        try await update("UPDATE outbox SET status = 'failed', last_error = \(String(reason.prefix(500))) WHERE id = \(id)")
+    }
+
+    /// Puts a row back to be tried at `date`; a 429 pause does not count as an attempt.
+    public func retry(_ id: Int64, at date: Date, reason: String, countsAsAttempt: Bool = true) async throws {
+        try await update(
+            """
+            UPDATE outbox SET next_attempt_at = \(date), last_error = \(String(reason.prefix(500))),
+                              attempts = attempts - CASE WHEN \(countsAsAttempt) THEN 0 ELSE 1 END
+            WHERE id = \(id)
+            """
+        )
+    }
+
+    /// The guest blocked the bot (403): this row and their later ones are skipped until they
+    /// write to the bot again.
+    public func markUnreachable(_ item: OutboxItem, reason: String, at now: Date) async throws {
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                "UPDATE outbox SET status = 'skipped', last_error = \(String(reason.prefix(500))) WHERE id = \(item.id)", logger: logger
+            )
+            if let customerID = item.customerID {
+                try await connection.query(
+                    "UPDATE customers SET unreachable_at = \(now) WHERE id = \(customerID) AND unreachable_at IS NULL", logger: logger
+                )
+            }
+        }
+    }
+
+    private func update(_ query: PostgresQuery) async throws {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(query, logger: logger)
+        }
+    }
+
+    /// Holds PostgreSQL's session advisory lock for `bot`'s sender while `body` runs, or returns
+    /// nil at once when another instance holds it: one sender per bot across all instances.
+    public func whileLeader<Result: Sendable>(of bot: Bot, _ body: @Sendable () async throws -> Result) async throws -> Result? {
+        let key = Int64(0x6372_656D_615F_6F00) + Int64(Bot.allCases.firstIndex(of: bot)!)
+        return try await database.withConnection(logger: logger) { connection in
+            let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
+                .collect().first?.decode(Bool.self) ?? false
+            guard acquired else { return nil }
+            do {
+                let result = try await body()
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                throw error
+            }
+        }
+    }
+}
+
+extension OutboxStore {
+    /// True while `bot` has rows that are neither sent nor given up on.
+    public func hasPending(bot: Bot) async throws -> Bool {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND bot = \(bot.rawValue))", logger: logger
+            ).collect().first?.decode(Bool.self) ?? false
+        }
+    }
+}
