@@ -30,8 +30,8 @@ for run in $(seq 1 "$runs"); do
     ready=$(now_ms)
     sleep 1
     idle=$(rss_mb "$pid")
-    for _ in $(seq 1 1000); do echo "url = \"http://127.0.0.1:$port/readyz\""; done > "$bench_workdir/urls"
-    curl -s -o /dev/null -K "$bench_workdir/urls"
+    for _ in $(seq 1 1000); do printf 'url = "http://127.0.0.1:%s/readyz"\noutput = "/dev/null"\n' "$port"; done > "$bench_workdir/urls"
+    curl -s -K "$bench_workdir/urls"
     busy=$(rss_mb "$pid")
     kill -TERM "$pid"
     wait "$pid" 2>/dev/null || true
