@@ -132,6 +132,22 @@ import Testing
         }
     }
 
+    @Test func theConfirmedSaleIsExactlyTheQuoteTheBaristaSaw() async throws {
+        try await LoyaltyFixture.with { fixture in
+            let maria = try await fixture.guest()
+            let manager = try await fixture.staff(.manager)
+            try await fixture.sell(to: maria, rubles: 20_000, by: manager)
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            let shown = try await fixture.store.quote(code: code, amount: Money(kopecks: 123_456), redeem: .maximum, at: TestDefaults.now)
+            let sale = try await fixture.store.confirmSale(
+                SaleRequest(idempotencyKey: "q=c", guest: .code(code), amount: Money(kopecks: 123_456), redeem: .maximum),
+                by: manager, locationID: fixture.mainLocationID, at: TestDefaults.now)
+            #expect(sale.quote == shown)
+            #expect(shown.pointsRedeemed == 200 && shown.pointsEarned == 0)  // the balance, below the 370-point cap
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
     @Test func aUsedKeyWithADifferentSaleIsRefused() async throws {
         try await LoyaltyFixture.with { fixture in
             let maria = try await fixture.guest()
