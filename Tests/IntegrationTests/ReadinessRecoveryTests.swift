@@ -10,7 +10,16 @@ import Testing
     @Test(.timeLimit(.minutes(2)))
     func readyzGoesUnavailableWhilePostgresIsStoppedAndRecoversWithoutARestart() async throws {
         let cluster = try await PrivateCluster.create()
-        defer { Task { await cluster.destroy() } }
+        do {
+            try await checkRecovery(of: cluster)
+        } catch {
+            await cluster.destroy()
+            throw error
+        }
+        await cluster.destroy()
+    }
+
+    private func checkRecovery(of cluster: PrivateCluster) async throws {
         let url = try cluster.url
 
         try await RunningDatabase.with(url: url) { database in
@@ -39,6 +48,5 @@ import Testing
             }
             #expect(recovered)
         }
-        await cluster.destroy()
     }
 }
