@@ -1,3 +1,4 @@
+import Domain
 import Logging
 import Store
 
@@ -18,6 +19,13 @@ public struct AppDependencies: Sendable {
         self.random = random
         self.metrics = metrics
         self.logger = logger
+    }
+
+    /// The loyalty engine over this database, drawing payment codes from `random`.
+    public var loyalty: LoyaltyStore {
+        LoyaltyStore(database: database, logger: logger, drawCode: { [random] in
+            PaymentCode(number: random.number(in: 0...999_999))
+        })
     }
 }
 

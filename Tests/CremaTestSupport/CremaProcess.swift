@@ -14,7 +14,8 @@ public final class CremaProcess: @unchecked Sendable {
         public let stderr: String
     }
 
-    /// Starts `crema` with `arguments`; the environment is exactly `environment` plus PATH.
+    /// Starts `crema` with `arguments`; the environment is exactly `environment` plus PATH (and a
+    /// loopback Bot API address unless `environment` names one).
     public init(_ arguments: [String], environment: [String: String]) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("crema-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -28,6 +29,8 @@ public final class CremaProcess: @unchecked Sendable {
         process.arguments = arguments
         var variables = environment
         variables["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        // Test traffic stays on loopback: a Bot API call from a test process must never leave it.
+        if variables["TELEGRAM_API_BASE_URL"] == nil { variables["TELEGRAM_API_BASE_URL"] = "http://127.0.0.1:9" }
         process.environment = variables
         process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
         process.standardError = try FileHandle(forWritingTo: stderrFile)

@@ -28,6 +28,17 @@ public struct LoyaltyFixture: Sendable {
         }
     }
 
+    /// A fixture over an app's database (webhook tests set up sales and staff through it).
+    public static func over(_ database: Database) async throws -> LoyaltyFixture {
+        let random = RandomSource.seeded(TestDefaults.seed &+ 1)
+        let logger = Logger(label: "crema.test.loyalty")
+        let store = LoyaltyStore(database: database, logger: logger) { PaymentCode(number: random.number(in: 0...999_999)) }
+        let location = try await database.withConnection(logger: logger) { connection in
+            try await connection.query("SELECT id FROM locations WHERE slug = 'main'", logger: logger).collect().first?.decode(Int64.self)
+        }
+        return LoyaltyFixture(store: store, database: database, mainLocationID: try location.unwrap("main location"))
+    }
+
     /// Registers a guest with a phone derived from their Telegram id.
     public func guest(_ telegramID: Int64 = 111_111_111, name: String = "Мария") async throws -> Customer {
         try await store.registerCustomer(

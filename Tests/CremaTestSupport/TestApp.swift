@@ -35,7 +35,11 @@ public struct TestApp: Sendable {
     }
 
     public init(databaseURL: DatabaseURL, environment: [String: String] = [:]) throws {
-        var variables = ["APP_ENV": "test", "DATABASE_URL": databaseURL.string, "PORT": "0", "LOG_LEVEL": "warning"]
+        // Background jobs stay off: tests drive the outbox senders themselves, against the fake.
+        var variables = [
+            "APP_ENV": "test", "DATABASE_URL": databaseURL.string, "PORT": "0", "LOG_LEVEL": "warning",
+            "BACKGROUND_JOBS": "false", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+        ]
         variables.merge(environment) { _, new in new }
         let random = RandomSource.seeded(TestDefaults.seed)
         let configuration = try AppConfiguration(environment: variables, random: random)

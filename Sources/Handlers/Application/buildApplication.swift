@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Runtime
 import Store
 
@@ -11,36 +12,44 @@ public enum SchemaPolicy: Sendable {
     case migrate
 }
 
-/// Builds the whole app: routes, middleware, and the PostgreSQL client as a service that starts
-/// before and stops after the HTTP server. `crema serve` and every test call this same function.
+/// Builds the whole app: routes, middleware, the PostgreSQL client as a service that starts
+/// before and stops after the HTTP server, and the background jobs (outbox senders, clean-up).
+/// `crema serve` and every test call this same function.
 public func buildApplication(
     configuration: AppConfiguration,
     dependencies: AppDependencies,
     schemaPolicy: SchemaPolicy = .requireCurrent
 ) -> some ApplicationProtocol {
-    let router = buildRouter(dependencies: dependencies)
+    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    let (schemaReady, schemaChecked) = AsyncStream.makeStream(of: Void.self)
+    var services: [any Service] = [dependencies.database.client]
+    if configuration.backgroundJobsEnabled {
+        services.append(BackgroundJobs(configuration: configuration, dependencies: dependencies, schemaReady: schemaReady))
+    }
     var app = Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: nil
         ),
-        services: [dependencies.database.client],
+        services: services,
         logger: dependencies.logger
     )
     app.beforeServerStarts {
         let logger = dependencies.logger
+        defer { schemaChecked.finish() }
         switch schemaPolicy {
         case .migrate:
             try await dependencies.migrator.migrate(on: dependencies.database, logger: logger)
         case .requireCurrent:
             try await dependencies.migrator.verify(on: dependencies.database, logger: logger)
         }
+        schemaChecked.yield()
     }
     return app
 }
 
-func buildRouter(dependencies: AppDependencies) -> Router<AppRequestContext> {
+func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware(random: dependencies.random))
     router.add(middleware: RequestObservationMiddleware(metrics: dependencies.metrics))
@@ -49,6 +58,20 @@ func buildRouter(dependencies: AppDependencies) -> Router<AppRequestContext> {
     RuntimeController(
         readiness: ReadinessProbe(database: dependencies.database, migrator: dependencies.migrator),
         metrics: dependencies.metrics
+    ).addRoutes(to: router)
+
+    let telegram = configuration.telegram
+    TelegramWebhookController(
+        routes: [
+            .init(path: "/telegram/client", secret: telegram.clientWebhookSecret, bot: ClientBot(
+                loyalty: dependencies.loyalty, feedback: FeedbackStore(logger: dependencies.logger)
+            )),
+            .init(path: "/telegram/staff", secret: telegram.staffWebhookSecret, bot: StaffBot(
+                staff: StaffStore(logger: dependencies.logger)
+            )),
+        ],
+        database: dependencies.database,
+        clock: dependencies.clock
     ).addRoutes(to: router)
     return router
 }

@@ -15,7 +15,7 @@ public struct NotificationRenderer: Sendable {
     public func render(_ item: OutboxItem) -> RenderedMessage? {
         guard var fields = (try? JSONSerialization.jsonObject(with: item.payload)) as? [String: Any] else { return nil }
         guard let template = fields["template"] as? String else {
-            fields["chat_id"] = item.chatID
+            if item.method != "answerCallbackQuery", fields["chat_id"] == nil { fields["chat_id"] = item.chatID }
             return message(item.method, fields)
         }
         let texts = NotificationTexts(language: Language(rawValue: fields["language"] as? String ?? "ru") ?? .ru)
@@ -24,6 +24,7 @@ public struct NotificationRenderer: Sendable {
         func tier(_ key: String) -> Tier { Tier(rawValue: fields[key] as? String ?? "") ?? .standard }
 
         let text: String
+        var markup: [String: Any]?
         switch template {
         case "sale_receipt":
             let before = tier("tier_before"), after = tier("tier_after")
@@ -32,16 +33,26 @@ public struct NotificationRenderer: Sendable {
                 redeemed: int("points_redeemed"), credited: int("points_credited"), debtRepaid: int("debt_repaid"),
                 balance: int("balance"), debt: int("debt"), newTier: after > before ? after : nil, gifts: int("gift_count")
             )
+            // The receipt invites one review of this order (the client bot's "rv" action).
+            markup = ["inline_keyboard": [[["text": texts.rateVisitButton, "callback_data": "rv:\(int("order_id"))"]]]]
         case "sale_cancelled":
             text = texts.saleCancelled(order: Int64(int("order_id")), balance: int("balance"), debt: int("debt"), tier: tier("tier"))
         case "gift_issued":
             text = texts.giftIssued(name: fields["name"] as? String ?? "", until: day(fields["expires_at"]))
         case "birthday_gift":
             text = texts.birthdayGift(name: fields["name"] as? String ?? "", until: day(fields["expires_at"]))
+        case "review_alert":
+            text = texts.reviewAlert(guest: fields["guest"] as? String ?? "", rating: int("rating"), order: Int64(int("order_id")))
+        case "review_comment":
+            text = texts.reviewComment(guest: fields["guest"] as? String ?? "", rating: int("rating"), comment: fields["text"] as? String ?? "")
+        case "guest_message":
+            text = texts.guestMessage(guest: fields["guest"] as? String ?? "", message: fields["text"] as? String ?? "")
         default:
             return nil
         }
-        return message("sendMessage", ["chat_id": item.chatID, "text": text])
+        var body: [String: Any] = ["chat_id": item.chatID, "text": text]
+        if let markup { body["reply_markup"] = markup }
+        return message("sendMessage", body)
     }
 
     private func message(_ method: String, _ body: [String: Any]) -> RenderedMessage? {

@@ -65,4 +65,34 @@ struct NotificationTexts: Sendable {
         case .en: return "Happy birthday! 🎂 Your gift: \(name). Valid until \(date)."
         }
     }
+
+    var rateVisitButton: String {
+        switch language {
+        case .ru: return "⭐ Оценить визит"
+        case .en: return "⭐ Rate your visit"
+        }
+    }
+
+    // Alerts to managers in the staff bot.
+
+    func reviewAlert(guest: String, rating: Int, order: Int64) -> String {
+        switch language {
+        case .ru: return "⚠️ Низкая оценка: \(rating)/10 от гостя \(guest), заказ №\(order)."
+        case .en: return "⚠️ Low rating: \(rating)/10 from \(guest), order #\(order)."
+        }
+    }
+
+    func reviewComment(guest: String, rating: Int, comment: String) -> String {
+        switch language {
+        case .ru: return "💬 Комментарий к оценке \(rating)/10 от гостя \(guest):\n\(comment)"
+        case .en: return "💬 Comment on a \(rating)/10 rating from \(guest):\n\(comment)"
+        }
+    }
+
+    func guestMessage(guest: String, message: String) -> String {
+        switch language {
+        case .ru: return "✉️ Сообщение руководству от гостя \(guest):\n\(message)"
+        case .en: return "✉️ Message to management from \(guest):\n\(message)"
+        }
+    }
 }

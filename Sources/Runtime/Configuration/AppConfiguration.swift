@@ -14,6 +14,8 @@ public struct AppConfiguration: Sendable {
     public var telegram: TelegramConfiguration
     public var corsAllowedOrigins: [String]
     public var docsEnabled: Bool
+    /// Outbox senders and the periodic jobs; off only for instances that should just serve.
+    public var backgroundJobsEnabled: Bool
     /// Names of secrets made up for this run because dev/test had none; the CLI prints them once.
     public var generatedSecrets: [(variable: String, value: String)]
 
@@ -39,6 +41,7 @@ public struct AppConfiguration: Sendable {
         self.publicBaseURL = try reader.httpURL("PUBLIC_BASE_URL", required: environment == .prod)
         self.corsAllowedOrigins = try reader.origins("CORS_ALLOWED_ORIGINS")
         self.docsEnabled = try reader.boolean("DOCS_ENABLED", default: environment != .prod)
+        self.backgroundJobsEnabled = try reader.boolean("BACKGROUND_JOBS", default: true)
 
         let mayGenerate = environment != .prod
         self.telegram = TelegramConfiguration(

@@ -26,7 +26,7 @@ public struct OutboxSender: Sendable {
         public var firstBackoff: TimeInterval = 2
         public var maximumBackoff: TimeInterval = 300
         public var maximumAttempts: Int = 8
-        public var idlePoll: Duration = .milliseconds(500)
+        public var idlePoll: Duration = .milliseconds(200)
 
         public init() {}
     }
@@ -121,17 +121,19 @@ public struct OutboxSender: Sendable {
             stats.failed += 1
             return try await store.markFailed(item.id, reason: "nothing to render")
         }
-        if let wait = pacer.chatWait(item.chatID) {
+        // Answering a button press is not a message in the chat: only the bot's total rate applies.
+        let paced = message.method != "answerCallbackQuery"
+        if paced, let wait = pacer.chatWait(item.chatID) {
             return try await store.retry(item.id, at: clock.now.addingTimeInterval(wait), reason: "one message per second per chat", countsAsAttempt: false)
         }
         try await pacer.waitForSlot()
         do {
             _ = try await api.call(message.method, json: message.body)
-            pacer.sent(to: item.chatID)
+            pacer.sent(to: paced ? item.chatID : nil)
             stats.sent += 1
             try await store.markSent(item.id, at: clock.now)
         } catch let error as BotAPIError {
-            pacer.sent(to: item.chatID)
+            pacer.sent(to: paced ? item.chatID : nil)
             try await handle(error, for: item, pacer: &pacer, stats: &stats)
         }
     }
@@ -209,9 +211,10 @@ struct Pacer {
         return Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
     }
 
-    mutating func sent(to chat: Int64) {
+    mutating func sent(to chat: Int64?) {
         recentResponses.append(ContinuousClock.now)
         if recentResponses.count > rate { recentResponses.removeFirst(recentResponses.count - rate) }
+        guard let chat else { return }
         lastByChat[chat] = ContinuousClock.now
         if lastByChat.count > 10_000 {
             let cutoff = ContinuousClock.now - perChat

@@ -11,6 +11,13 @@ public struct Customer: Sendable, Equatable {
     public var birthDate: CalendarDate?
     public var language: Language
     public var account: LoyaltyAccount
+    /// Promotional broadcasts reach the guest only while this is on.
+    public var promoOptIn: Bool = true
+    /// A guest may change a birth date they gave once; setting a missing one is always allowed.
+    public var mayChangeBirthDate: Bool = true
+    public var isBlocked: Bool = false
+    /// Set when Telegram answered 403 or the guest blocked the bot; cleared when they write again.
+    public var isUnreachable: Bool = false
 }
 
 /// What a barista sees after entering a code: never the phone or the birthday.

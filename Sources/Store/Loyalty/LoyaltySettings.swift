@@ -10,13 +10,16 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var timeZone: String
     public var birthdayGiftValidDays: Int
     public var birthdayGiftSlug: String
+    /// Reviews at or below this rating alert the managers.
+    public var reviewAlertThreshold: Int
 
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, cancelWindowMinutes: 10,
-        timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink"
+        timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink",
+        reviewAlertThreshold: 6
     )
 
-    static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
+    public static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
         var values: [String: String] = [:]
         let rows = try await connection.query("SELECT key, value #>> '{}' FROM settings", logger: logger)
         for try await (key, value) in rows.decode((String, String).self) {
@@ -45,7 +48,8 @@ public struct LoyaltySettings: Sendable, Equatable {
             cancelWindowMinutes: integer("cancel_window_minutes", 10),
             timeZone: values["time_zone"] ?? "Europe/Moscow",
             birthdayGiftValidDays: integer("birthday_gift_valid_days", 7),
-            birthdayGiftSlug: values["birthday_gift"] ?? "drink"
+            birthdayGiftSlug: values["birthday_gift"] ?? "drink",
+            reviewAlertThreshold: integer("review_alert_threshold", 6)
         )
     }
 }

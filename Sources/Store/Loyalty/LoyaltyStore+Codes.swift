@@ -12,34 +12,38 @@ extension LoyaltyStore {
     /// the table's constraint: on the rare clash with another guest's code, an expired holder is
     /// cleared and a new code drawn.
     public func issueCode(customerID: Int64, at now: Date) async throws -> IssuedCode {
-        let settings = try await settings()
+        try await database.withConnection(logger: logger) { connection in
+            try await issueCode(customerID: customerID, at: now, on: connection)
+        }
+    }
+
+    /// Issues a code inside the caller's transaction. A code another guest holds is skipped by
+    /// the insert's guard rather than by a unique violation, so the transaction stays usable;
+    /// only two guests drawing the same free code at the same instant can still raise one.
+    public func issueCode(customerID: Int64, at now: Date, on connection: PostgresConnection) async throws -> IssuedCode {
+        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
         let expiresAt = now.addingTimeInterval(TimeInterval(settings.codeLifetimeSeconds))
         for _ in 0..<8 {
             let code = drawCode()
-            do {
-                let issued = try await database.withConnection(logger: logger) { connection in
-                    try await connection.query(
-                        """
-                        INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
-                        SELECT id, \(code.digits), \(now), \(expiresAt)
-                        FROM customers
-                        WHERE id = \(customerID) AND blocked_at IS NULL AND anonymised_at IS NULL
-                        ON CONFLICT (customer_id) DO UPDATE
-                            SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
-                        RETURNING customer_id
-                        """,
-                        logger: logger
-                    ).collect().count == 1
-                }
-                guard issued else { throw try await refusalForCustomer(customerID) }
-                return IssuedCode(code: code, expiresAt: expiresAt)
-            } catch let error as PSQLError where error.violates("payment_codes_code_key") {
-                try await database.withConnection(logger: logger) { connection in
-                    try await connection.query(
-                        "DELETE FROM payment_codes WHERE code = \(code.digits) AND expires_at <= \(now)", logger: logger
-                    )
-                }
-            }
+            let issued = try await connection.query(
+                """
+                INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
+                SELECT id, \(code.digits), \(now), \(expiresAt)
+                FROM customers
+                WHERE id = \(customerID) AND blocked_at IS NULL AND anonymised_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND customer_id <> \(customerID))
+                ON CONFLICT (customer_id) DO UPDATE
+                    SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
+                RETURNING customer_id
+                """,
+                logger: logger
+            ).collect().count == 1
+            if issued { return IssuedCode(code: code, expiresAt: expiresAt) }
+            if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
+            // Another guest holds this code: free it if it expired, then draw again.
+            try await connection.query(
+                "DELETE FROM payment_codes WHERE code = \(code.digits) AND expires_at <= \(now)", logger: logger
+            )
         }
         // Eight clashes in a row means a million codes are active at once: not a state to guess in.
         throw LoyaltyError.codeNotFound
@@ -75,12 +79,15 @@ extension LoyaltyStore {
         return try SaleQuote.compute(amount: amount, redeem: redeem, account: card.account, rules: settings.rules)
     }
 
-    func refusalForCustomer(_ customerID: Int64) async throws -> LoyaltyError {
-        try await database.withConnection(logger: logger) { connection in
-            let blocked = try await connection.query(
-                "SELECT blocked_at IS NOT NULL OR anonymised_at IS NOT NULL FROM customers WHERE id = \(customerID)", logger: logger
-            ).collect().first?.decode(Bool.self)
-            return blocked == true ? .customerBlocked : .customerNotFound
+    /// Why a command for this guest cannot go ahead, or nil when nothing stops it.
+    func refusalForCustomer(_ customerID: Int64, on connection: PostgresConnection) async throws -> LoyaltyError? {
+        let blocked = try await connection.query(
+            "SELECT blocked_at IS NOT NULL OR anonymised_at IS NOT NULL FROM customers WHERE id = \(customerID)", logger: logger
+        ).collect().first?.decode(Bool.self)
+        switch blocked {
+        case .none: return .customerNotFound
+        case .some(true): return .customerBlocked
+        case .some(false): return nil
         }
     }
 }

@@ -24,66 +24,92 @@ extension LoyaltyStore {
     /// Registers a guest. A second registration of the same Telegram id or phone is a domain
     /// error, decided by the unique constraints rather than a check that could race.
     public func registerCustomer(_ registration: Registration, at now: Date) async throws -> Customer {
-        let firstName = String(registration.firstName.prefix(200))
-        let lastName = registration.lastName.map { String($0.prefix(200)) }
-        let birthDate = registration.birthDate?.description
-        do {
-            let id = try await database.withConnection(logger: logger) { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO customers (telegram_id, phone, first_name, last_name, birth_date, language, created_at, updated_at)
-                    VALUES (\(registration.telegramID), \(registration.phone.e164), \(firstName), \(lastName),
-                            \(birthDate)::date, \(registration.language.rawValue), \(now), \(now))
-                    RETURNING id
-                    """,
-                    logger: logger
-                ).collect().first?.decode(Int64.self)
-            }
-            guard let id else { throw LoyaltyError.customerNotFound }
-            return Customer(
-                id: id, telegramID: registration.telegramID, phone: registration.phone, firstName: firstName,
-                lastName: lastName, birthDate: registration.birthDate, language: registration.language,
-                account: LoyaltyAccount(balance: 0, debt: 0, tier: .standard, qualificationSpend: .zero)
-            )
-        } catch let error as PSQLError where error.violates("customers_telegram_id_key") {
-            throw LoyaltyError.alreadyRegistered
-        } catch let error as PSQLError where error.violates("customers_phone_key") {
-            throw LoyaltyError.phoneTaken
+        try await database.withConnection(logger: logger) { connection in
+            try await registerCustomer(registration, at: now, on: connection)
         }
     }
 
+    /// Registers a guest inside the caller's transaction. A conflict does not abort the
+    /// transaction: the insert skips it and the error names which key was taken.
+    public func registerCustomer(_ registration: Registration, at now: Date, on connection: PostgresConnection) async throws -> Customer {
+        let firstName = String(registration.firstName.prefix(200))
+        let lastName = registration.lastName.map { String($0.prefix(200)) }
+        let birthDate = registration.birthDate?.description
+        let id = try await connection.query(
+            """
+            INSERT INTO customers (telegram_id, phone, first_name, last_name, birth_date, language, created_at, updated_at)
+            VALUES (\(registration.telegramID), \(registration.phone.e164), \(firstName), \(lastName),
+                    \(birthDate)::date, \(registration.language.rawValue), \(now), \(now))
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,
+            logger: logger
+        ).collect().first?.decode(Int64.self)
+        guard let id else {
+            let telegramTaken = try await connection.query(
+                "SELECT EXISTS (SELECT 1 FROM customers WHERE telegram_id = \(registration.telegramID))", logger: logger
+            ).collect().first?.decode(Bool.self) ?? false
+            throw telegramTaken ? LoyaltyError.alreadyRegistered : LoyaltyError.phoneTaken
+        }
+        return Customer(
+            id: id, telegramID: registration.telegramID, phone: registration.phone, firstName: firstName,
+            lastName: lastName, birthDate: registration.birthDate, language: registration.language,
+            account: LoyaltyAccount(balance: 0, debt: 0, tier: .standard, qualificationSpend: .zero)
+        )
+    }
+
     public func customer(telegramID: Int64) async throws -> Customer? {
+        try await database.withConnection(logger: logger) { connection in
+            try await customer(telegramID: telegramID, on: connection)
+        }
+    }
+
+    public func customer(telegramID: Int64, on connection: PostgresConnection) async throws -> Customer? {
         try await firstCustomer(
-            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL"
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL",
+            on: connection
         )
     }
 
     public func customer(id: Int64) async throws -> Customer? {
-        try await firstCustomer(
-            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE id = \(id) AND anonymised_at IS NULL"
-        )
+        try await database.withConnection(logger: logger) { connection in
+            try await firstCustomer(
+                "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE id = \(id) AND anonymised_at IS NULL",
+                on: connection
+            )
+        }
     }
 
     /// What `firstCustomer` decodes, in this order.
     private static let customerColumns = """
         id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
-        tier, points_balance, points_debt, qualification_spend_kopecks
+        tier, points_balance, points_debt, qualification_spend_kopecks, promo_opt_in,
+        birth_date IS NULL OR birth_date_changes = 0, blocked_at IS NOT NULL, unreachable_at IS NOT NULL
         """
 
-    private func firstCustomer(_ query: PostgresQuery) async throws -> Customer? {
-        try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(query, logger: logger)
-            for try await row in rows.decode((Int64, Int64, String, String, String?, String?, String, String, Int, Int, Int64).self) {
-                // The column's CHECK admits only E.164, so this always reads back.
-                guard let phone = PhoneNumber(normalizing: row.2) else { continue }
-                return Customer(
-                    id: row.0, telegramID: row.1, phone: phone, firstName: row.3, lastName: row.4,
-                    birthDate: row.5.flatMap(CalendarDate.init(iso:)), language: Language(rawValue: row.6) ?? .ru,
-                    account: LoyaltyAccount(balance: row.8, debt: row.9, tier: Tier(stored: row.7), qualificationSpend: Money(kopecks: row.10))
-                )
-            }
-            return nil
+    private func firstCustomer(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Customer? {
+        let rows = try await connection.query(query, logger: logger)
+        for try await row in rows {
+            // Fifteen columns: wider than the tuples PostgresNIO decodes in one call.
+            let column = row.makeRandomAccess()
+            // The column's CHECK admits only E.164, so this always reads back.
+            guard let phone = PhoneNumber(normalizing: try column[2].decode(String.self)) else { continue }
+            let account = LoyaltyAccount(
+                balance: try column[8].decode(Int.self), debt: try column[9].decode(Int.self),
+                tier: Tier(stored: try column[7].decode(String.self)),
+                qualificationSpend: Money(kopecks: try column[10].decode(Int64.self))
+            )
+            return Customer(
+                id: try column[0].decode(Int64.self), telegramID: try column[1].decode(Int64.self), phone: phone,
+                firstName: try column[3].decode(String.self), lastName: try column[4].decode(String?.self),
+                birthDate: try column[5].decode(String?.self).flatMap(CalendarDate.init(iso:)),
+                language: Language(rawValue: try column[6].decode(String.self)) ?? .ru,
+                account: account,
+                promoOptIn: try column[11].decode(Bool.self), mayChangeBirthDate: try column[12].decode(Bool.self),
+                isBlocked: try column[13].decode(Bool.self), isUnreachable: try column[14].decode(Bool.self)
+            )
         }
+        return nil
     }
 }
 

@@ -96,21 +96,7 @@ extension LoyaltyStore {
     /// Gifts the guest can still use, soonest to expire first.
     public func activeGifts(customerID: Int64, at now: Date) async throws -> [CustomerGift] {
         try await database.withConnection(logger: logger) { connection in
-            var gifts: [CustomerGift] = []
-            let rows = try await connection.query(
-                """
-                SELECT g.id, g.name, g.reason, g.issued_at, g.expires_at
-                FROM customer_gifts g
-                WHERE g.customer_id = \(customerID) AND g.expires_at > \(now)
-                  AND NOT EXISTS (SELECT 1 FROM gift_redemptions r WHERE r.gift_id = g.id)
-                ORDER BY g.expires_at, g.id
-                """,
-                logger: logger
-            )
-            for try await (id, name, reason, issuedAt, expiresAt) in rows.decode((Int64, String, String, Date, Date).self) {
-                gifts.append(CustomerGift(id: id, customerID: customerID, name: name, reason: reason, issuedAt: issuedAt, expiresAt: expiresAt, redeemedAt: nil))
-            }
-            return gifts
+            try await activeGifts(customerID: customerID, at: now, on: connection)
         }
     }
 }

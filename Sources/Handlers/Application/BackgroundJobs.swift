@@ -1,0 +1,67 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Runtime
+import ServiceLifecycle
+import Store
+
+/// The jobs every instance runs beside the HTTP server: one outbox sender per bot (only the
+/// holder of that bot's advisory lock sends) and the periodic clean-up.
+///
+/// They start only once the schema is known to be current (`schemaReady` yields), so an instance
+/// that refuses an old schema exits without having touched it.
+struct BackgroundJobs: Service {
+    let configuration: AppConfiguration
+    let dependencies: AppDependencies
+    let schemaReady: AsyncStream<Void>
+
+    func run() async throws {
+        var ready = schemaReady.makeAsyncIterator()
+        guard await ready.next() != nil else { return }
+        try await cancelWhenGracefulShutdown {
+            let senders = try await makeSenders()
+            await withDiscardingTaskGroup { group in
+                for sender in senders {
+                    group.addTask { await sender.run() }
+                }
+                group.addTask { await pruneProcessedUpdates() }
+            }
+        }
+    }
+
+    private func makeSenders() async throws -> [OutboxSender] {
+        let logger = dependencies.logger
+        let store = OutboxStore(database: dependencies.database, logger: logger)
+        let loyaltySettings = try await dependencies.loyalty.settings()
+        let renderer = NotificationRenderer(timeZone: TimeZone(identifier: loyaltySettings.timeZone) ?? .current)
+        var settings = OutboxSender.Settings()
+        settings.messagesPerSecond = try await store.messagesPerSecond()
+        let telegram = configuration.telegram
+        return [(OutboxStore.Bot.client, telegram.clientBotToken), (.staff, telegram.staffBotToken)].map { bot, token in
+            OutboxSender(
+                bot: bot, store: store,
+                api: BotAPIClient(http: .shared, baseURL: telegram.apiBaseURL, token: token),
+                clock: dependencies.clock, settings: settings, logger: logger, render: renderer.render
+            )
+        }
+    }
+
+    /// Forgets processed updates after two days: Telegram redelivers for at most one.
+    private func pruneProcessedUpdates() async {
+        while !Task.isCancelled {
+            do {
+                let removed = try await UpdateLog.prune(
+                    olderThan: dependencies.clock.now.addingTimeInterval(-2 * 24 * 3600),
+                    database: dependencies.database, logger: dependencies.logger
+                )
+                if removed > 0 { dependencies.logger.info("pruned processed Telegram updates", metadata: ["count": "\(removed)"]) }
+                try await Task.sleep(for: .seconds(3600))
+            } catch is CancellationError {
+                return
+            } catch {
+                dependencies.logger.warning("pruning Telegram updates failed", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
+    }
+}

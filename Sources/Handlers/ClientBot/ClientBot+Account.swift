@@ -1,0 +1,66 @@
+import Domain
+import Foundation
+import Runtime
+import Store
+
+/// Profile, payment code, history and settings: what guests look at.
+extension ClientBot {
+    func showProfile(of customer: Customer, turn: ClientTurn) async throws -> BotReply {
+        let connection = turn.transaction.connection
+        let settings = try await loyalty.settings(on: connection)
+        let cafe = CafeTime(identifier: settings.timeZone)
+        let gifts = try await loyalty.activeGifts(customerID: customer.id, at: turn.now, on: connection)
+        let account = customer.account
+        let next = account.tier.next.flatMap { tier in
+            settings.rules.spendToNextTier(from: account.qualificationSpend).map { (tier: tier, spend: $0) }
+        }
+        let view = ProfileView(
+            name: customer.firstName, tier: account.tier, balance: account.balance, debt: account.debt,
+            toNextTier: next, gifts: gifts.map { (name: $0.name, until: cafe.day($0.expiresAt)) }
+        )
+        return turn.reply(turn.say(turn.texts.profile(view), turn.texts.menu))
+    }
+
+    /// A new code voids the previous one. From the "new code" button it replaces the old
+    /// message, so only one code is ever on the guest's screen.
+    func freshCode(for customer: Customer, turn: ClientTurn, replacing messageID: Int64?) async throws -> BotCall {
+        let connection = turn.transaction.connection
+        let issued = try await loyalty.issueCode(customerID: customer.id, at: turn.now, on: connection)
+        let settings = try await loyalty.settings(on: connection)
+        let cafe = CafeTime(identifier: settings.timeZone)
+        let seconds = Int(issued.expiresAt.timeIntervalSince(turn.now).rounded())
+        let text = turn.texts.code(issued.code, validFor: seconds, until: cafe.time(issued.expiresAt))
+        if let messageID {
+            return .editMessageText(chatID: turn.chatID, messageID: messageID, text: text, markup: turn.texts.newCodeKeyboard)
+        }
+        return turn.say(text, turn.texts.newCodeKeyboard)
+    }
+
+    func showHistory(of customer: Customer, turn: ClientTurn) async throws -> BotReply {
+        let connection = turn.transaction.connection
+        let settings = try await loyalty.settings(on: connection)
+        let cafe = CafeTime(identifier: settings.timeZone)
+        let entries = try await loyalty.recentActivity(customerID: customer.id, limit: 10, on: connection)
+        let lines = entries.map { turn.texts.historyLine($0, date: cafe.day($0.at)) }
+        return turn.reply(turn.say(turn.texts.history(lines), turn.texts.menu))
+    }
+
+    func settingsText(_ customer: Customer, turn: ClientTurn) -> String {
+        turn.texts.settings(
+            promoOptIn: customer.promoOptIn,
+            birthDate: customer.birthDate.map(CafeTime.dotted),
+            mayChangeBirthDate: customer.mayChangeBirthDate
+        )
+    }
+
+    func settingsKeyboard(_ customer: Customer, turn: ClientTurn) -> ReplyMarkup {
+        var rows: [[(String, ClientCallback)]] = [
+            [(turn.texts.languageButton, .toggleLanguage)],
+            [(turn.texts.promoButton(optedIn: customer.promoOptIn), .promo(on: !customer.promoOptIn))],
+        ]
+        if customer.mayChangeBirthDate {
+            rows.append([(turn.texts.birthdayButton, .changeBirthday)])
+        }
+        return turn.texts.inline(rows)
+    }
+}

@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+import Runtime
+import Store
+
+/// Reviews of a visit, ideas and messages to management.
+extension ClientBot {
+    /// Orders older than this are not offered for review.
+    static let reviewWindow: TimeInterval = 30 * 24 * 3600
+
+    func startReview(for customer: Customer, turn: ClientTurn) async throws -> BotReply {
+        let connection = turn.transaction.connection
+        let orders = try await feedback.reviewableOrders(
+            customerID: customer.id, since: turn.now.addingTimeInterval(-Self.reviewWindow), on: connection
+        )
+        guard let latest = orders.first else {
+            return turn.reply(turn.say(turn.texts.reviewNoOrders, turn.texts.menu))
+        }
+        if orders.count == 1 {
+            return turn.reply(turn.say(turn.texts.rateOrder(latest.orderID), turn.texts.ratingKeyboard(order: latest.orderID)))
+        }
+        let cafe = CafeTime(identifier: try await loyalty.settings(on: connection).timeZone)
+        let rows = orders.map { order in
+            [(turn.texts.reviewOrderButton(order: order.orderID, amount: order.amount, date: cafe.day(order.createdAt)), ClientCallback.reviewOrder(order.orderID))]
+        }
+        return turn.reply(turn.say(turn.texts.reviewPickOrder, turn.texts.inline(rows)))
+    }
+
+    /// A rating from the buttons under a receipt or the review prompt; then an optional comment.
+    func rate(order: Int64, rating: Int, for customer: Customer, callback: TelegramCallbackQuery, turn: ClientTurn) async throws -> BotReply {
+        let connection = turn.transaction.connection
+        let settings = try await loyalty.settings(on: connection)
+        let outcome = try await feedback.submitReview(
+            customerID: customer.id, orderID: order, rating: rating, alertThreshold: settings.reviewAlertThreshold,
+            at: turn.now, on: connection
+        )
+        switch outcome {
+        case .recorded(let feedbackID):
+            try await turn.conversations.set(
+                Conversation(state: ClientStep.reviewComment.rawValue, data: ["feedback_id": String(feedbackID)]),
+                chatID: turn.chatID, at: turn.now
+            )
+            let thanks = turn.texts.ratingSaved(rating)
+            let shown: BotCall = callback.message.map {
+                .editMessageText(chatID: turn.chatID, messageID: $0.messageID, text: thanks, markup: turn.texts.skipCommentKeyboard)
+            } ?? turn.say(thanks, turn.texts.skipCommentKeyboard)
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: "\(rating)/10"), shown)
+        case .alreadyReviewed:
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.alreadyReviewed))
+        case .orderNotFound:
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.staleButton))
+        }
+    }
+
+    func saveReviewComment(_ text: String, feedbackID: Int64, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
+        let connection = turn.transaction.connection
+        let settings = try await loyalty.settings(on: connection)
+        try await turn.conversations.clear(chatID: turn.chatID)
+        _ = try await feedback.addReviewComment(
+            feedbackID: feedbackID, customerID: customer.id, text: text, alertThreshold: settings.reviewAlertThreshold,
+            at: turn.now, on: connection
+        )
+        return turn.reply(turn.say(turn.texts.commentSaved, turn.texts.menu))
+    }
+
+    func saveNote(_ kind: FeedbackStore.NoteKind, _ text: String, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
+        try await turn.conversations.clear(chatID: turn.chatID)
+        try await feedback.submitNote(kind, customerID: customer.id, text: text, at: turn.now, on: turn.transaction.connection)
+        return turn.reply(turn.say(kind == .idea ? turn.texts.ideaSaved : turn.texts.messageSaved, turn.texts.menu))
+    }
+}

@@ -1,0 +1,147 @@
+import Domain
+import Foundation
+import Store
+
+struct RussianClientTexts: ClientTexts {
+    let language = Language.ru
+
+    let profileButton = "👤 Профиль"
+    let codeButton = "🔢 Код оплаты"
+    let historyButton = "🧾 История"
+    let reviewButton = "⭐ Отзыв"
+    let ideaButton = "💡 Идея"
+    let messageButton = "✉️ Написать нам"
+    let settingsButton = "⚙️ Настройки"
+    let sharePhoneButton = "📱 Поделиться номером"
+    let skipButton = "Пропустить"
+    let cancelButton = "Отмена"
+    let newCodeButton = "🔄 Новый код"
+
+    func welcomeNew(name: String) -> String {
+        "Здравствуйте, \(name)! Это программа лояльности нашей кофейни: баллы за покупки, уровни и подарки.\n\nЧтобы зарегистрироваться, нажмите «\(sharePhoneButton)» внизу."
+    }
+    func welcomeBack(name: String) -> String { "С возвращением, \(name)! Выберите действие в меню." }
+    let onlyOwnContact = "Можно зарегистрироваться только со своим номером. Нажмите «📱 Поделиться номером» внизу — Telegram отправит ваш номер."
+    let contactWithoutUser = "Этот контакт не привязан к аккаунту Telegram. Нажмите «📱 Поделиться номером» внизу, чтобы отправить свой номер."
+    let invalidPhone = "Не получилось прочитать номер телефона. Попробуйте ещё раз кнопкой «📱 Поделиться номером»."
+    let phoneTaken = "Этот номер уже зарегистрирован на другой аккаунт Telegram. Если это ваш номер, напишите нам в кофейне."
+    let alreadyRegistered = "Вы уже зарегистрированы."
+    func registered(name: String) -> String { "Готово, \(name), вы в программе! Уровень: Стандарт, баланс: 0 баллов." }
+    let askBirthday = "Укажите дату рождения в формате ДД.ММ.ГГГГ — в день рождения вас ждёт подарок. Или нажмите «Пропустить»."
+    let invalidBirthday = "Не похоже на дату рождения. Напишите её в формате ДД.ММ.ГГГГ, например 14.03.1995, или нажмите «Пропустить»."
+    func birthdaySaved(_ date: String) -> String { "Дата рождения сохранена: \(date)." }
+    let birthdaySkipped = "Хорошо, дату рождения можно указать позже в настройках."
+    let needsRegistration = "Сначала зарегистрируйтесь: нажмите «📱 Поделиться номером» внизу."
+    let accountBlocked = "Ваш аккаунт в программе лояльности приостановлен. Пожалуйста, обратитесь к сотрудникам кофейни."
+
+    func profile(_ view: ProfileView) -> String {
+        var lines = ["👤 \(view.name)", "Уровень: \(tierName(view.tier))", "Баланс: \(view.balance) \(points(view.balance))"]
+        if view.debt > 0 { lines.append("Долг по баллам: \(view.debt) — погасится с будущих начислений") }
+        if let next = view.toNextTier {
+            lines.append("До уровня «\(tierName(next.tier))»: покупки на \(next.spend)")
+        } else {
+            lines.append("У вас наивысший уровень 🎉")
+        }
+        if view.gifts.isEmpty {
+            lines.append("Подарков пока нет.")
+        } else {
+            lines.append("Подарки:")
+            lines += view.gifts.map { "🎁 \($0.name) — до \($0.until)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func code(_ code: PaymentCode, validFor seconds: Int, until time: String) -> String {
+        "Ваш код оплаты: \(code)\nПокажите его бариста. Код действует \(seconds) сек., до \(time)."
+    }
+
+    func history(_ lines: [String]) -> String {
+        lines.isEmpty ? "Операций пока нет." : "Последние операции:\n" + lines.joined(separator: "\n")
+    }
+
+    func historyLine(_ entry: ActivityEntry, date: String) -> String {
+        switch entry.kind {
+        case .order(let id, let amount, _, let earned, let redeemed):
+            var line = "\(date) · заказ №\(id) на \(amount)"
+            if earned > 0 { line += " · +\(earned) \(points(earned))" }
+            if redeemed > 0 { line += " · −\(redeemed) \(points(redeemed))" }
+            return line
+        case .points(let kind, let points, let debt, let orderID):
+            let what: String
+            switch kind {
+            case "earn_reversal", "redeem_reversal", "debt": what = "отмена заказа №\(orderID ?? 0)"
+            case "manual_credit", "manual_debit": what = "корректировка"
+            case "birthday_credit": what = "подарок ко дню рождения"
+            case "campaign_credit": what = "акция"
+            case "expiry": what = "сгорание баллов"
+            default: what = "баллы"
+            }
+            var line = "\(date) · \(what)"
+            if points != 0 { line += " · \(points > 0 ? "+" : "−")\(abs(points)) \(self.points(abs(points)))" }
+            if debt > 0 { line += " · долг +\(debt)" }
+            return line
+        case .giftIssued(let name): return "\(date) · подарок: \(name)"
+        case .giftRedeemed(let name): return "\(date) · использован подарок: \(name)"
+        }
+    }
+
+    let reviewPickOrder = "Какой визит хотите оценить?"
+    let reviewNoOrders = "Оценить можно покупку за последние 30 дней — пока таких нет. Будем рады вашему отзыву после следующего визита!"
+    func reviewOrderButton(order: Int64, amount: Money, date: String) -> String { "№\(order) · \(date) · \(amount)" }
+    func rateOrder(_ order: Int64) -> String { "Оцените визит (заказ №\(order)) от 1 до 10:" }
+    func ratingSaved(_ rating: Int) -> String {
+        "Спасибо за оценку \(rating)/10! Хотите добавить комментарий? Напишите его одним сообщением или нажмите «Пропустить»."
+    }
+    let commentSaved = "Спасибо, комментарий передан команде кофейни."
+    let commentSkipped = "Спасибо за отзыв!"
+    let alreadyReviewed = "Этот визит вы уже оценили. Спасибо!"
+    let askIdea = "Поделитесь идеей — что нам улучшить или добавить? Напишите одним сообщением."
+    let ideaSaved = "Спасибо за идею! Мы её обязательно прочитаем."
+    let askMessage = "Напишите сообщение руководству кофейни одним сообщением — мы ответим здесь."
+    let messageSaved = "Сообщение отправлено руководству. Ответ придёт сюда."
+    let inputCancelled = "Отменено."
+
+    func settings(promoOptIn: Bool, birthDate: String?, mayChangeBirthDate: Bool) -> String {
+        var lines = ["⚙️ Настройки", "Язык: русский", "Акции и новости: \(promoOptIn ? "включены" : "выключены")"]
+        if let birthDate {
+            lines.append("Дата рождения: \(birthDate)" + (mayChangeBirthDate ? " (можно изменить один раз)" : ""))
+        } else {
+            lines.append("Дата рождения: не указана")
+        }
+        return lines.joined(separator: "\n")
+    }
+    let languageButton = "🇬🇧 English"
+    func promoButton(optedIn: Bool) -> String { optedIn ? "🔕 Не присылать акции" : "🔔 Присылать акции" }
+    let birthdayButton = "🎂 Указать дату рождения"
+    let languageChanged = "Язык: русский."
+    func promoChanged(optedIn: Bool) -> String {
+        optedIn ? "Будем присылать акции и новости." : "Больше не будем присылать акции. Чеки и подарки по-прежнему придут."
+    }
+    let birthdayAlreadyChanged = "Дату рождения можно изменить только один раз — вы это уже сделали. Если нужна помощь, напишите нам."
+
+    let staleButton = "Эта кнопка устарела. Откройте меню заново."
+    let unsupportedContent = "Я понимаю только текст и кнопки меню. Выберите действие внизу."
+    let privateChatsOnly = "Я работаю только в личных сообщениях — напишите мне напрямую."
+    let unknownText = "Не понял сообщение. Выберите действие в меню внизу."
+    let apology = "Что-то пошло не так. Попробуйте ещё раз через минуту."
+
+    func tierName(_ tier: Tier) -> String {
+        switch tier {
+        case .standard: return "Стандарт"
+        case .silver: return "Серебро"
+        case .gold: return "Золото"
+        case .platinum: return "Платина"
+        }
+    }
+
+    /// "балл", "балла", "баллов" by the Russian plural rule.
+    private func points(_ count: Int) -> String {
+        let lastTwo = count % 100, last = count % 10
+        if (11...14).contains(lastTwo) { return "баллов" }
+        switch last {
+        case 1: return "балл"
+        case 2, 3, 4: return "балла"
+        default: return "баллов"
+        }
+    }
+}

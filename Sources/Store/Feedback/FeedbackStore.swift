@@ -1,0 +1,141 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reviews, ideas and messages to management, written by the client bot (and later the partner
+/// API) inside the caller's transaction. Manager alerts are queued in the same transaction.
+public struct FeedbackStore: Sendable {
+    public enum NoteKind: String, Sendable {
+        case idea
+        case message
+    }
+
+    public enum ReviewOutcome: Sendable, Equatable {
+        case recorded(feedbackID: Int64)
+        case alreadyReviewed
+        case orderNotFound
+    }
+
+    public struct ReviewableOrder: Sendable, Equatable {
+        public var orderID: Int64
+        public var amount: Money
+        public var createdAt: Date
+    }
+
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// The guest's recent sales that can still be reviewed: not cancelled, not reviewed, newest first.
+    public func reviewableOrders(customerID: Int64, since: Date, limit: Int = 5, on connection: PostgresConnection) async throws -> [ReviewableOrder] {
+        let rows = try await connection.query(
+            """
+            SELECT o.id, o.amount_kopecks, o.created_at
+            FROM orders o
+            WHERE o.customer_id = \(customerID) AND o.created_at >= \(since)
+              AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
+              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.order_id = o.id AND f.kind = 'review')
+            ORDER BY o.created_at DESC, o.id DESC
+            LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var orders: [ReviewableOrder] = []
+        for try await (id, amount, createdAt) in rows.decode((Int64, Int64, Date).self) {
+            orders.append(ReviewableOrder(orderID: id, amount: Money(kopecks: amount), createdAt: createdAt))
+        }
+        return orders
+    }
+
+    /// Records a 1–10 rating for one of the guest's orders; one review per order. A rating at or
+    /// below `alertThreshold` alerts the managers.
+    public func submitReview(
+        customerID: Int64, orderID: Int64, rating: Int, alertThreshold: Int, at now: Date, on connection: PostgresConnection
+    ) async throws -> ReviewOutcome {
+        guard (1...10).contains(rating) else { return .orderNotFound }
+        let inserted = try await connection.query(
+            """
+            INSERT INTO feedback (customer_id, kind, order_id, rating, channel, created_at, updated_at)
+            SELECT o.customer_id, 'review', o.id, \(rating), 'client_bot', \(now), \(now)
+            FROM orders o
+            WHERE o.id = \(orderID) AND o.customer_id = \(customerID)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,
+            logger: logger
+        ).collect().first?.decode(Int64.self)
+        guard let feedbackID = inserted else {
+            let exists = try await connection.query(
+                "SELECT EXISTS (SELECT 1 FROM orders WHERE id = \(orderID) AND customer_id = \(customerID))", logger: logger
+            ).collect().first?.decode(Bool.self) ?? false
+            return exists ? .alreadyReviewed : .orderNotFound
+        }
+        if rating <= alertThreshold {
+            try await alertManagers(template: "review_alert", feedbackID: feedbackID, customerID: customerID, extra: [
+                "rating": rating, "order_id": orderID,
+            ], at: now, on: connection)
+        }
+        return .recorded(feedbackID: feedbackID)
+    }
+
+    /// Adds the optional comment to a review the guest just rated. Returns false when there is no
+    /// such review or it already has a comment.
+    public func addReviewComment(
+        feedbackID: Int64, customerID: Int64, text: String, alertThreshold: Int, at now: Date, on connection: PostgresConnection
+    ) async throws -> Bool {
+        let rating = try await connection.query(
+            """
+            UPDATE feedback SET body = \(Self.clip(text)), updated_at = \(now)
+            WHERE id = \(feedbackID) AND customer_id = \(customerID) AND kind = 'review' AND body IS NULL
+            RETURNING rating::int
+            """,
+            logger: logger
+        ).collect().first?.decode(Int.self)
+        guard let rating else { return false }
+        if rating <= alertThreshold {
+            try await alertManagers(template: "review_comment", feedbackID: feedbackID, customerID: customerID, extra: [
+                "rating": rating, "text": Self.clip(text),
+            ], at: now, on: connection)
+        }
+        return true
+    }
+
+    /// Records an idea or a message to management. Messages alert the managers.
+    @discardableResult
+    public func submitNote(_ kind: NoteKind, customerID: Int64, text: String, at now: Date, on connection: PostgresConnection) async throws -> Int64 {
+        let id = try await connection.query(
+            """
+            INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
+            VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), 'client_bot', \(now), \(now))
+            RETURNING id
+            """,
+            logger: logger
+        ).collect().first?.decode(Int64.self) ?? 0
+        if kind == .message {
+            try await alertManagers(template: "guest_message", feedbackID: id, customerID: customerID, extra: [
+                "text": Self.clip(text),
+            ], at: now, on: connection)
+        }
+        return id
+    }
+
+    private func alertManagers(
+        template: String, feedbackID: Int64, customerID: Int64, extra: [String: any Sendable], at now: Date, on connection: PostgresConnection
+    ) async throws {
+        let guest = try await connection.query(
+            "SELECT first_name FROM customers WHERE id = \(customerID)", logger: logger
+        ).collect().first?.decode(String.self) ?? ""
+        var event: [String: Any] = ["template": template, "feedback_id": feedbackID, "guest": guest]
+        for (key, value) in extra { event[key] = value }
+        let payload = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
+        try await OutboxStore.enqueueForManagers(payload: payload, at: now, on: connection, logger: logger)
+    }
+
+    /// Feedback bodies are stored up to 4000 characters; longer texts are cut, not refused.
+    static func clip(_ text: String) -> String {
+        String(text.prefix(4000))
+    }
+}

@@ -1,0 +1,40 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A staff member as the staff bot sees them.
+public struct StaffMember: Sendable, Equatable {
+    public var id: Int64
+    public var displayName: String
+    public var role: Actor.StaffRole
+    public var locationID: Int64
+    public var language: Language
+    public var active: Bool
+
+    public var actor: Actor { .staff(id: id, role: role, locationID: locationID) }
+}
+
+/// Staff lookups for the staff bot, inside the update's transaction.
+public struct StaffStore: Sendable {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// The staff member bound to this Telegram account, active or not; nil for strangers.
+    public func member(telegramID: Int64, on connection: PostgresConnection) async throws -> StaffMember? {
+        let rows = try await connection.query(
+            "SELECT id, display_name, role, location_id, language, active FROM staff WHERE telegram_id = \(telegramID)",
+            logger: logger
+        )
+        for try await (id, name, role, location, language, active) in rows.decode((Int64, String, String, Int64, String, Bool).self) {
+            return StaffMember(
+                id: id, displayName: name, role: Actor.StaffRole(rawValue: role) ?? .barista, locationID: location,
+                language: Language(rawValue: language) ?? .ru, active: active
+            )
+        }
+        return nil
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Handlers
+import Runtime
+
+struct SetWebhooksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-webhooks",
+        abstract: "Register both bots' webhooks at PUBLIC_BASE_URL with their secrets (or remove them with --delete)."
+    )
+
+    @Flag(help: "Remove both webhooks instead of registering them.")
+    var delete = false
+
+    @Flag(help: "Ask Telegram to drop updates that are waiting for delivery.")
+    var dropPendingUpdates = false
+
+    /// The update kinds the bots handle; Telegram does not send the others.
+    static let allowedUpdates = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+    func run() async throws {
+        let bootstrap = Bootstrap.load(label: "crema.webhooks")
+        let telegram = bootstrap.configuration.telegram
+        let bots: [(name: String, path: String, token: String, secret: String)] = [
+            ("client", "/telegram/client", telegram.clientBotToken, telegram.clientWebhookSecret),
+            ("staff", "/telegram/staff", telegram.staffBotToken, telegram.staffWebhookSecret),
+        ]
+        guard delete || bootstrap.configuration.publicBaseURL != nil else {
+            fail("PUBLIC_BASE_URL is required: Telegram delivers updates to <PUBLIC_BASE_URL>/telegram/client and /telegram/staff", code: 78)
+        }
+        for bot in bots {
+            let api = BotAPIClient(http: .shared, baseURL: telegram.apiBaseURL, token: bot.token)
+            do {
+                let me = try await api.call("getMe", json: Data("{}".utf8))
+                let username = ((try? JSONSerialization.jsonObject(with: me)) as? [String: Any])?["username"] as? String ?? "?"
+                if delete {
+                    _ = try await api.call("deleteWebhook", ["drop_pending_updates": dropPendingUpdates])
+                    print("\(bot.name) bot @\(username): webhook removed")
+                    continue
+                }
+                let url = bootstrap.configuration.publicBaseURL!.appendingPathComponent(String(bot.path.dropFirst())).absoluteString
+                _ = try await api.call("setWebhook", json: try JSONSerialization.data(withJSONObject: [
+                    "url": url,
+                    "secret_token": bot.secret,
+                    "allowed_updates": Self.allowedUpdates,
+                    "drop_pending_updates": dropPendingUpdates,
+                    "max_connections": 40,
+                ] as [String: Any]))
+                if bot.name == "client" { try await setClientCommands(api) }
+                print("\(bot.name) bot @\(username): webhook set to \(url)")
+            } catch {
+                fail("Telegram refused the \(bot.name) bot's request: \(error)")
+            }
+        }
+    }
+
+    /// Russian for Russian-speaking users, English for everyone else (Telegram's default list).
+    private func setClientCommands(_ api: BotAPIClient) async throws {
+        for (language, code) in [(Language.en, nil), (.ru, "ru")] as [(Language, String?)] {
+            var body: [String: Any] = [
+                "commands": ClientBotCommands.list(for: language).map { ["command": $0.command, "description": $0.description] },
+            ]
+            if let code { body["language_code"] = code }
+            _ = try await api.call("setMyCommands", json: try JSONSerialization.data(withJSONObject: body))
+        }
+    }
+}
