@@ -67,7 +67,13 @@ func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies)
                 loyalty: dependencies.loyalty, feedback: FeedbackStore(logger: dependencies.logger)
             )),
             .init(path: "/telegram/staff", secret: telegram.staffWebhookSecret, bot: StaffBot(
-                staff: StaffStore(logger: dependencies.logger)
+                loyalty: dependencies.loyalty,
+                staff: StaffStore(logger: dependencies.logger),
+                invites: StaffInvites(logger: dependencies.logger),
+                reports: StaffReports(logger: dependencies.logger),
+                broadcasts: BroadcastStore(logger: dependencies.logger),
+                rateLimiter: RateLimiter(logger: dependencies.logger),
+                nonce: { [random = dependencies.random] in random.hexString(byteCount: 6) }
             )),
         ],
         database: dependencies.database,

@@ -34,3 +34,12 @@ struct CafeTime: Sendable {
 private func pad(_ number: Int) -> String {
     number < 10 ? "0\(number)" : "\(number)"
 }
+
+extension CafeTime {
+    /// Midnight of `now`'s day in the café's time zone.
+    func startOfDay(_ now: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.startOfDay(for: now)
+    }
+}

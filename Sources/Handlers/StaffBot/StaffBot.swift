@@ -1,37 +1,35 @@
 import Domain
 import Foundation
 import Runtime
+import PostgresNIO
 import Store
 
-/// The staff bot's door: only Telegram accounts bound to an active staff member get past it.
+/// The baristas' and managers' bot: sales by the guest's code, gifts, cancellations, history,
+/// messages and broadcasts. A thin channel: every change is one of the engine's commands, run in
+/// the update's transaction.
+///
+/// Only Telegram accounts bound to an active staff member through an invite get past the door.
 /// Everyone else, including a deactivated member on their very next update, gets one polite
 /// refusal and learns nothing else.
 struct StaffBot: TelegramBot {
     let bot = OutboxStore.Bot.staff
+    let loyalty: LoyaltyStore
     let staff: StaffStore
+    let invites: StaffInvites
+    let reports: StaffReports
+    let broadcasts: BroadcastStore
+    let rateLimiter: RateLimiter
+    /// Draws the short nonces that tie a confirm button to the draft it confirms.
+    let nonce: @Sendable () -> String
 
     func handle(_ update: TelegramUpdate, in transaction: UpdateTransaction) async throws -> BotReply {
-        let chatID: Int64
-        let user: TelegramUser
-        if let message = update.message, let from = message.from, message.chat.isPrivate {
-            (chatID, user) = (message.chat.id, from)
-        } else if let callback = update.callbackQuery {
-            (chatID, user) = (callback.message?.chat.id ?? callback.from.id, callback.from)
-        } else {
-            return .none
-        }
-        let member = try await staff.member(telegramID: user.id, on: transaction.connection)
-        let texts = StaffTexts(language: member?.language ?? Language(telegramLanguageCode: user.languageCode))
-        guard let member, member.active else {
-            if let callback = update.callbackQuery {
-                return BotReply([.answerCallbackQuery(id: callback.id, text: texts.refusal)])
-            }
-            return BotReply([.sendMessage(chatID: chatID, text: texts.refusal, markup: .removeKeyboard)])
+        if let message = update.message, let from = message.from, message.chat.isPrivate, from.isBot != true {
+            return try await handle(message, from: from, in: transaction)
         }
         if let callback = update.callbackQuery {
-            return BotReply([.answerCallbackQuery(id: callback.id)])
+            return try await handle(callback, in: transaction)
         }
-        return BotReply([.sendMessage(chatID: chatID, text: texts.greeting(name: member.displayName))])
+        return .none
     }
 
     func apology(for update: TelegramUpdate) -> BotReply {
@@ -42,30 +40,168 @@ struct StaffBot: TelegramBot {
         guard let chatID = update.privateChatID else { return .none }
         return BotReply([.sendMessage(chatID: chatID, text: texts.apology)])
     }
+
+    private func handle(_ message: TelegramMessage, from user: TelegramUser, in transaction: UpdateTransaction) async throws -> BotReply {
+        let chatID = message.chat.id
+        let text = message.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if text.hasPrefix("/start \(StaffInvites.prefix)") {
+            return try await bind(token: String(text.dropFirst("/start ".count)), user: user, chatID: chatID, in: transaction)
+        }
+        let member = try await staff.member(telegramID: user.id, on: transaction.connection)
+        guard let member, member.active else {
+            let texts = StaffTexts(language: member?.language ?? Language(telegramLanguageCode: user.languageCode))
+            return BotReply([.sendMessage(chatID: chatID, text: texts.refusal, markup: .removeKeyboard)])
+        }
+        let turn = StaffTurn(transaction: transaction, chatID: chatID, member: member)
+        guard !text.isEmpty else { return turn.reply(turn.say(turn.texts.unknown, turn.menu)) }
+        return try await respond(to: text, turn: turn)
+    }
+
+    private func bind(token: String, user: TelegramUser, chatID: Int64, in transaction: UpdateTransaction) async throws -> BotReply {
+        let name = [user.firstName, user.lastName].compactMap { $0 }.joined(separator: " ")
+        let outcome = try await invites.redeem(
+            token: token, telegramID: user.id, displayName: name, language: Language(telegramLanguageCode: user.languageCode),
+            at: transaction.now, on: transaction.connection
+        )
+        let texts = StaffTexts(language: Language(telegramLanguageCode: user.languageCode))
+        switch outcome {
+        case .bound(let member):
+            let turn = StaffTurn(transaction: transaction, chatID: chatID, member: member)
+            return turn.reply(turn.say(turn.texts.welcome(name: member.displayName, role: member.role), turn.menu))
+        case .alreadyBound(let member):
+            let turn = StaffTurn(transaction: transaction, chatID: chatID, member: member)
+            return turn.reply(turn.say(turn.texts.alreadyConnected, turn.menu))
+        case .used:
+            return BotReply([.sendMessage(chatID: chatID, text: texts.inviteUsed)])
+        case .expired:
+            return BotReply([.sendMessage(chatID: chatID, text: texts.inviteExpired)])
+        case .unknown:
+            return BotReply([.sendMessage(chatID: chatID, text: texts.inviteUnknown)])
+        }
+    }
+
+    /// Typed text: a menu button, the input a step waits for, or a guest's code at any time.
+    private func respond(to text: String, turn: StaffTurn) async throws -> BotReply {
+        if text == "/start" || text == "/menu" {
+            try await turn.conversations.clear(chatID: turn.chatID)
+            return turn.reply(turn.say(turn.texts.welcome(name: turn.member.displayName, role: turn.member.role), turn.menu))
+        }
+        if let action = StaffMenuAction(text: text, texts: turn.texts) {
+            try await turn.conversations.clear(chatID: turn.chatID)
+            return try await perform(action, turn: turn)
+        }
+        let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now)
+        switch step.flatMap({ StaffStep(rawValue: $0.state) }) {
+        case .saleAmount: return try await takeAmount(text, step: step!, turn: turn)
+        case .salePoints: return try await takePoints(text, step: step!, turn: turn)
+        case .giftGuest: return try await showGiftCard(for: text, turn: turn)
+        case .giftReason: return try await issueGift(reason: text, step: step!, turn: turn)
+        case .cancelReason: return try await cancelSale(reason: text, step: step!, turn: turn)
+        case .messageGuest: return try await findGuestToMessage(text, turn: turn)
+        case .messageText: return try await sendMessageToGuest(text, step: step!, turn: turn)
+        case .broadcastText: return try await previewBroadcast(text, step: step!, turn: turn)
+        case .saleCode, .saleRedeem, .saleQuote, .saleDone, .giftCard, .broadcastAudience, .broadcastConfirm, nil:
+            if PaymentCode(typed: text) != nil {
+                return try await startSale(code: text, turn: turn)
+            }
+            return turn.reply(turn.say(turn.texts.unknown, turn.menu))
+        }
+    }
+
+    private func perform(_ action: StaffMenuAction, turn: StaffTurn) async throws -> BotReply {
+        switch action {
+        case .sale:
+            try await turn.conversations.set(Conversation(state: StaffStep.saleCode.rawValue), chatID: turn.chatID, at: turn.now)
+            return turn.reply(turn.say(turn.texts.askCode))
+        case .gift:
+            try await turn.conversations.set(Conversation(state: StaffStep.giftGuest.rawValue), chatID: turn.chatID, at: turn.now)
+            return turn.reply(turn.say(turn.member.role == .manager ? turn.texts.askCodeOrPhone : turn.texts.askCode))
+        case .cancelSale:
+            return try await listCancellableSales(turn: turn)
+        case .history:
+            return try await showHistory(turn: turn)
+        case .messageGuest:
+            guard turn.member.role == .manager else { return turn.reply(turn.say(turn.texts.managersOnly, turn.menu)) }
+            try await turn.conversations.set(Conversation(state: StaffStep.messageGuest.rawValue), chatID: turn.chatID, at: turn.now)
+            return turn.reply(turn.say(turn.texts.askCodeOrPhone))
+        case .broadcast:
+            guard turn.member.role == .manager else { return turn.reply(turn.say(turn.texts.managersOnly, turn.menu)) }
+            return try await chooseAudience(turn: turn)
+        }
+    }
 }
 
-/// The staff bot's texts, per language.
-struct StaffTexts {
-    let language: Language
+/// One update's view of the staff member and their chat.
+struct StaffTurn {
+    let transaction: UpdateTransaction
+    let chatID: Int64
+    let member: StaffMember
+    let texts: StaffTexts
+    let conversations: ConversationStore
 
-    var refusal: String {
-        switch language {
-        case .ru: return "Этот бот только для сотрудников кофейни. Чтобы подключиться, попросите у администратора ссылку-приглашение."
-        case .en: return "This bot is for café staff only. To join, ask an administrator for an invite link."
-        }
+    init(transaction: UpdateTransaction, chatID: Int64, member: StaffMember) {
+        self.transaction = transaction
+        self.chatID = chatID
+        self.member = member
+        self.texts = StaffTexts(language: member.language)
+        self.conversations = ConversationStore(bot: .staff, connection: transaction.connection, logger: transaction.logger)
     }
 
-    func greeting(name: String) -> String {
-        switch language {
-        case .ru: return "Здравствуйте, \(name)! Вы подключены к боту сотрудников."
-        case .en: return "Hello, \(name)! You are connected to the staff bot."
+    var now: Date { transaction.now }
+    var connection: PostgresConnection { transaction.connection }
+
+    var menu: ReplyMarkup {
+        var rows: [[ReplyMarkup.KeyboardButton]] = [
+            [.init(texts.saleButton), .init(texts.giftButton)],
+            [.init(texts.cancelSaleButton), .init(texts.historyButton)],
+        ]
+        if member.role == .manager {
+            rows.append([.init(texts.messageGuestButton), .init(texts.broadcastButton)])
         }
+        return .keyboard(rows)
     }
 
-    var apology: String {
-        switch language {
-        case .ru: return "Что-то пошло не так. Попробуйте ещё раз."
-        case .en: return "Something went wrong. Please try again."
+    func say(_ text: String, _ markup: ReplyMarkup? = nil) -> BotCall {
+        .sendMessage(chatID: chatID, text: text, markup: markup)
+    }
+
+    /// Replaces the message a button was pressed on, or sends a new one when it is unknown.
+    func show(_ text: String, _ markup: ReplyMarkup? = nil, replacing messageID: Int64?) -> BotCall {
+        guard let messageID else { return say(text, markup) }
+        return .editMessageText(chatID: chatID, messageID: messageID, text: text, markup: markup)
+    }
+
+    func inline(_ rows: [[(String, StaffCallback)]]) -> ReplyMarkup {
+        .inline(rows.map { row in row.map { ReplyMarkup.InlineButton($0.0, data: $0.1.data) } })
+    }
+
+    func reply(_ calls: BotCall...) -> BotReply {
+        BotReply(calls)
+    }
+}
+
+/// A staff menu button, in either language.
+enum StaffMenuAction: CaseIterable {
+    case sale, gift, cancelSale, history, messageGuest, broadcast
+
+    init?(text: String, texts: StaffTexts) {
+        for action in Self.allCases {
+            for language in Language.allCases where action.label(StaffTexts(language: language)) == text {
+                self = action
+                return
+            }
+        }
+        return nil
+    }
+
+    func label(_ texts: StaffTexts) -> String {
+        switch self {
+        case .sale: return texts.saleButton
+        case .gift: return texts.giftButton
+        case .cancelSale: return texts.cancelSaleButton
+        case .history: return texts.historyButton
+        case .messageGuest: return texts.messageGuestButton
+        case .broadcast: return texts.broadcastButton
         }
     }
 }

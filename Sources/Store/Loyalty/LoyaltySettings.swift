@@ -12,11 +12,13 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var birthdayGiftSlug: String
     /// Reviews at or below this rating alert the managers.
     public var reviewAlertThreshold: Int
+    /// Wrong payment codes a staff member may enter per minute before being slowed down.
+    public var wrongCodeLimitPerMinute: Int
 
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, cancelWindowMinutes: 10,
         timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink",
-        reviewAlertThreshold: 6
+        reviewAlertThreshold: 6, wrongCodeLimitPerMinute: 5
     )
 
     public static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
@@ -49,7 +51,8 @@ public struct LoyaltySettings: Sendable, Equatable {
             timeZone: values["time_zone"] ?? "Europe/Moscow",
             birthdayGiftValidDays: integer("birthday_gift_valid_days", 7),
             birthdayGiftSlug: values["birthday_gift"] ?? "drink",
-            reviewAlertThreshold: integer("review_alert_threshold", 6)
+            reviewAlertThreshold: integer("review_alert_threshold", 6),
+            wrongCodeLimitPerMinute: integer("wrong_code_limit_per_minute", 5)
         )
     }
 }

@@ -52,30 +52,40 @@ extension LoyaltyStore {
     /// The guest behind a code, for the barista's screen. Looking does not consume the code.
     public func lookUp(code: PaymentCode, at now: Date) async throws -> CustomerCard {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks, p.expires_at
-                FROM payment_codes p JOIN customers c ON c.id = p.customer_id
-                WHERE p.code = \(code.digits)
-                """,
-                logger: logger
-            )
-            for try await row in rows.decode((Int64, String, String, Int, Int, Int64, Date).self) {
-                guard row.6 > now else { throw LoyaltyError.codeExpired }
-                return CustomerCard(
-                    customerID: row.0, firstName: row.1,
-                    account: LoyaltyAccount(balance: row.3, debt: row.4, tier: Tier(stored: row.2), qualificationSpend: Money(kopecks: row.5)),
-                    codeExpiresAt: row.6
-                )
-            }
-            throw LoyaltyError.codeNotFound
+            try await lookUp(code: code, at: now, on: connection)
         }
+    }
+
+    public func lookUp(code: PaymentCode, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard {
+        let rows = try await connection.query(
+            """
+            SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks, p.expires_at
+            FROM payment_codes p JOIN customers c ON c.id = p.customer_id
+            WHERE p.code = \(code.digits)
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode((Int64, String, String, Int, Int, Int64, Date).self) {
+            guard row.6 > now else { throw LoyaltyError.codeExpired }
+            return CustomerCard(
+                customerID: row.0, firstName: row.1,
+                account: LoyaltyAccount(balance: row.3, debt: row.4, tier: Tier(stored: row.2), qualificationSpend: Money(kopecks: row.5)),
+                codeExpiresAt: row.6
+            )
+        }
+        throw LoyaltyError.codeNotFound
     }
 
     /// The quote a barista is shown before confirming; reads only.
     public func quote(code: PaymentCode, amount: Money, redeem: RedeemRequest, at now: Date) async throws -> SaleQuote {
-        let card = try await lookUp(code: code, at: now)
-        let settings = try await settings()
+        try await database.withConnection(logger: logger) { connection in
+            try await quote(code: code, amount: amount, redeem: redeem, at: now, on: connection)
+        }
+    }
+
+    public func quote(code: PaymentCode, amount: Money, redeem: RedeemRequest, at now: Date, on connection: PostgresConnection) async throws -> SaleQuote {
+        let card = try await lookUp(code: code, at: now, on: connection)
+        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
         return try SaleQuote.compute(amount: amount, redeem: redeem, account: card.account, rules: settings.rules)
     }
 

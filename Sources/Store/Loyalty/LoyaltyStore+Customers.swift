@@ -71,6 +71,20 @@ extension LoyaltyStore {
         )
     }
 
+    public func customer(phone: PhoneNumber, on connection: PostgresConnection) async throws -> Customer? {
+        try await firstCustomer(
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE phone = \(phone.e164) AND anonymised_at IS NULL",
+            on: connection
+        )
+    }
+
+    public func customer(id: Int64, on connection: PostgresConnection) async throws -> Customer? {
+        try await firstCustomer(
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE id = \(id) AND anonymised_at IS NULL",
+            on: connection
+        )
+    }
+
     public func customer(id: Int64) async throws -> Customer? {
         try await database.withConnection(logger: logger) { connection in
             try await firstCustomer(

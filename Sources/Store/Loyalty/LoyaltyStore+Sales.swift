@@ -26,6 +26,21 @@ extension LoyaltyStore {
         }
     }
 
+    /// Confirms a sale inside the caller's transaction (the staff bot records its update in the
+    /// same one). A concurrent confirmation under the same key makes this transaction fail on the
+    /// key's unique index; retrying it then finds and returns the first order.
+    public func confirmSale(
+        _ request: SaleRequest, by actor: Actor, locationID: Int64, at now: Date, on connection: PostgresConnection
+    ) async throws -> ConfirmedSale {
+        if let earlier = try await existingSale(request, on: connection) { return earlier }
+        do {
+            return try await confirm(request, by: actor, locationID: locationID, at: now, on: connection)
+        } catch LoyaltyError.codeNotFound {
+            if let earlier = try await existingSale(request, on: connection) { return earlier }
+            throw LoyaltyError.codeNotFound
+        }
+    }
+
     private func confirm(
         _ request: SaleRequest, by actor: Actor, locationID: Int64, at now: Date, on connection: PostgresConnection
     ) async throws -> ConfirmedSale {
@@ -166,25 +181,29 @@ extension LoyaltyStore {
     /// The order an idempotency key already produced, if any.
     func existingSale(_ request: SaleRequest) async throws -> ConfirmedSale? {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT id, customer_id, request_fingerprint, amount_kopecks, max_redeemable, points_redeemed, amount_paid_kopecks,
-                       points_earned, debt_repaid, tier_before, tier_after, earn_rate_percent, redeem_cap_percent,
-                       balance_after, debt_after, created_at
-                FROM orders WHERE idempotency_key = \(request.idempotencyKey)
-                """,
-                logger: logger
-            )
-            for try await row in rows.decode((Int64, Int64, String, Int64, Int, Int, Int64, Int, Int, String, String, Int, Int, Int, Int, Date).self) {
-                guard row.2 == request.fingerprint else { throw LoyaltyError.idempotencyKeyReused }
-                let quote = SaleQuote(
-                    amount: Money(kopecks: row.3), maxRedeemable: row.4, pointsRedeemed: row.5, amountToPay: Money(kopecks: row.6),
-                    pointsEarned: row.7, debtRepaid: row.8, tierBefore: Tier(stored: row.9), tierAfter: Tier(stored: row.10),
-                    earnRatePercent: row.11, redeemCapPercent: row.12
-                )
-                return ConfirmedSale(orderID: row.0, customerID: row.1, quote: quote, balanceAfter: row.13, debtAfter: row.14, createdAt: row.15)
-            }
-            return nil
+            try await existingSale(request, on: connection)
         }
+    }
+
+    func existingSale(_ request: SaleRequest, on connection: PostgresConnection) async throws -> ConfirmedSale? {
+        let rows = try await connection.query(
+            """
+            SELECT id, customer_id, request_fingerprint, amount_kopecks, max_redeemable, points_redeemed, amount_paid_kopecks,
+                   points_earned, debt_repaid, tier_before, tier_after, earn_rate_percent, redeem_cap_percent,
+                   balance_after, debt_after, created_at
+            FROM orders WHERE idempotency_key = \(request.idempotencyKey)
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode((Int64, Int64, String, Int64, Int, Int, Int64, Int, Int, String, String, Int, Int, Int, Int, Date).self) {
+            guard row.2 == request.fingerprint else { throw LoyaltyError.idempotencyKeyReused }
+            let quote = SaleQuote(
+                amount: Money(kopecks: row.3), maxRedeemable: row.4, pointsRedeemed: row.5, amountToPay: Money(kopecks: row.6),
+                pointsEarned: row.7, debtRepaid: row.8, tierBefore: Tier(stored: row.9), tierAfter: Tier(stored: row.10),
+                earnRatePercent: row.11, redeemCapPercent: row.12
+            )
+            return ConfirmedSale(orderID: row.0, customerID: row.1, quote: quote, balanceAfter: row.13, debtAfter: row.14, createdAt: row.15)
+        }
+        return nil
     }
 }

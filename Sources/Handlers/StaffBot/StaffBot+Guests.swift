@@ -1,0 +1,73 @@
+import Domain
+import Foundation
+import Runtime
+import Store
+
+/// Finding the guest behind what a staff member typed: a payment code (throttled on wrong
+/// ones, per staff member and per location) or, for managers, a phone number.
+extension StaffBot {
+    enum GuestLookup {
+        case found(Customer)
+        case refused(String)
+    }
+
+    func wrongCodeLimits(_ turn: StaffTurn, perMinute: Int) -> [RateLimiter.Limit] {
+        [
+            .init(key: "wrong_code:staff:\(turn.member.id)", maximum: perMinute, window: 60),
+            // A location's tills together get a few times one person's allowance.
+            .init(key: "wrong_code:location:\(turn.member.locationID)", maximum: perMinute * 3, window: 60),
+        ]
+    }
+
+    /// The card behind a code; wrong or expired codes count against the throttle.
+    func card(for code: PaymentCode, turn: StaffTurn) async throws -> Result<CustomerCard, LookupRefusal> {
+        let settings = try await loyalty.settings(on: turn.connection)
+        let limits = wrongCodeLimits(turn, perMinute: settings.wrongCodeLimitPerMinute)
+        if let wait = try await rateLimiter.retryAfter(limits, at: turn.now, on: turn.connection) {
+            return .failure(LookupRefusal(text: turn.texts.throttled(seconds: Int(wait))))
+        }
+        do {
+            return .success(try await loyalty.lookUp(code: code, at: turn.now, on: turn.connection))
+        } catch let error as LoyaltyError where error == .codeNotFound || error == .codeExpired {
+            try await rateLimiter.record(limits, at: turn.now, on: turn.connection)
+            return .failure(LookupRefusal(text: turn.texts.error(error)))
+        }
+    }
+
+    func findGuest(_ text: String, turn: StaffTurn) async throws -> GuestLookup {
+        if let code = PaymentCode(typed: text) {
+            switch try await card(for: code, turn: turn) {
+            case .failure(let refusal): return .refused(refusal.text)
+            case .success(let card):
+                guard let customer = try await loyalty.customer(id: card.customerID, on: turn.connection) else {
+                    return .refused(turn.texts.error(.customerNotFound))
+                }
+                return .found(customer)
+            }
+        }
+        if turn.member.role == .manager, let phone = PhoneNumber(normalizing: text) {
+            guard let customer = try await loyalty.customer(phone: phone, on: turn.connection) else {
+                return .refused(turn.texts.error(.customerNotFound))
+            }
+            return .found(customer)
+        }
+        return .refused(turn.member.role == .manager ? turn.texts.askCodeOrPhone : turn.texts.askCode)
+    }
+
+    func cardView(customerID: Int64, name: String, account: LoyaltyAccount, turn: StaffTurn) async throws -> GuestCardView {
+        let cafe = try await cafeTime(turn)
+        let gifts = try await loyalty.activeGifts(customerID: customerID, at: turn.now, on: turn.connection)
+        return GuestCardView(
+            name: name, tier: account.tier, balance: account.balance, debt: account.debt,
+            gifts: gifts.map { (id: $0.id, name: $0.name, until: cafe.day($0.expiresAt)) }
+        )
+    }
+
+    func cafeTime(_ turn: StaffTurn) async throws -> CafeTime {
+        CafeTime(identifier: try await loyalty.settings(on: turn.connection).timeZone)
+    }
+}
+
+struct LookupRefusal: Error {
+    let text: String
+}

@@ -1,0 +1,161 @@
+import Domain
+import Foundation
+import Runtime
+import Store
+
+/// The sale at the till: code → guest card and amount → points and gifts → quote → confirm.
+/// With no points to spend the barista goes from the amount straight to the quote.
+extension StaffBot {
+    func startSale(code text: String, turn: StaffTurn) async throws -> BotReply {
+        guard let code = PaymentCode(typed: text) else { return turn.reply(turn.say(turn.texts.askCode)) }
+        let card: CustomerCard
+        switch try await self.card(for: code, turn: turn) {
+        case .failure(let refusal): return turn.reply(turn.say(refusal.text))
+        case .success(let found): card = found
+        }
+        let view = try await cardView(customerID: card.customerID, name: card.firstName, account: card.account, turn: turn)
+        try await turn.conversations.set(SaleDraft(code: code).conversation(.saleAmount), chatID: turn.chatID, at: turn.now)
+        return turn.reply(turn.say(turn.texts.card(view) + "\n\n" + turn.texts.askAmount, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+    }
+
+    func takeAmount(_ text: String, step: Conversation, turn: StaffTurn) async throws -> BotReply {
+        guard var draft = SaleDraft(step) else { return try await abandon(turn: turn, messageID: nil) }
+        guard let amount = Money(parsing: text) else { return turn.reply(turn.say(turn.texts.amountUnreadable)) }
+        do {
+            // Validates the amount and finds how many points could be spent on it.
+            let most = try await loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now, on: turn.connection)
+            draft.amount = amount
+            let card = try await loyalty.lookUp(code: draft.code, at: turn.now, on: turn.connection)
+            let gifts = try await loyalty.activeGifts(customerID: card.customerID, at: turn.now, on: turn.connection)
+            if most.pointsRedeemed == 0 && gifts.isEmpty {
+                draft.redeem = RedeemRequest.none
+                return turn.reply(try await presentQuote(draft, turn: turn, replacing: nil))
+            }
+            try await turn.conversations.set(draft.conversation(.saleRedeem), chatID: turn.chatID, at: turn.now)
+            return turn.reply(redeemChoice(draft, maximum: most.pointsRedeemed, gifts: gifts, turn: turn, replacing: nil))
+        } catch let error as LoyaltyError {
+            return try await refuse(error, turn: turn, keepingStep: error == .invalidAmount || isAmountTooLarge(error))
+        }
+    }
+
+    func takePoints(_ text: String, step: Conversation, turn: StaffTurn) async throws -> BotReply {
+        guard var draft = SaleDraft(step) else { return try await abandon(turn: turn, messageID: nil) }
+        guard let points = Int(text.trimmingCharacters(in: .whitespaces)), points >= 0 else {
+            return turn.reply(turn.say(turn.texts.pointsUnreadable))
+        }
+        draft.redeem = points == 0 ? RedeemRequest.none : .points(points)
+        do {
+            return turn.reply(try await presentQuote(draft, turn: turn, replacing: nil))
+        } catch let error as LoyaltyError {
+            let staysOnPoints = { if case .redeemAboveCap = error { return true }; if case .insufficientPoints = error { return true }; return false }()
+            return try await refuse(error, turn: turn, keepingStep: staysOnPoints)
+        }
+    }
+
+    func redeemChoice(_ draft: SaleDraft, maximum: Int, gifts: [CustomerGift], turn: StaffTurn, replacing messageID: Int64?) -> BotCall {
+        var rows: [[(String, StaffCallback)]] = []
+        if maximum > 0 {
+            rows.append([(turn.texts.noPointsButton, .redeemNone), (turn.texts.maxPointsButton(maximum), .redeemMaximum), (turn.texts.enterPointsButton, .redeemEnter)])
+        } else {
+            rows.append([(turn.texts.noPointsButton, .redeemNone)])
+        }
+        for gift in gifts {
+            rows.append([(turn.texts.giftToggle(gift.name, selected: draft.giftIDs.contains(gift.id)), .toggleGift(gift.id))])
+        }
+        rows.append([(turn.texts.cancelButton, .abandon)])
+        return turn.show(turn.texts.askRedeem(amount: draft.amount ?? .zero, maximum: maximum), turn.inline(rows), replacing: messageID)
+    }
+
+    /// Computes the quote and shows it with Confirm; a fresh nonce ties the button to this draft.
+    func presentQuote(_ draft: SaleDraft, turn: StaffTurn, replacing messageID: Int64?) async throws -> BotCall {
+        var draft = draft
+        guard let amount = draft.amount, let redeem = draft.redeem else { throw LoyaltyError.invalidAmount }
+        let quote = try await loyalty.quote(code: draft.code, amount: amount, redeem: redeem, at: turn.now, on: turn.connection)
+        let card = try await loyalty.lookUp(code: draft.code, at: turn.now, on: turn.connection)
+        let gifts = try await loyalty.activeGifts(customerID: card.customerID, at: turn.now, on: turn.connection)
+        draft.nonce = nonce()
+        try await turn.conversations.set(draft.conversation(.saleQuote), chatID: turn.chatID, at: turn.now)
+        let names = gifts.filter { draft.giftIDs.contains($0.id) }.map(\.name)
+        let buttons = turn.inline([[(turn.texts.confirmButton, .confirmSale(nonce: draft.nonce!)), (turn.texts.cancelButton, .abandon)]])
+        return turn.show(turn.texts.quote(quote, gifts: names), buttons, replacing: messageID)
+    }
+
+    func chooseRedeem(_ redeem: RedeemRequest?, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
+        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
+              step.state == StaffStep.saleRedeem.rawValue, var draft = SaleDraft(step)
+        else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
+        guard let redeem else {
+            try await turn.conversations.set(draft.conversation(.salePoints), chatID: turn.chatID, at: turn.now)
+            return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.askPoints, replacing: callback.message?.messageID))
+        }
+        draft.redeem = redeem
+        do {
+            let shown = try await presentQuote(draft, turn: turn, replacing: callback.message?.messageID)
+            return turn.reply(.answerCallbackQuery(id: callback.id), shown)
+        } catch let error as LoyaltyError {
+            try await turn.conversations.clear(chatID: turn.chatID)
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.error(error)), turn.say(turn.texts.error(error), turn.menu))
+        }
+    }
+
+    func toggleGift(_ giftID: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
+        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
+              step.state == StaffStep.saleRedeem.rawValue, var draft = SaleDraft(step), let amount = draft.amount
+        else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
+        let card = try await loyalty.lookUp(code: draft.code, at: turn.now, on: turn.connection)
+        let gifts = try await loyalty.activeGifts(customerID: card.customerID, at: turn.now, on: turn.connection)
+        guard gifts.contains(where: { $0.id == giftID }) else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
+        if let index = draft.giftIDs.firstIndex(of: giftID) { draft.giftIDs.remove(at: index) } else { draft.giftIDs.append(giftID) }
+        try await turn.conversations.set(draft.conversation(.saleRedeem), chatID: turn.chatID, at: turn.now)
+        let most = try await loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now, on: turn.connection)
+        return turn.reply(
+            .answerCallbackQuery(id: callback.id),
+            redeemChoice(draft, maximum: most.pointsRedeemed, gifts: gifts, turn: turn, replacing: callback.message?.messageID)
+        )
+    }
+
+    /// Confirms the drafted sale. The key comes from the draft's nonce, so a double tap, a
+    /// redelivered callback or a second instance all get the same single order.
+    func confirm(nonce: String, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
+        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
+              step.state == StaffStep.saleQuote.rawValue || step.state == StaffStep.saleDone.rawValue,
+              var draft = SaleDraft(step), draft.nonce == nonce, let request = draft.request(staffID: turn.member.id)
+        else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
+        do {
+            let sale = try await loyalty.confirmSale(request, by: turn.member.actor, locationID: turn.member.locationID, at: turn.now, on: turn.connection)
+            draft.orderID = sale.orderID
+            try await turn.conversations.set(draft.conversation(.saleDone), chatID: turn.chatID, at: turn.now)
+            let cancel = turn.inline([[(turn.texts.cancelThisSaleButton, .cancelSale(order: sale.orderID))]])
+            return turn.reply(
+                .answerCallbackQuery(id: callback.id, text: turn.texts.done),
+                turn.show(turn.texts.saleDone(order: sale.orderID, paid: sale.quote.amountToPay), cancel, replacing: callback.message?.messageID)
+            )
+        } catch let error as LoyaltyError {
+            try await turn.conversations.clear(chatID: turn.chatID)
+            return turn.reply(
+                .answerCallbackQuery(id: callback.id, text: turn.texts.error(error)),
+                turn.show(turn.texts.error(error), replacing: callback.message?.messageID)
+            )
+        }
+    }
+
+    func abandon(turn: StaffTurn, messageID: Int64?, callbackID: String? = nil) async throws -> BotReply {
+        let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now)
+        try await turn.conversations.clear(chatID: turn.chatID)
+        let isBroadcast = step?.state.hasPrefix("broadcast") == true
+        let text = isBroadcast ? turn.texts.broadcastCancelled : turn.texts.saleAbandoned
+        guard let callbackID else { return turn.reply(turn.say(text, turn.menu)) }
+        return turn.reply(.answerCallbackQuery(id: callbackID), turn.show(text, replacing: messageID))
+    }
+
+    /// A refused step: the barista may retry the same input, or starts over.
+    func refuse(_ error: LoyaltyError, turn: StaffTurn, keepingStep: Bool) async throws -> BotReply {
+        if !keepingStep { try await turn.conversations.clear(chatID: turn.chatID) }
+        return turn.reply(turn.say(turn.texts.error(error), keepingStep ? nil : turn.menu))
+    }
+
+    private func isAmountTooLarge(_ error: LoyaltyError) -> Bool {
+        if case .amountTooLarge = error { return true }
+        return false
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Fixed-window counters in PostgreSQL, so a limit holds however many instances serve.
+public struct RateLimiter: Sendable {
+    public struct Limit: Sendable, Equatable {
+        public var key: String
+        public var maximum: Int
+        public var window: TimeInterval
+
+        public init(key: String, maximum: Int, window: TimeInterval) {
+            self.key = key
+            self.maximum = maximum
+            self.window = window
+        }
+
+        func windowStart(at now: Date) -> Date {
+            let seconds = now.timeIntervalSince1970
+            return Date(timeIntervalSince1970: (seconds / window).rounded(.down) * window)
+        }
+    }
+
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Seconds until the window of the first exhausted limit ends, or nil while all have room.
+    public func retryAfter(_ limits: [Limit], at now: Date, on connection: PostgresConnection) async throws -> TimeInterval? {
+        for limit in limits {
+            let start = limit.windowStart(at: now)
+            let hits = try await connection.query(
+                "SELECT hits FROM rate_limit_counters WHERE key = \(limit.key) AND window_start = \(start)", logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
+            if hits >= limit.maximum {
+                return max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up))
+            }
+        }
+        return nil
+    }
+
+    /// Counts one hit against each limit.
+    public func record(_ limits: [Limit], at now: Date, on connection: PostgresConnection) async throws {
+        for limit in limits {
+            try await connection.query(
+                """
+                INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (\(limit.key), \(limit.windowStart(at: now)), 1)
+                ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    /// Deletes windows that ended before `cutoff`.
+    public static func prune(before cutoff: Date, database: Database, logger: Logger) async throws -> Int {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                "DELETE FROM rate_limit_counters WHERE window_start < \(cutoff) RETURNING 1", logger: logger
+            ).collect().count
+        }
+    }
+}
