@@ -25,6 +25,7 @@ struct BackgroundJobs: Service {
                     group.addTask { await sender.run() }
                 }
                 group.addTask { await pruneProcessedUpdates() }
+                group.addTask { await reportBroadcastProgress() }
             }
         }
     }
@@ -46,6 +47,30 @@ struct BackgroundJobs: Service {
         }
     }
 
+    /// Edits each running broadcast's progress message in the staff bot every few seconds while
+    /// its counts move, and a last time when it is done. Every instance runs this; the edit is
+    /// idempotent, so two reporting at once only repeat an edit.
+    private func reportBroadcastProgress() async {
+        let store = BroadcastStore(logger: dependencies.logger)
+        while !Task.isCancelled {
+            do {
+                for progress in try await store.progressToReport(database: dependencies.database) {
+                    let texts = StaffTexts(language: progress.creatorLanguage)
+                    let edit = progress.progressMessageID.map { messageID in
+                        BotCall.editMessageText(chatID: progress.progressChatID ?? 0, messageID: messageID, text: texts.broadcastProgress(progress)).body
+                    }
+                    try await store.recordReport(progress, edit: edit, at: dependencies.clock.now, database: dependencies.database)
+                }
+                try await Task.sleep(for: .seconds(3))
+            } catch is CancellationError {
+                return
+            } catch {
+                dependencies.logger.warning("broadcast progress report failed", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(10))
+            }
+        }
+    }
+
     /// Forgets processed updates after two days: Telegram redelivers for at most one.
     private func pruneProcessedUpdates() async {
         while !Task.isCancelled {
@@ -53,6 +78,9 @@ struct BackgroundJobs: Service {
                 let removed = try await UpdateLog.prune(
                     olderThan: dependencies.clock.now.addingTimeInterval(-2 * 24 * 3600),
                     database: dependencies.database, logger: dependencies.logger
+                )
+                _ = try await RateLimiter.prune(
+                    before: dependencies.clock.now.addingTimeInterval(-3600), database: dependencies.database, logger: dependencies.logger
                 )
                 if removed > 0 { dependencies.logger.info("pruned processed Telegram updates", metadata: ["count": "\(removed)"]) }
                 try await Task.sleep(for: .seconds(3600))

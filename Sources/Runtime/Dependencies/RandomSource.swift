@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Randomness as a dependency: the system's cryptographic generator in production, a seeded
@@ -20,6 +21,14 @@ public struct RandomSource: Sendable {
             let digits = Array("0123456789abcdef")
             return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
         }.joined()
+    }
+
+    /// Base64url without padding: safe in URLs and in Telegram's deep-link payloads.
+    public func urlSafeToken(byteCount: Int) -> String {
+        Data(bytes(byteCount)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 
     /// A uniformly distributed number in `range`, without modulo bias.

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Runtime
+import Store
+
+struct StaffInviteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff-invite",
+        abstract: "Create a one-time staff invite (valid 24 h) and print its t.me link."
+    )
+
+    @Option(help: "barista or manager")
+    var role: String
+
+    @Option(help: "The location's slug, e.g. main.")
+    var location = "main"
+
+    func validate() throws {
+        guard Actor.StaffRole(rawValue: role) != nil else { throw ValidationError("--role must be barista or manager") }
+    }
+
+    func run() async throws {
+        let bootstrap = Bootstrap.load(label: "crema.invite")
+        let role = Actor.StaffRole(rawValue: role)!
+        let token = StaffInvites.prefix + RandomSource.system.urlSafeToken(byteCount: 18)
+        try await bootstrap.reportingFailures {
+            let created = try await bootstrap.withDatabase { database in
+                try await database.withConnection(logger: bootstrap.logger) { connection in
+                    try await StaffInvites(logger: bootstrap.logger).create(
+                        role: role, locationSlug: location, createdBy: "cli", token: token, at: Date(), on: connection
+                    )
+                }
+            }
+            guard let created else { fail("no location with the slug \"\(location)\"") }
+            let bot = await staffBotUsername(bootstrap.configuration.telegram) ?? "<staff bot>"
+            print("https://t.me/\(bot)?start=\(created.token)")
+            print("\(role.rawValue) at \(location); valid until \(created.expiresAt.formatted(.iso8601)); works once")
+        }
+    }
+
+    /// The staff bot's username from Telegram, for the link; nil when Telegram cannot be asked.
+    private func staffBotUsername(_ telegram: AppConfiguration.TelegramConfiguration) async -> String? {
+        let api = BotAPIClient(http: .shared, baseURL: telegram.apiBaseURL, token: telegram.staffBotToken, timeout: .seconds(5))
+        guard let me = try? await api.call("getMe", json: Data("{}".utf8)) else { return nil }
+        return ((try? JSONSerialization.jsonObject(with: me)) as? [String: Any])?["username"] as? String
+    }
+}

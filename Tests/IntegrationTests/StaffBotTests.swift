@@ -1,0 +1,289 @@
+import CremaTestSupport
+import HummingbirdTesting
+import Domain
+import Foundation
+import Logging
+import Runtime
+import Store
+import Testing
+
+/// The staff bot through its real webhook: access by invite, the sale at the till, gifts,
+/// cancellations, history and the wrong-code throttle.
+@Suite struct StaffBotTests {
+    func withStaffBot<Result: Sendable>(_ body: @Sendable (TestApp, LoyaltyFixture, StaffDesk) async throws -> Result) async throws -> Result {
+        try await TestApp.with { app, client in
+            let fixture = try await LoyaltyFixture.over(app.database)
+            return try await body(app, fixture, StaffDesk(app: app, client: client, fixture: fixture))
+        }
+    }
+
+    @Test func anInviteBindsOnceAndUsedExpiredOrUnknownLinksAreRefused() async throws {
+        try await withStaffBot { app, fixture, desk in
+            try await desk.createInvite("inv_valid", role: .barista)
+            let oleg = desk.user(500, "Олег")
+            let bound = try await oleg.send(text: "/start inv_valid")
+            #expect(bound.text == "Здравствуйте, Олег! Вы подключены как бариста. Введите код гостя, чтобы провести продажу.")
+            #expect(bound.keyboardButtons == ["🧾 Продажа", "🎁 Подарок", "↩️ Отмена продажи", "📋 Моя история"])
+            #expect(try await fixture.count("SELECT count(*)::int FROM staff WHERE telegram_id = 500 AND role = 'barista' AND active") == 1)
+
+            let anna = desk.user(501, "Анна")
+            #expect(try await anna.send(text: "/start inv_valid").text?.hasPrefix("Эта ссылка-приглашение уже использована") == true)
+            try await desk.createInvite("inv_old", role: .manager, expiresIn: -1)
+            #expect(try await anna.send(text: "/start inv_old").text?.hasPrefix("Срок действия ссылки-приглашения истёк") == true)
+            #expect(try await anna.send(text: "/start inv_nonsense").text?.hasPrefix("Ссылка-приглашение не найдена") == true)
+            #expect(try await fixture.count("SELECT count(*)::int FROM staff") == 1)
+            #expect(try await fixture.count("SELECT count(*)::int FROM staff_invites WHERE token_hash = sha256('inv_valid'::bytea) AND used_at IS NOT NULL") == 1)
+        }
+    }
+
+    @Test func strangersAndADeactivatedBaristaGetOnePoliteRefusal() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let stranger = desk.user(600, "Ник", language: "en")
+            let refusal = try await stranger.send(text: "123456")
+            #expect(refusal.text == "This bot is for café staff only. To join, ask an administrator for an invite link.")
+            let barista = try await desk.bind(.barista, userID: 500)
+            _ = try await fixture.count("UPDATE staff SET active = false, deactivated_at = now() WHERE telegram_id = 500 RETURNING 1")
+            let next = try await barista.send(text: "🧾 Продажа")
+            #expect(next.text?.hasPrefix("Этот бот только для сотрудников кофейни") == true)
+            let press = try await barista.press("sx")
+            #expect(press.method == "answerCallbackQuery")
+        }
+    }
+
+    @Test func aSaleWithoutPointsTakesTheAmountAndOneConfirm() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let maria = try await fixture.guest()
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+
+            let card = try await barista.send(text: String(code.digits.prefix(3)) + "-" + String(code.digits.suffix(3)))
+            let cardText = try #require(card.text)
+            #expect(cardText.hasPrefix("Гость: Мария\nУровень: Стандарт\nБаланс: 0 баллов"))
+            #expect(!cardText.contains("+7900") && !cardText.contains("Дата рождения"))
+            #expect(cardText.hasSuffix("Введите сумму заказа, например 350 или 350,50."))
+
+            let quote = try await barista.send(text: "350,50")
+            #expect(quote.text == "Заказ: 350,50 ₽\nК оплате: 350,50 ₽\nНачислится: 3 баллов\nУровень после: Стандарт")
+            let confirm = try #require(quote.inlineData.first)
+            #expect(confirm.hasPrefix("sc:"))
+
+            let done = try await barista.press(confirm, messageID: 77)
+            #expect(done.method == "answerCallbackQuery")
+            let orderID = try await fixture.count("SELECT id::int FROM orders")
+            let edit = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" })
+            #expect(edit.method == "editMessageText" && edit.payload["message_id"] as? Int == 77)
+            #expect(edit.payload["text"] as? String == "✅ Продажа проведена. Заказ №\(orderID). К оплате: 350,50 ₽. Чек отправлен гостю.")
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE amount_kopecks = 35050 AND staff_id IS NOT NULL") == 1)
+            #expect(try await OutboxRows(app.database).all().contains { $0.bot == "client" && $0.payload["template"] as? String == "sale_receipt" })
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
+    @Test func aSaleRedeemsTheMaximumAndUsesAGift() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let maria = try await fixture.guest()
+            let actor = try await fixture.staff(.manager)
+            try await fixture.sell(to: maria, rubles: 20_000, by: actor)  // 200 points
+            let drink = try #require(try await fixture.store.giftCatalog().first { $0.slug == "drink" })
+            let gift = try await fixture.store.issueGift(customerID: maria.id, catalogID: drink.id, reason: "welcome", by: actor, at: TestDefaults.now)
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+
+            try await barista.send(text: code.digits)
+            let choice = try await barista.send(text: "500")
+            #expect(choice.text == "Сумма 500 ₽. Списать баллы? Можно до 150.")
+            #expect(choice.inlineData == ["rd:none", "rd:max", "rd:enter", "gt:\(gift.id)", "sx"])
+            try await barista.press("gt:\(gift.id)", messageID: 80)
+            try await barista.press("rd:max", messageID: 80)
+            let quote = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" })
+            #expect(quote.payload["text"] as? String == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nНачислится: 0 баллов\nПодарки: Drink\nУровень после: Серебро")
+            let confirm = try #require(((quote.payload["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]])?.first?.first?["callback_data"] as? String)
+            try await barista.press(confirm, messageID: 80)
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE points_redeemed = 150 AND amount_kopecks = 50000") == 1)
+            #expect(try await fixture.count("SELECT count(*)::int FROM gift_redemptions WHERE gift_id = \(gift.id) AND order_id IS NOT NULL") == 1)
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
+    @Test func aDoubleTapOrARedeliveredConfirmMakesOneOrder() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let maria = try await fixture.guest()
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            try await barista.send(text: code.digits)
+            let confirm = try #require(try await barista.send(text: "420").inlineData.first)
+            let tap = try JSONSerialization.data(withJSONObject: barista.callbackUpdate(confirm, messageID: 90))
+            let answers = try await withThrowingTaskGroup(of: BotAnswer.self) { group in
+                for _ in 0..<3 { group.addTask { try await barista.press(confirm, messageID: 90) } }
+                group.addTask { try await barista.post(raw: tap) }
+                group.addTask { try await barista.post(raw: tap) }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.status == 200 })
+            #expect(answers.filter { $0.json["text"] as? String == "Готово" }.count == 4)
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders") == 1)
+            #expect(try await fixture.count("SELECT count(*)::int FROM outbox WHERE bot = 'client'") == 1)
+        }
+    }
+
+    @Test func wrongAmountsAreExplainedAndTheStepWaits() async throws {
+        try await withStaffBot { _, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let maria = try await fixture.guest()
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            try await barista.send(text: code.digits)
+            #expect(try await barista.send(text: "abc").text == "Не понял сумму. Введите число, например 350 или 350,50.")
+            #expect(try await barista.send(text: "-5").text == "Не понял сумму. Введите число, например 350 или 350,50.")
+            #expect(try await barista.send(text: "0").text == "Сумма должна быть больше нуля.")
+            #expect(try await barista.send(text: "150000").text == "Сумма больше допустимой (100\u{202F}000 ₽). Проверьте и введите снова.")
+            #expect(try await barista.send(text: "99").text?.hasPrefix("Заказ: 99 ₽") == true)
+        }
+    }
+
+    @Test func fiveWrongCodesInAMinuteSlowTheBaristaDown() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let maria = try await fixture.guest()
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            let wrong = code.digits == "000000" ? "000001" : "000000"
+            for _ in 0..<5 {
+                #expect(try await barista.send(text: wrong).text == "Код не найден. Попросите гостя открыть «Код оплаты» ещё раз.")
+            }
+            let slowed = try await barista.send(text: code.digits)
+            #expect(slowed.text?.hasPrefix("Слишком много неверных кодов. Подождите") == true)
+            app.clock.advance(by: 61)
+            let code2 = try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            #expect(try await barista.send(text: code2.digits).text?.hasPrefix("Гость: Мария") == true)
+        }
+    }
+
+    @Test func cancellingRespectsTheWindowAndTheRole() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let manager = try await desk.bind(.manager, userID: 700)
+            let maria = try await fixture.guest()
+            let first = try await desk.sell(by: barista, to: maria, amount: "300")
+            let second = try await desk.sell(by: barista, to: maria, amount: "200")
+
+            let list = try await barista.send(text: "↩️ Отмена продажи")
+            #expect(list.inlineData == ["cx:\(second)", "cx:\(first)"])
+            try await barista.press("cx:\(second)")
+            let cancelled = try await barista.send(text: "Ошибка суммы")
+            #expect(cancelled.text == "Заказ №\(second) отменён. Гость получил уведомление.")
+            #expect(try await fixture.count("SELECT count(*)::int FROM order_cancellations WHERE order_id = \(second) AND reason = 'Ошибка суммы'") == 1)
+            #expect(try await OutboxRows(app.database).all().contains { $0.payload["template"] as? String == "sale_cancelled" })
+
+            app.clock.advance(by: 11 * 60)
+            #expect(try await barista.send(text: "↩️ Отмена продажи").text == "Нет продаж, которые можно отменить.")
+            try await barista.press("cx:\(first)")
+            #expect(try await barista.send(text: "поздно").text == "Время на отмену прошло. Обратитесь к менеджеру.")
+            try await manager.press("cx:\(first)")
+            #expect(try await manager.send(text: "по просьбе гостя").text == "Заказ №\(first) отменён. Гость получил уведомление.")
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
+    @Test func giftsAreGivenWithAReasonAndRedeemedOnTheirOwn() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let maria = try await fixture.guest()
+            let drink = try #require(try await fixture.store.giftCatalog().first { $0.slug == "drink" })
+
+            try await barista.send(text: "🎁 Подарок")
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            let card = try await barista.send(text: code.digits)
+            #expect(card.inlineData.contains("gi:\(drink.id)"))
+            try await barista.press("gi:\(drink.id)")
+            let issued = try await barista.send(text: "Извинение за ожидание")
+            #expect(issued.text == "Подарок выдан: Drink, действует до 25.12.2026. Гость получил уведомление.")
+            let giftID = try await fixture.count("SELECT id::int FROM customer_gifts WHERE reason = 'Извинение за ожидание'")
+
+            try await barista.send(text: "🎁 Подарок")
+            let again = try await barista.send(text: code.digits)
+            #expect(again.inlineData.contains("gr:\(giftID)"))
+            let redeemed = try await barista.press("gr:\(giftID)")
+            #expect(redeemed.json["text"] as? String == "Готово")
+            #expect(try await fixture.count("SELECT count(*)::int FROM gift_redemptions WHERE gift_id = \(giftID) AND order_id IS NULL") == 1)
+            let stale = try await barista.press("gr:\(giftID)")
+            #expect(stale.json["text"] as? String == "Эта кнопка устарела.")
+        }
+    }
+
+    @Test func historyShowsTodaysSalesWithTotals() async throws {
+        try await withStaffBot { _, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let manager = try await desk.bind(.manager, userID: 700)
+            let maria = try await fixture.guest()
+            let first = try await desk.sell(by: barista, to: maria, amount: "300")
+            let second = try await desk.sell(by: manager, to: maria, amount: "200")
+            let own = try await barista.send(text: "📋 Моя история")
+            #expect(own.text == "Ваши продажи сегодня:\n09:00 №\(first) Мария 300 ₽ +3\nИтого: 1 продаж на 300 ₽, оплачено 300 ₽, списано 0 баллов, начислено 3")
+            let location = try await manager.send(text: "📋 Моя история")
+            #expect(location.text?.contains("№\(second) Мария 200 ₽ +2") == true)
+            #expect(location.text?.hasSuffix("Итого: 2 продаж на 500 ₽, оплачено 500 ₽, списано 0 баллов, начислено 5") == true)
+        }
+    }
+
+    @Test func onlyManagersMessageGuestsAndTheGuestGetsItInTheirLanguage() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            #expect(try await barista.send(text: "✉️ Сообщение гостю").text == "Это доступно только менеджерам.")
+            let manager = try await desk.bind(.manager, userID: 700)
+            let maria = try await fixture.guest()
+            try await manager.send(text: "✉️ Сообщение гостю")
+            try await manager.send(text: maria.phone.e164)
+            let sent = try await manager.send(text: "Ваш заказ готов")
+            #expect(sent.text == "Сообщение для Мария отправлено.")
+            let message = try #require(try await OutboxRows(app.database).all().last { $0.bot == "client" })
+            #expect(message.chatID == 111_111_111)
+            #expect(message.payload["text"] as? String == "Сообщение от кофейни:\nВаш заказ готов")
+        }
+    }
+}
+
+/// Staff accounts bound through real invites, and sales made through the bot.
+struct StaffDesk: Sendable {
+    let app: TestApp
+    let client: any TestClientProtocol
+    let fixture: LoyaltyFixture
+
+    func user(_ id: Int64, _ name: String, language: String = "ru") -> BotUser {
+        BotUser(client: client, path: "/telegram/staff", secret: app.configuration.telegram.staffWebhookSecret, userID: id, firstName: name, languageCode: language)
+    }
+
+    func createInvite(_ token: String, role: Actor.StaffRole, expiresIn hours: Double = 24) async throws {
+        let created = try await app.database.withConnection(logger: fixture.logger) { connection in
+            try await StaffInvites(logger: fixture.logger).create(
+                role: role, locationSlug: "main", createdBy: "test", token: token,
+                at: app.clock.now.addingTimeInterval(hours < 0 ? -48 * 3600 : 0), lifetime: hours < 0 ? 3600 : hours * 3600, on: connection
+            )
+        }
+        #expect(created != nil)
+    }
+
+    func bind(_ role: Actor.StaffRole, userID: Int64) async throws -> BotUser {
+        try await createInvite("inv_\(role.rawValue)\(userID)", role: role)
+        let user = user(userID, role == .manager ? "Анна" : "Олег")
+        let answer = try await user.send(text: "/start inv_\(role.rawValue)\(userID)")
+        #expect(answer.text?.hasPrefix("Здравствуйте") == true)
+        return user
+    }
+
+    /// Code → amount → (no points) → confirm; returns the order id.
+    func sell(by staff: BotUser, to customer: Customer, amount: String) async throws -> Int64 {
+        let code = try await fixture.store.issueCode(customerID: customer.id, at: app.clock.now).code
+        try await staff.send(text: code.digits)
+        var answer = try await staff.send(text: amount)
+        if answer.inlineData.first == "rd:none" { answer = try await staff.press("rd:none") }
+        var confirm = answer.inlineData.first { $0.hasPrefix("sc:") }
+        if confirm == nil { confirm = try await lastStaffButton() }
+        try await staff.press(try #require(confirm))
+        return Int64(try await fixture.count("SELECT max(id)::int FROM orders"))
+    }
+
+    private func lastStaffButton() async throws -> String? {
+        let row = try await OutboxRows(app.database).all().last { $0.bot == "staff" }
+        let keyboard = (row?.payload["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]]
+        return keyboard?.first?.first?["callback_data"] as? String
+    }
+}
