@@ -1,5 +1,6 @@
 import CremaTestSupport
 import Foundation
+import Store
 import Testing
 
 /// `crema set-webhooks` against the fake Bot API.
@@ -66,6 +67,34 @@ import Testing
             let outcome = try await CremaProcess.run(["set-webhooks"], environment: environment(fake))
             #expect(outcome.status == 1)
             #expect(outcome.stderr.contains("Telegram refused the client bot's request"))
+        }
+    }
+}
+
+@Suite struct StaffInviteCommandTests {
+    @Test func printsAOneTimeLinkToTheStaffBotAndStoresOnlyItsHash() async throws {
+        try await withTestDatabase { url in
+            try await FakeTelegramBotAPI.withRunning { fake in
+                let outcome = try await CremaProcess.run(["staff-invite", "--role", "manager", "--location", "main"], environment: [
+                    "APP_ENV": "test", "LOG_LEVEL": "error", "DATABASE_URL": url.string,
+                    "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString,
+                ])
+                #expect(outcome.status == 0, "\(outcome.stderr)")
+                let link = try #require(outcome.stdout.split(separator: "\n").first.map(String.init))
+                let token = try #require(link.firstMatch(of: /^https:\/\/t\.me\/crema_test_bot\?start=(inv_[A-Za-z0-9_-]{24})$/)?.output.1)
+                #expect(outcome.stdout.contains("manager at main"))
+                try await RunningDatabase.with(url: url) { database in
+                    let fixture = try await LoyaltyFixture.over(database)
+                    #expect(try await fixture.count("SELECT count(*)::int FROM staff_invites WHERE token_hash = sha256(\(String(token))::bytea) AND role = 'manager'") == 1)
+                }
+
+                let unknown = try await CremaProcess.run(["staff-invite", "--role", "manager", "--location", "nowhere"], environment: [
+                    "APP_ENV": "test", "LOG_LEVEL": "error", "DATABASE_URL": url.string, "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString,
+                ])
+                #expect(unknown.status == 1 && unknown.stderr.contains("no location with the slug \"nowhere\""))
+                let badRole = try await CremaProcess.run(["staff-invite", "--role", "owner"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string])
+                #expect(badRole.status != 0 && badRole.stderr.contains("--role must be barista or manager"))
+            }
         }
     }
 }

@@ -47,20 +47,13 @@ struct BackgroundJobs: Service {
         }
     }
 
-    /// Edits each running broadcast's progress message in the staff bot every few seconds while
-    /// its counts move, and a last time when it is done. Every instance runs this; the edit is
-    /// idempotent, so two reporting at once only repeat an edit.
+    /// Edits running broadcasts' progress messages every few seconds. Every instance runs
+    /// this; two reporting at once only repeat an edit, which Telegram answers "not modified".
     private func reportBroadcastProgress() async {
-        let store = BroadcastStore(logger: dependencies.logger)
+        let reporter = BroadcastProgressReporter(database: dependencies.database, logger: dependencies.logger)
         while !Task.isCancelled {
             do {
-                for progress in try await store.progressToReport(database: dependencies.database) {
-                    let texts = StaffTexts(language: progress.creatorLanguage)
-                    let edit = progress.progressMessageID.map { messageID in
-                        BotCall.editMessageText(chatID: progress.progressChatID ?? 0, messageID: messageID, text: texts.broadcastProgress(progress)).body
-                    }
-                    try await store.recordReport(progress, edit: edit, at: dependencies.clock.now, database: dependencies.database)
-                }
+                try await reporter.reportOnce(at: dependencies.clock.now)
                 try await Task.sleep(for: .seconds(3))
             } catch is CancellationError {
                 return

@@ -45,6 +45,8 @@ public struct NotificationRenderer: Sendable {
             text = texts.reviewAlert(guest: fields["guest"] as? String ?? "", rating: int("rating"), order: Int64(int("order_id")))
         case "review_comment":
             text = texts.reviewComment(guest: fields["guest"] as? String ?? "", rating: int("rating"), comment: fields["text"] as? String ?? "")
+        case "broadcast_failed":
+            text = texts.broadcastFailed(broadcast: Int64(int("broadcast_id")), failed: int("failed"), recipients: int("recipients"))
         case "guest_message":
             text = texts.guestMessage(guest: fields["guest"] as? String ?? "", message: fields["text"] as? String ?? "")
         default:

@@ -95,4 +95,11 @@ struct NotificationTexts: Sendable {
         case .en: return "✉️ Message to management from \(guest):\n\(message)"
         }
     }
+
+    func broadcastFailed(broadcast: Int64, failed: Int, recipients: Int) -> String {
+        switch language {
+        case .ru: return "⚠️ Рассылка №\(broadcast) не дошла до \(failed) из \(recipients) гостей (заблокировали бота или ошибка доставки)."
+        case .en: return "⚠️ Broadcast #\(broadcast) did not reach \(failed) of \(recipients) guests (blocked the bot or delivery failed)."
+        }
+    }
 }

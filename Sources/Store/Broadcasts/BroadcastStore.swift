@@ -161,7 +161,8 @@ public struct BroadcastStore: Sendable {
     }
 
     /// Stores what was reported (and that the broadcast finished), queuing the edit of the
-    /// progress message in the same transaction.
+    /// progress message in the same transaction. A finished broadcast that could not reach
+    /// everyone alerts the managers.
     public func recordReport(_ progress: BroadcastProgress, edit: Data?, at now: Date, database: Database) async throws {
         try await database.withTransaction(logger: logger) { connection in
             try await connection.query(
@@ -177,6 +178,13 @@ public struct BroadcastStore: Sendable {
                     bot: .staff, chatID: chatID, customerID: nil, method: "editMessageText", payload: edit, at: now,
                     on: connection, logger: logger
                 )
+            }
+            if progress.isDone, progress.failed > 0 {
+                let alert = try JSONSerialization.data(withJSONObject: [
+                    "template": "broadcast_failed", "broadcast_id": progress.broadcastID,
+                    "failed": progress.failed, "recipients": progress.recipients,
+                ] as [String: Any])
+                try await OutboxStore.enqueueForManagers(payload: alert, at: now, on: connection, logger: logger)
             }
         }
     }

@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+import Runtime
+import Store
+
+/// Keeps each running broadcast's progress message in the staff bot current: when a
+/// broadcast's counts move, and a last time when it is done, the edit is queued in the outbox.
+public struct BroadcastProgressReporter: Sendable {
+    let database: Database
+    let store: BroadcastStore
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.store = BroadcastStore(logger: logger)
+    }
+
+    /// Reports every broadcast whose counts moved; returns how many were reported.
+    @discardableResult
+    public func reportOnce(at now: Date) async throws -> Int {
+        let moved = try await store.progressToReport(database: database)
+        for progress in moved {
+            let texts = StaffTexts(language: progress.creatorLanguage)
+            let edit = progress.progressMessageID.flatMap { messageID in
+                progress.progressChatID.map { chatID in
+                    BotCall.editMessageText(chatID: chatID, messageID: messageID, text: texts.broadcastProgress(progress)).body
+                }
+            }
+            try await store.recordReport(progress, edit: edit, at: now, database: database)
+        }
+        return moved.count
+    }
+}
