@@ -43,6 +43,11 @@ import Testing
                     #expect(receipt.text?.hasPrefix("Спасибо за покупку! Заказ №\(sale.orderID)") == true)
                     let button = (receipt.json["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]]
                     #expect(button?.first?.first?["callback_data"] as? String == "rv:\(sale.orderID)")
+                    // The sender marks the row after Telegram's answer, a moment after the fake saw the call.
+                    let marked = ContinuousClock.now + .seconds(5)
+                    while try await fixture.count("SELECT count(*)::int FROM outbox WHERE status = 'sent'") == 0, ContinuousClock.now < marked {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
                     #expect(try await fixture.count("SELECT count(*)::int FROM outbox WHERE status = 'sent'") == 1)
                 }
             }
