@@ -54,6 +54,7 @@ func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies)
     router.add(middleware: RequestIDMiddleware(random: dependencies.random))
     router.add(middleware: RequestObservationMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: APICORSMiddleware(allowedOrigins: Set(configuration.corsAllowedOrigins)))
 
     RuntimeController(
         readiness: ReadinessProbe(database: dependencies.database, migrator: dependencies.migrator),
@@ -79,5 +80,12 @@ func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies)
         database: dependencies.database,
         clock: dependencies.clock
     ).addRoutes(to: router)
+
+    // The contract ships inside the binary; failing to read it is a broken build, not a runtime state.
+    do {
+        try PartnerAPIController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
+    } catch {
+        fatalError("the partner API contract is missing from the build: \(error)")
+    }
     return router
 }

@@ -11,6 +11,12 @@ public struct FeedbackStore: Sendable {
         case message
     }
 
+    /// Where feedback came from, shown in the admin inbox.
+    public enum Channel: String, Sendable {
+        case clientBot = "client_bot"
+        case api
+    }
+
     public enum ReviewOutcome: Sendable, Equatable {
         case recorded(feedbackID: Int64)
         case alreadyReviewed
@@ -53,13 +59,14 @@ public struct FeedbackStore: Sendable {
     /// Records a 1–10 rating for one of the guest's orders; one review per order. A rating at or
     /// below `alertThreshold` alerts the managers.
     public func submitReview(
-        customerID: Int64, orderID: Int64, rating: Int, alertThreshold: Int, at now: Date, on connection: PostgresConnection
+        customerID: Int64, orderID: Int64, rating: Int, alertThreshold: Int, channel: Channel = .clientBot, at now: Date,
+        on connection: PostgresConnection
     ) async throws -> ReviewOutcome {
         guard (1...10).contains(rating) else { return .orderNotFound }
         let inserted = try await connection.query(
             """
             INSERT INTO feedback (customer_id, kind, order_id, rating, channel, created_at, updated_at)
-            SELECT o.customer_id, 'review', o.id, \(rating), 'client_bot', \(now), \(now)
+            SELECT o.customer_id, 'review', o.id, \(rating), \(channel.rawValue), \(now), \(now)
             FROM orders o
             WHERE o.id = \(orderID) AND o.customer_id = \(customerID)
             ON CONFLICT DO NOTHING
@@ -105,11 +112,13 @@ public struct FeedbackStore: Sendable {
 
     /// Records an idea or a message to management. Messages alert the managers.
     @discardableResult
-    public func submitNote(_ kind: NoteKind, customerID: Int64, text: String, at now: Date, on connection: PostgresConnection) async throws -> Int64 {
+    public func submitNote(
+        _ kind: NoteKind, customerID: Int64, text: String, channel: Channel = .clientBot, at now: Date, on connection: PostgresConnection
+    ) async throws -> Int64 {
         let id = try await connection.query(
             """
             INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
-            VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), 'client_bot', \(now), \(now))
+            VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), \(channel.rawValue), \(now), \(now))
             RETURNING id
             """,
             logger: logger

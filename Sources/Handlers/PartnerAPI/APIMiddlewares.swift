@@ -1,0 +1,205 @@
+import Crypto
+import Domain
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import Runtime
+import Store
+
+/// Checks the bearer key and the operation's scope, then runs the rest with the key in scope.
+struct APIKeyMiddleware: ServerMiddleware {
+    let keys: APIKeyStore
+    let clock: AppClock
+
+    /// The scope each operation needs.
+    static let requiredScope: [String: String] = [
+        "registerCustomer": "customers:write", "findCustomerByPhone": "customers:read", "getCustomer": "customers:read",
+        "issueCode": "codes:write", "listCustomerOrders": "orders:read", "getOrder": "orders:read",
+        "quoteOrder": "orders:write", "createOrder": "orders:write", "cancelOrder": "orders:write",
+        "createReview": "feedback:write", "createIdea": "feedback:write",
+        "getGiftCatalog": "gifts:read", "listCustomerGifts": "gifts:read", "issueGift": "gifts:write", "redeemGift": "gifts:write",
+        "getAnalyticsSummary": "analytics:read",
+    ]
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let header = request.headerFields[.authorization] ?? ""
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].count <= 200,
+              let key = try await keys.authenticate(String(parts[1]), at: clock.now), !key.revoked
+        else { return APIProblem.unauthorized.response(requestID: APIRequestScope.requestID) }
+        let scope = Self.requiredScope[operationID] ?? "admin"
+        guard key.scopes.contains(scope) else {
+            return APIProblem.missingScope(scope).response(requestID: APIRequestScope.requestID)
+        }
+        return try await APIRequestScope.$apiKey.withValue(key) {
+            try await next(request, body, metadata)
+        }
+    }
+}
+
+/// Limits per API key, counted in PostgreSQL so they hold across instances: registrations and
+/// profile reads by their settings, everything else by a generous general limit.
+struct APIRateLimitMiddleware: ServerMiddleware {
+    let limiter: RateLimiter
+    let database: Database
+    let clock: AppClock
+
+    static let specific: [String: (setting: String, fallback: Int)] = [
+        "registerCustomer": ("api_registrations_per_minute", 5),
+        "getCustomer": ("api_profile_reads_per_minute", 30),
+        "findCustomerByPhone": ("api_profile_reads_per_minute", 30),
+    ]
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        guard let key = APIRequestScope.apiKey else { return try await next(request, body, metadata) }
+        var checks = [(key: "api:\(key.id):all", setting: "api_requests_per_minute", fallback: 600)]
+        if let specific = Self.specific[operationID] {
+            checks.append((key: "api:\(key.id):\(specific.setting)", setting: specific.setting, fallback: specific.fallback))
+        }
+        for check in checks {
+            if let wait = try await limiter.hit(
+                key: check.key, window: 60, limitSetting: check.setting, fallback: check.fallback, at: clock.now, database: database
+            ) {
+                return APIProblem.rateLimited(retryAfter: Int(wait)).response(requestID: APIRequestScope.requestID)
+            }
+        }
+        return try await next(request, body, metadata)
+    }
+}
+
+/// `Idempotency-Key` on the POSTs that change money, points or gifts: the first request's
+/// answer is stored; the same key with the same request gets it again, with another request 422.
+struct IdempotencyMiddleware: ServerMiddleware {
+    let store: IdempotencyStore
+    let database: Database
+    let clock: AppClock
+
+    static let operations: Set<String> = ["createOrder", "cancelOrder", "issueGift", "redeemGift"]
+    static let header = HTTPField.Name("Idempotency-Key")!
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        guard Self.operations.contains(operationID), let apiKey = APIRequestScope.apiKey else {
+            return try await next(request, body, metadata)
+        }
+        let requestID = APIRequestScope.requestID
+        guard let key = request.headerFields[Self.header], (1...200).contains(key.count) else {
+            return APIProblem.invalid("Idempotency-Key", "this header is required (1–200 characters), e.g. a UUID per intended change")
+                .response(requestID: requestID)
+        }
+        var bytes = Data()
+        if let body { bytes = try await Data(collecting: body, upTo: APIBodyLimit.bytes) }
+        var fingerprint = SHA256()
+        fingerprint.update(data: Data("\(operationID) \(request.path ?? "")\n".utf8))
+        fingerprint.update(data: bytes)
+        let hash = Data(fingerprint.finalize())
+        let lifetime = TimeInterval(try await idempotencyHours()) * 3600
+
+        switch try await store.claim(apiKeyID: apiKey.id, key: key, requestHash: hash, at: clock.now, lifetime: lifetime) {
+        case .replay(let status, let stored):
+            var fields = HTTPFields()
+            fields[.contentType] = status >= 400 ? "application/problem+json" : "application/json"
+            fields[HTTPField.Name("Idempotent-Replayed")!] = "true"
+            return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(stored))
+        case .mismatch:
+            return APIProblem(status: .unprocessableContent, code: LoyaltyError.idempotencyKeyReused.code, title: "Unprocessable",
+                              detail: "This Idempotency-Key was used with a different request.", field: "Idempotency-Key")
+                .response(requestID: requestID)
+        case .inFlight:
+            return APIProblem(status: .conflict, code: "idempotency_key_in_flight", title: "Conflict",
+                              detail: "A request with this Idempotency-Key is still being processed; retry shortly.")
+                .response(requestID: requestID)
+        case .proceed:
+            break
+        }
+        do {
+            let (response, responseBody) = try await next(request, HTTPBody(bytes), metadata)
+            var answer = Data()
+            if let responseBody { answer = try await Data(collecting: responseBody, upTo: 1 << 20) }
+            if response.status.code < 500 {
+                try await store.complete(apiKeyID: apiKey.id, key: key, status: response.status.code, body: answer)
+            } else {
+                try? await store.release(apiKeyID: apiKey.id, key: key)
+            }
+            return (response, HTTPBody(answer))
+        } catch {
+            try? await store.release(apiKeyID: apiKey.id, key: key)
+            throw error
+        }
+    }
+
+    private func idempotencyHours() async throws -> Int {
+        try await database.withConnection(logger: APIRequestScope.logger) { connection in
+            try await connection.query(
+                "SELECT (value #>> '{}')::int FROM settings WHERE key = 'idempotency_key_hours'", logger: APIRequestScope.logger
+            ).collect().first?.decode(Int?.self) ?? nil
+        } ?? 24
+    }
+}
+
+/// Turns what handlers and the generated decoding throw into problem+json answers: the engine's
+/// refusals by their code, malformed input as 400 naming the field.
+struct APIProblemMiddleware: ServerMiddleware {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        do {
+            return try await next(request, body, metadata)
+        } catch {
+            guard let problem = Self.problem(for: error) else { throw error }
+            return problem.response(requestID: APIRequestScope.requestID)
+        }
+    }
+
+    static func problem(for error: any Error) -> APIProblem? {
+        let underlying = (error as? ServerError)?.underlyingError ?? error
+        if let problem = underlying as? APIProblem { return problem }
+        if let refusal = underlying as? LoyaltyError { return APIProblem(refusal) }
+        if underlying.isConnectionFailure { return nil }
+        if let decoding = underlying as? DecodingError { return problem(for: decoding) }
+        let description = String(describing: underlying)
+        if description.localizedCaseInsensitiveContains("content type") {
+            return APIProblem(status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
+                              detail: "Send the body as application/json.")
+        }
+        if description.localizedCaseInsensitiveContains("too large") || description.localizedCaseInsensitiveContains("too many bytes") {
+            return APIProblem(status: .contentTooLarge, code: "payload_too_large", title: "Request body too large",
+                              detail: "Bodies are limited to \(APIBodyLimit.bytes) bytes.")
+        }
+        if error is ServerError {
+            // Missing or malformed parameters and bodies the generated code refused.
+            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: (error as! ServerError).causeDescription + ": " + description)
+        }
+        return nil
+    }
+
+    static func problem(for error: DecodingError) -> APIProblem {
+        let path: [any CodingKey]
+        let detail: String
+        switch error {
+        case .keyNotFound(let key, let context):
+            path = context.codingPath + [key]
+            detail = "is required"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            path = context.codingPath
+            detail = context.debugDescription
+        @unknown default:
+            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: "\(error)")
+        }
+        let field = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        return .invalid(field.isEmpty ? "body" : field, detail)
+    }
+}
+
+enum APIBodyLimit {
+    static let bytes = 64 * 1024
+}

@@ -1,0 +1,69 @@
+import Domain
+import Foundation
+import PartnerAPIContract
+import Store
+
+/// Engine values as the contract's schemas, and the contract's input as engine values.
+extension Components.Schemas.Customer {
+    init(_ customer: Customer, rules: LoyaltyRules) {
+        let account = customer.account
+        self.init(
+            id: customer.id, telegramId: customer.telegramID, phone: customer.phone.e164, firstName: customer.firstName,
+            lastName: customer.lastName, birthDate: customer.birthDate?.description,
+            language: .init(rawValue: customer.language.rawValue) ?? .ru, tier: .init(account.tier),
+            balance: account.balance, pointsDebt: account.debt, qualificationSpendKopecks: account.qualificationSpend.kopecks,
+            nextTier: account.tier.next.map(Components.Schemas.Tier.init),
+            spendToNextTierKopecks: rules.spendToNextTier(from: account.qualificationSpend)?.kopecks
+        )
+    }
+}
+
+extension Components.Schemas.Tier {
+    init(_ tier: Tier) {
+        self = Components.Schemas.Tier(rawValue: tier.rawValue) ?? .standard
+    }
+}
+
+extension Components.Schemas.Quote {
+    init(_ quote: SaleQuote) {
+        self.init(
+            amountKopecks: quote.amount.kopecks, maxRedeemable: quote.maxRedeemable, pointsRedeemed: quote.pointsRedeemed,
+            amountToPayKopecks: quote.amountToPay.kopecks, pointsEarned: quote.pointsEarned, debtRepaid: quote.debtRepaid,
+            tierBefore: .init(quote.tierBefore), tierAfter: .init(quote.tierAfter)
+        )
+    }
+}
+
+extension Components.Schemas.Order {
+    init(_ sale: ConfirmedSale, cancelled: Bool) {
+        self.init(
+            id: sale.orderID, customerId: sale.customerID, quote: .init(sale.quote), balanceAfter: sale.balanceAfter,
+            pointsDebtAfter: sale.debtAfter, createdAt: sale.createdAt, cancelled: cancelled
+        )
+    }
+}
+
+extension Components.Schemas.Gift {
+    init(_ gift: CustomerGift) {
+        self.init(
+            id: gift.id, customerId: gift.customerID, name: gift.name, reason: gift.reason,
+            issuedAt: gift.issuedAt, expiresAt: gift.expiresAt, redeemedAt: gift.redeemedAt
+        )
+    }
+}
+
+extension Components.Schemas.OrderRequest {
+    /// The redemption asked for; `points` mode needs its number.
+    func redeemRequest() throws -> RedeemRequest {
+        guard let redeem else { return .none }
+        switch redeem.mode {
+        case .none: return .none
+        case .max: return .maximum
+        case .points:
+            guard let points = redeem.points, points > 0 else { throw APIProblem.invalid("redeem.points", "is required when mode is points") }
+            return .points(points)
+        }
+    }
+
+    var moneyAmount: Money { Money(kopecks: amountKopecks) }
+}

@@ -1,0 +1,244 @@
+import Domain
+import Foundation
+import Logging
+import OpenAPIRuntime
+import PartnerAPIContract
+import Runtime
+import Store
+
+/// The partner API's operations, generated from `openapi.yaml`. Each decodes its input, runs one
+/// engine command or query and returns the contract's schema; refusals are thrown and become
+/// problem+json in `APIProblemMiddleware`.
+struct PartnerAPI: APIProtocol {
+    let loyalty: LoyaltyStore
+    let feedback: FeedbackStore
+    let analytics: AnalyticsStore
+    let database: Database
+    let clock: AppClock
+
+    var apiKey: APIKey {
+        get throws {
+            guard let key = APIRequestScope.apiKey else { throw APIProblem.unauthorized }
+            return key
+        }
+    }
+
+    var actor: Actor {
+        get throws { .apiKey(id: String(try apiKey.id), locationID: try apiKey.locationID) }
+    }
+
+    // MARK: Customers
+
+    func registerCustomer(_ input: Operations.RegisterCustomer.Input) async throws -> Operations.RegisterCustomer.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        guard let phone = PhoneNumber(normalizing: body.phone) else { throw APIProblem.invalid("phone", "not a phone number") }
+        let firstName = body.firstName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !firstName.isEmpty else { throw APIProblem.invalid("first_name", "must not be blank") }
+        var birthDate: CalendarDate?
+        if let text = body.birthDate {
+            guard let date = CalendarDate(isoDate: text) else { throw APIProblem.invalid("birth_date", "must be a date YYYY-MM-DD") }
+            birthDate = date
+        }
+        let now = clock.now
+        if let birthDate {
+            let settings = try await loyalty.settings()
+            let today = CalendarDate(now, in: TimeZone(identifier: settings.timeZone) ?? .current)
+            guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw APIProblem.invalid("birth_date", "is not a plausible birth date") }
+        }
+        let customer = try await loyalty.registerCustomer(
+            .init(telegramID: body.telegramId, phone: phone, firstName: firstName, lastName: body.lastName, birthDate: birthDate,
+                  language: body.language.flatMap { Language(rawValue: $0.rawValue) } ?? .ru),
+            at: now
+        )
+        return .created(.init(body: .json(.init(customer, rules: try await loyalty.settings().rules))))
+    }
+
+    func getCustomer(_ input: Operations.GetCustomer.Input) async throws -> Operations.GetCustomer.Output {
+        let customer = try await customer(telegramID: input.path.telegramId)
+        return .ok(.init(body: .json(.init(customer, rules: try await loyalty.settings().rules))))
+    }
+
+    func findCustomerByPhone(_ input: Operations.FindCustomerByPhone.Input) async throws -> Operations.FindCustomerByPhone.Output {
+        guard let phone = PhoneNumber(normalizing: input.query.phone) else { throw APIProblem.invalid("phone", "not a phone number") }
+        let found = try await database.withConnection(logger: APIRequestScope.logger) { connection in
+            try await loyalty.customer(phone: phone, on: connection)
+        }
+        guard let found else { throw LoyaltyError.customerNotFound }
+        return .ok(.init(body: .json(.init(found, rules: try await loyalty.settings().rules))))
+    }
+
+    func issueCode(_ input: Operations.IssueCode.Input) async throws -> Operations.IssueCode.Output {
+        let customer = try await customer(telegramID: input.path.telegramId)
+        let issued = try await loyalty.issueCode(customerID: customer.id, at: clock.now)
+        return .created(.init(body: .json(.init(code: issued.code.digits, expiresAt: issued.expiresAt))))
+    }
+
+    // MARK: Orders
+
+    func quoteOrder(_ input: Operations.QuoteOrder.Input) async throws -> Operations.QuoteOrder.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        let request = try await saleRequest(body, idempotencyKey: "quote")
+        let quote: SaleQuote
+        switch request.guest {
+        case .code(let code):
+            quote = try await loyalty.quote(code: code, amount: request.amount, redeem: request.redeem, at: clock.now)
+        case .customer(let id):
+            guard let customer = try await loyalty.customer(id: id) else { throw LoyaltyError.customerNotFound }
+            quote = try SaleQuote.compute(amount: request.amount, redeem: request.redeem, account: customer.account, rules: try await loyalty.settings().rules)
+        }
+        return .ok(.init(body: .json(.init(quote))))
+    }
+
+    func createOrder(_ input: Operations.CreateOrder.Input) async throws -> Operations.CreateOrder.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        let key = try apiKey
+        let request = try await saleRequest(body, idempotencyKey: "api:\(key.id):\(input.headers.idempotencyKey)")
+        let sale = try await loyalty.confirmSale(request, by: try actor, locationID: key.locationID, at: clock.now)
+        return .created(.init(body: .json(.init(sale, cancelled: false))))
+    }
+
+    func getOrder(_ input: Operations.GetOrder.Input) async throws -> Operations.GetOrder.Output {
+        guard let record = try await loyalty.order(id: input.path.orderId) else { throw LoyaltyError.orderNotFound }
+        return .ok(.init(body: .json(.init(record.sale, cancelled: record.cancelled))))
+    }
+
+    func cancelOrder(_ input: Operations.CancelOrder.Input) async throws -> Operations.CancelOrder.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw APIProblem.invalid("reason", "must not be blank") }
+        let cancelled = try await loyalty.cancelSale(orderID: input.path.orderId, by: try actor, reason: reason, at: clock.now)
+        return .ok(.init(body: .json(.init(
+            orderId: cancelled.orderID, pointsRestored: cancelled.reversal.pointsRestored, pointsTakenBack: cancelled.reversal.pointsTakenBack,
+            debtAdded: cancelled.reversal.debtAdded, balanceAfter: cancelled.balanceAfter, pointsDebtAfter: cancelled.debtAfter,
+            tierAfter: .init(cancelled.tierAfter)
+        ))))
+    }
+
+    func listCustomerOrders(_ input: Operations.ListCustomerOrders.Input) async throws -> Operations.ListCustomerOrders.Output {
+        let customer = try await customer(telegramID: input.path.telegramId)
+        let limit = input.query.limit ?? 20
+        guard (1...100).contains(limit) else { throw APIProblem.invalid("limit", "must be between 1 and 100") }
+        let records = try await loyalty.orders(customerID: customer.id, before: input.query.before, limit: limit)
+        let next = records.count == limit ? records.last?.sale.orderID : nil
+        return .ok(.init(body: .json(.init(items: records.map { .init($0.sale, cancelled: $0.cancelled) }, nextBefore: next))))
+    }
+
+    // MARK: Feedback
+
+    func createReview(_ input: Operations.CreateReview.Input) async throws -> Operations.CreateReview.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        guard (1...10).contains(body.rating) else { throw APIProblem.invalid("rating", "must be between 1 and 10") }
+        let customer = try await customer(telegramID: body.telegramId)
+        let now = clock.now
+        let id = try await database.withTransaction(logger: APIRequestScope.logger) { connection in
+            let settings = try await loyalty.settings(on: connection)
+            let outcome = try await feedback.submitReview(
+                customerID: customer.id, orderID: body.orderId, rating: body.rating, alertThreshold: settings.reviewAlertThreshold,
+                channel: .api, at: now, on: connection
+            )
+            switch outcome {
+            case .recorded(let id):
+                if let text = body.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                    _ = try await feedback.addReviewComment(
+                        feedbackID: id, customerID: customer.id, text: text, alertThreshold: settings.reviewAlertThreshold, at: now, on: connection
+                    )
+                }
+                return id
+            case .alreadyReviewed:
+                throw APIProblem(status: .conflict, code: "already_reviewed", title: "Conflict", detail: "This order already has a review.")
+            case .orderNotFound:
+                throw LoyaltyError.orderNotFound
+            }
+        }
+        return .created(.init(body: .json(.init(id: id, kind: .review, status: .new))))
+    }
+
+    func createIdea(_ input: Operations.CreateIdea.Input) async throws -> Operations.CreateIdea.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw APIProblem.invalid("text", "must not be blank") }
+        let customer = try await customer(telegramID: body.telegramId)
+        let now = clock.now
+        let id = try await database.withTransaction(logger: APIRequestScope.logger) { connection in
+            try await feedback.submitNote(.idea, customerID: customer.id, text: text, channel: .api, at: now, on: connection)
+        }
+        return .created(.init(body: .json(.init(id: id, kind: .idea, status: .new))))
+    }
+
+    // MARK: Gifts
+
+    func getGiftCatalog(_ input: Operations.GetGiftCatalog.Input) async throws -> Operations.GetGiftCatalog.Output {
+        let items = try await loyalty.giftCatalog().filter(\.active)
+        return .ok(.init(body: .json(.init(items: items.map { .init(id: $0.id, slug: $0.slug, name: $0.name, validDays: $0.validDays) }))))
+    }
+
+    func issueGift(_ input: Operations.IssueGift.Input) async throws -> Operations.IssueGift.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw APIProblem.invalid("reason", "must not be blank") }
+        let customer = try await customer(telegramID: body.telegramId)
+        let gift = try await loyalty.issueGift(customerID: customer.id, catalogID: body.catalogId, reason: reason, by: try actor, at: clock.now)
+        return .created(.init(body: .json(.init(gift))))
+    }
+
+    func redeemGift(_ input: Operations.RedeemGift.Input) async throws -> Operations.RedeemGift.Output {
+        let gift = try await loyalty.redeemGift(giftID: input.path.giftId, by: try actor, at: clock.now)
+        return .ok(.init(body: .json(.init(gift))))
+    }
+
+    func listCustomerGifts(_ input: Operations.ListCustomerGifts.Input) async throws -> Operations.ListCustomerGifts.Output {
+        let customer = try await customer(telegramID: input.path.telegramId)
+        let gifts = try await loyalty.activeGifts(customerID: customer.id, at: clock.now)
+        return .ok(.init(body: .json(.init(items: gifts.map(Components.Schemas.Gift.init)))))
+    }
+
+    // MARK: Analytics
+
+    func getAnalyticsSummary(_ input: Operations.GetAnalyticsSummary.Input) async throws -> Operations.GetAnalyticsSummary.Output {
+        let settings = try await loyalty.settings()
+        let zone = TimeZone(identifier: settings.timeZone) ?? .current
+        let today = CalendarDate(clock.now, in: zone)
+        let to = try input.query.to.map { try Self.day($0, field: "to") } ?? today
+        let from = try input.query.from.map { try Self.day($0, field: "from") } ?? today.adding(days: -29)
+        guard from <= to else { throw APIProblem.invalid("from", "must not be after to") }
+        guard to.daysSince(from) <= 3660 else { throw APIProblem.invalid("from", "the period is limited to ten years") }
+        let summary = try await analytics.summary(from: from.start(in: zone), to: to.adding(days: 1).start(in: zone))
+        let tiers = summary.tierDistribution
+        return .ok(.init(body: .json(.init(
+            from: from.description, to: to.description, newCustomers: summary.newCustomers, activeCustomers: summary.activeCustomers,
+            orders: summary.orders, revenueKopecks: summary.revenue.kopecks, averageCheckKopecks: summary.averageCheck.kopecks,
+            pointsIssued: summary.pointsIssued, pointsRedeemed: summary.pointsRedeemed, pointsLiability: summary.pointsLiability,
+            averageRating: summary.averageRating,
+            tierDistribution: .init(standard: tiers[.standard] ?? 0, silver: tiers[.silver] ?? 0, gold: tiers[.gold] ?? 0, platinum: tiers[.platinum] ?? 0)
+        ))))
+    }
+
+    // MARK: Helpers
+
+    private func customer(telegramID: Int64) async throws -> Customer {
+        guard let customer = try await loyalty.customer(telegramID: telegramID) else { throw LoyaltyError.customerNotFound }
+        return customer
+    }
+
+    /// The guest is named by exactly one of `code` and `telegram_id`.
+    private func saleRequest(_ body: Components.Schemas.OrderRequest, idempotencyKey: String) async throws -> SaleRequest {
+        let guest: GuestReference
+        switch (body.code, body.telegramId) {
+        case (let code?, nil):
+            guard let parsed = PaymentCode(typed: code) else { throw APIProblem.invalid("code", "must be 6 digits") }
+            guest = .code(parsed)
+        case (nil, let telegramID?):
+            guest = .customer(try await customer(telegramID: telegramID).id)
+        default:
+            throw APIProblem.invalid("code", "give exactly one of code and telegram_id")
+        }
+        return SaleRequest(
+            idempotencyKey: idempotencyKey, guest: guest, amount: body.moneyAmount, redeem: try body.redeemRequest(), giftIDs: body.giftIds ?? []
+        )
+    }
+
+    static func day(_ text: String, field: String) throws -> CalendarDate {
+        guard let date = CalendarDate(isoDate: text) else { throw APIProblem.invalid(field, "must be a date YYYY-MM-DD") }
+        return date
+    }
+}
