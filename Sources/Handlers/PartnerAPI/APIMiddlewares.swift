@@ -165,7 +165,7 @@ struct APIProblemMiddleware: ServerMiddleware {
         if let problem = underlying as? APIProblem { return problem }
         if let refusal = underlying as? LoyaltyError { return APIProblem(refusal) }
         if underlying.isConnectionFailure { return nil }
-        if let decoding = underlying as? DecodingError { return problem(for: decoding) }
+        if let decoding = underlying as? DecodingError { return decodingProblem(decoding) }
         let description = String(describing: underlying)
         if description.localizedCaseInsensitiveContains("content type") {
             return APIProblem(status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
@@ -182,7 +182,7 @@ struct APIProblemMiddleware: ServerMiddleware {
         return nil
     }
 
-    static func problem(for error: DecodingError) -> APIProblem {
+    static func decodingProblem(_ error: DecodingError) -> APIProblem {
         let path: [any CodingKey]
         let detail: String
         switch error {
