@@ -28,3 +28,8 @@ swift build --build-tests
 CREMA_BIN="$(swift build --show-bin-path)/crema"
 export CREMA_BIN
 swift test --skip-build "$@"
+
+# The whole suite (no filter given) also fuzzes the partner API against its contract.
+if [ "$#" -eq 0 ] && [ "${CREMA_SKIP_FUZZ:-0}" != 1 ]; then
+    scripts/fuzz-api.sh "$port" "$CREMA_BIN"
+fi
