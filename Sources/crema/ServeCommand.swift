@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let bootstrap = Bootstrap.load(label: "crema")
         try await bootstrap.reportingFailures {
-            let app = buildApplication(
+            let app = try buildApplication(
                 configuration: bootstrap.configuration,
                 dependencies: bootstrap.dependencies(migrator: Migrator(migrations: try Migration.bundled())),
                 schemaPolicy: migrate ? .migrate : .requireCurrent

@@ -60,7 +60,7 @@ public struct TestApp: Sendable {
         )
     }
 
-    public func application(schemaPolicy: SchemaPolicy = .requireCurrent) -> some ApplicationProtocol {
-        buildApplication(configuration: configuration, dependencies: dependencies, schemaPolicy: schemaPolicy)
+    public func application(schemaPolicy: SchemaPolicy = .requireCurrent) throws -> some ApplicationProtocol {
+        try buildApplication(configuration: configuration, dependencies: dependencies, schemaPolicy: schemaPolicy)
     }
 }

@@ -118,7 +118,7 @@ import Testing
             let refused = try await api.post("/api/v1/orders", json: ["code": "999999", "amount_kopecks": 100], idempotencyKey: "k-2")
             let refusedAgain = try await api.post("/api/v1/orders", json: ["code": "999999", "amount_kopecks": 100], idempotencyKey: "k-2")
             #expect(refused.status == 404, "\(refused.text)")
-            #expect(refusedAgain.status == 404 && refused.body == refusedAgain.body)
+            #expect(refusedAgain.status == 404 && refused.body == refusedAgain.body, "\(refusedAgain.status) \(refusedAgain.text)")
             #expect(try await fixture.count("SELECT count(*)::int FROM orders") == 1)
         }
     }

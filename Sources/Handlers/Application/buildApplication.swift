@@ -19,8 +19,8 @@ public func buildApplication(
     configuration: AppConfiguration,
     dependencies: AppDependencies,
     schemaPolicy: SchemaPolicy = .requireCurrent
-) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(configuration: configuration, dependencies: dependencies)
     let (schemaReady, schemaChecked) = AsyncStream.makeStream(of: Void.self)
     var services: [any Service] = [dependencies.database.client]
     if configuration.backgroundJobsEnabled {
@@ -49,7 +49,9 @@ public func buildApplication(
     return app
 }
 
-func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
+/// Throws only when the build is broken: the partner API contract or the docs files, which ship
+/// as resources beside the binary, cannot be read.
+func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware(random: dependencies.random))
     router.add(middleware: RequestObservationMiddleware(metrics: dependencies.metrics))
@@ -81,11 +83,6 @@ func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies)
         clock: dependencies.clock
     ).addRoutes(to: router)
 
-    // The contract ships inside the binary; failing to read it is a broken build, not a runtime state.
-    do {
-        try PartnerAPIController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
-    } catch {
-        fatalError("the partner API contract is missing from the build: \(error)")
-    }
+    try PartnerAPIController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
     return router
 }

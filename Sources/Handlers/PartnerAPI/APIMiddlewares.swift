@@ -99,7 +99,7 @@ struct IdempotencyMiddleware: ServerMiddleware {
         if let body { bytes = try await Data(collecting: body, upTo: APIBodyLimit.bytes) }
         var fingerprint = SHA256()
         fingerprint.update(data: Data("\(operationID) \(request.path ?? "")\n".utf8))
-        fingerprint.update(data: bytes)
+        fingerprint.update(data: Self.canonical(bytes))
         let hash = Data(fingerprint.finalize())
         let lifetime = TimeInterval(try await idempotencyHours()) * 3600
 
@@ -134,6 +134,14 @@ struct IdempotencyMiddleware: ServerMiddleware {
             try? await store.release(apiKeyID: apiKey.id, key: key)
             throw error
         }
+    }
+
+    /// The same JSON with keys in another order or other spacing is the same request.
+    static func canonical(_ body: Data) -> Data {
+        guard let object = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
+              let sorted = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+        else { return body }
+        return sorted
     }
 
     private func idempotencyHours() async throws -> Int {

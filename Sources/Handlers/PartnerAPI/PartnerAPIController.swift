@@ -47,7 +47,7 @@ struct PartnerAPIController {
         ]
         for file in files {
             guard let url = Bundle.module.url(forResource: file.name, withExtension: nil, subdirectory: "docs") else {
-                throw CocoaError(.fileNoSuchFile)
+                throw MissingResource(name: "docs/\(file.name)")
             }
             let bytes = try Data(contentsOf: url)
             let path = file.name == "index.html" ? "docs" : "docs/\(file.name)"
