@@ -29,7 +29,12 @@ CREMA_BIN="$(swift build --show-bin-path)/crema"
 export CREMA_BIN
 swift test --skip-build "$@"
 
-# The whole suite (no filter given) also fuzzes the partner API against its contract.
+# The whole suite (no filter given) also fuzzes the partner API against its contract and runs
+# the production shape end to end: nginx with TLS over two instances, kills, restarts, backups.
 if [ "$#" -eq 0 ] && [ "${CREMA_SKIP_FUZZ:-0}" != 1 ]; then
     scripts/fuzz-api.sh "$port" "$CREMA_BIN"
+fi
+if [ "$#" -eq 0 ] && [ "${CREMA_SKIP_E2E:-0}" != 1 ]; then
+    scripts/check-infra.sh
+    scripts/e2e-ops.sh "$CREMA_BIN"
 fi

@@ -46,6 +46,7 @@ import Testing
         ("PUBLIC_BASE_URL", "crema.example.com", "must be an absolute http(s) URL"),
         ("TELEGRAM_API_BASE_URL", "ftp://x", "must be an absolute http(s) URL"),
         ("CORS_ALLOWED_ORIGINS", "https://pos.example.com,*", "comma-separated list of origins"),
+        ("TRUSTED_PROXIES", "127.0.0.1,nginx.local", "comma-separated list of IP addresses"),
         ("DATABASE_POOL_SIZE", "0", "must be a whole number from 1 to 500"),
     ])
     func invalidValueNamesTheVariableAndTheProblem(variable: String, value: String, expected: String) {

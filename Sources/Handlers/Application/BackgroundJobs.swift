@@ -17,15 +17,29 @@ struct BackgroundJobs: Service {
 
     func run() async throws {
         var ready = schemaReady.makeAsyncIterator()
-        guard await ready.next() != nil else { return }
+        guard await ready.next() != nil else {
+            // The schema check failed and the app is stopping with its error; finishing first
+            // would replace that error with "a service finished unexpectedly".
+            try? await gracefulShutdown()
+            return
+        }
         try await cancelWhenGracefulShutdown {
             let senders = try await makeSenders()
             await withDiscardingTaskGroup { group in
                 for sender in senders {
-                    group.addTask { await sender.run() }
+                    group.addTask {
+                        await sender.run()
+                        dependencies.logger.debug("job finished", metadata: ["job": "outbox sender"])
+                    }
                 }
-                group.addTask { await pruneProcessedUpdates() }
-                group.addTask { await reportBroadcastProgress() }
+                group.addTask {
+                    await pruneProcessedUpdates()
+                    dependencies.logger.debug("job finished", metadata: ["job": "clean-up"])
+                }
+                group.addTask {
+                    await reportBroadcastProgress()
+                    dependencies.logger.debug("job finished", metadata: ["job": "broadcast progress"])
+                }
             }
         }
     }
@@ -64,7 +78,8 @@ struct BackgroundJobs: Service {
         }
     }
 
-    /// Forgets processed updates after two days: Telegram redelivers for at most one.
+    /// Forgets processed updates after two days (Telegram redelivers for at most one), finished
+    /// rate-limit windows and expired idempotency records.
     private func pruneProcessedUpdates() async {
         while !Task.isCancelled {
             do {
@@ -75,6 +90,7 @@ struct BackgroundJobs: Service {
                 _ = try await RateLimiter.prune(
                     before: dependencies.clock.now.addingTimeInterval(-3600), database: dependencies.database, logger: dependencies.logger
                 )
+                _ = try await IdempotencyStore.prune(before: dependencies.clock.now, database: dependencies.database, logger: dependencies.logger)
                 if removed > 0 { dependencies.logger.info("pruned processed Telegram updates", metadata: ["count": "\(removed)"]) }
                 try await Task.sleep(for: .seconds(3600))
             } catch is CancellationError {

@@ -54,6 +54,7 @@ public func buildApplication(
 func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware(random: dependencies.random))
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(configuration.trustedProxies)))
     router.add(middleware: RequestObservationMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: APICORSMiddleware(allowedOrigins: Set(configuration.corsAllowedOrigins)))

@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var publicBaseURL: URL?
     public var telegram: TelegramConfiguration
     public var corsAllowedOrigins: [String]
+    /// Proxies (nginx) whose `X-Forwarded-For` is believed; nobody else's is.
+    public var trustedProxies: [String]
     public var docsEnabled: Bool
     /// Outbox senders and the periodic jobs; off only for instances that should just serve.
     public var backgroundJobsEnabled: Bool
@@ -40,6 +42,7 @@ public struct AppConfiguration: Sendable {
         self.databasePoolSize = try reader.integer("DATABASE_POOL_SIZE", default: 20, range: 1...500)
         self.publicBaseURL = try reader.httpURL("PUBLIC_BASE_URL", required: environment == .prod)
         self.corsAllowedOrigins = try reader.origins("CORS_ALLOWED_ORIGINS")
+        self.trustedProxies = try reader.ipAddresses("TRUSTED_PROXIES")
         self.docsEnabled = try reader.boolean("DOCS_ENABLED", default: environment != .prod)
         self.backgroundJobsEnabled = try reader.boolean("BACKGROUND_JOBS", default: true)
 

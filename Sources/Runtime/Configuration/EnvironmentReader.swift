@@ -102,6 +102,21 @@ struct EnvironmentReader {
         }
     }
 
+    /// A comma-separated list of literal IPv4 or IPv6 addresses.
+    func ipAddresses(_ name: String) throws -> [String] {
+        guard let raw = value(name) else { return [] }
+        return try raw.split(separator: ",").map { item in
+            let address = item.trimmingCharacters(in: .whitespaces)
+            let ipv4 = address.split(separator: ".", omittingEmptySubsequences: false)
+            let isIPv4 = ipv4.count == 4 && ipv4.allSatisfy { part in UInt8(part) != nil }
+            let isIPv6 = address.contains(":") && address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+            guard isIPv4 || isIPv6 else {
+                throw ConfigurationError(variable: name, problem: "must be a comma-separated list of IP addresses like 127.0.0.1 (got \"\(address)\")")
+            }
+            return address
+        }
+    }
+
     enum SecretFormat {
         /// What @BotFather issues: `<bot id>:<35 characters>`.
         case botToken

@@ -7,10 +7,13 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String
     /// The TCP peer: nginx in production, the client itself in direct tests.
     public let peerAddress: String?
+    /// The client's address: the peer, or what a trusted proxy forwarded (`ClientAddressMiddleware`).
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.peerAddress = source.channel.remoteAddress?.ipAddress
+        self.clientAddress = self.peerAddress
     }
 }

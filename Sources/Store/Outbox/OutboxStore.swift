@@ -107,22 +107,52 @@ public struct OutboxStore: Sendable {
 
     /// Holds PostgreSQL's session advisory lock for `bot`'s sender while `body` runs, or returns
     /// nil at once when another instance holds it: one sender per bot across all instances.
-    public func whileLeader<Result: Sendable>(of bot: Bot, _ body: @Sendable () async throws -> Result) async throws -> Result? {
+    ///
+    /// The lock lives as long as the session that took it, so a heartbeat on that session runs
+    /// beside `body`: when PostgreSQL restarts or the connection breaks, the lock is gone, `body`
+    /// is cancelled and the error comes out, and the caller competes for the lock again.
+    public func whileLeader<Result: Sendable>(
+        of bot: Bot, heartbeat: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result? {
         let key = Int64(0x6372_656D_615F_6F00) + Int64(Bot.allCases.firstIndex(of: bot)!)
+        let logger = self.logger
         return try await database.withConnection(logger: logger) { connection in
             let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
                 .collect().first?.decode(Bool.self) ?? false
             guard acquired else { return nil }
             do {
-                let result = try await body()
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                let result = try await withThrowingTaskGroup(of: Result?.self) { group in
+                    group.addTask { try await body() }
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: heartbeat)
+                            // A query on a connection that already closed may never answer, so look first.
+                            guard !connection.isClosed else { throw LeadershipLost() }
+                            _ = try await connection.query("SELECT 1", logger: logger).collect()
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next(), let value = first else { throw CancellationError() }
+                    return value
+                }
+                if !connection.isClosed {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                }
                 return result
+            } catch where error.isConnectionFailure || error is LeadershipLost || connection.isClosed {
+                // The session and its lock are gone: nothing to unlock.
+                throw error
             } catch {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
                 throw error
             }
         }
     }
+}
+
+/// The session holding a leader's advisory lock ended, and the lock with it.
+public struct LeadershipLost: Error, CustomStringConvertible {
+    public var description: String { "the connection holding the leader lock closed" }
 }
 
 extension OutboxStore {

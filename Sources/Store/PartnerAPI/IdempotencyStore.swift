@@ -15,6 +15,10 @@ public struct IdempotencyStore: Sendable {
         case inFlight
     }
 
+    /// An in-flight record this old belongs to a request whose instance died: longer than any
+    /// request may run (nginx gives up after 30 s).
+    public static let abandonedAfter: TimeInterval = 35
+
     let database: Database
     let logger: Logger
 
@@ -25,11 +29,15 @@ public struct IdempotencyStore: Sendable {
 
     public func claim(apiKeyID: Int64, key: String, requestHash: Data, at now: Date, lifetime: TimeInterval) async throws -> Claim {
         try await database.withConnection(logger: logger) { connection in
-            // An expired record is forgotten first, so the key can be used again.
+            // An expired record is forgotten first, so the key can be used again; so is one left in
+            // flight by an instance that died mid-request (the engine's own idempotency key makes
+            // running such a request again safe for orders).
             let inserted = try await connection.query(
                 """
                 WITH expired AS (
-                    DELETE FROM idempotency_records WHERE api_key_id = \(apiKeyID) AND key = \(key) AND expires_at <= \(now)
+                    DELETE FROM idempotency_records
+                    WHERE api_key_id = \(apiKeyID) AND key = \(key)
+                      AND (expires_at <= \(now) OR (status_code IS NULL AND created_at <= \(now.addingTimeInterval(-Self.abandonedAfter))))
                 )
                 INSERT INTO idempotency_records (api_key_id, key, request_hash, created_at, expires_at)
                 VALUES (\(apiKeyID), \(key), \(requestHash), \(now), \(now.addingTimeInterval(lifetime)))

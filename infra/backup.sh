@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Backs the database up with pg_dump (custom format, compressed) into BACKUP_DIR as
+# crema-YYYYMMDDTHHMMSSZ.dump, checks the file reads back, then deletes backups older than the
+# retention (BACKUP_RETENTION_DAYS, else the `backup_retention_days` setting, else 30 days).
+#
+# Environment: DATABASE_URL (required), BACKUP_DIR (default /var/backups/crema),
+#              BACKUP_RETENTION_DAYS (optional).
+set -euo pipefail
+
+fail() { echo "backup: $*" >&2; exit 1; }
+tool() {
+    if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
+    local found
+    found=$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$found" ] || fail "$1 is not installed (apt-get install postgresql-client)"
+    echo "$found"
+}
+
+[ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set"
+dir=${BACKUP_DIR:-/var/backups/crema}
+mkdir -p "$dir" || fail "cannot create $dir"
+[ -w "$dir" ] || fail "$dir is not writable"
+pg_dump=$(tool pg_dump)
+pg_restore=$(tool pg_restore)
+psql=$(tool psql)
+
+days=${BACKUP_RETENTION_DAYS:-}
+if [ -z "$days" ]; then
+    days=$("$psql" -X -q -t -A -d "$DATABASE_URL" -c "SELECT value #>> '{}' FROM settings WHERE key = 'backup_retention_days'" 2>/dev/null || true)
+fi
+days=${days:-30}
+[[ "$days" =~ ^[0-9]+$ ]] && [ "$days" -ge 1 ] || fail "the retention must be a whole number of days (got \"$days\")"
+
+name="crema-$(date -u +%Y%m%dT%H%M%SZ).dump"
+partial="$dir/.$name.partial"
+trap 'rm -f "$partial"' EXIT
+"$pg_dump" --format=custom --compress=6 --no-owner --file="$partial" "$DATABASE_URL" \
+    || fail "pg_dump failed (is the database reachable at DATABASE_URL?)"
+"$pg_restore" --list "$partial" >/dev/null || fail "the new dump does not read back; kept nothing"
+mv "$partial" "$dir/$name"
+echo "backup: wrote $dir/$name ($(du -h "$dir/$name" | cut -f1))"
+
+removed=0
+while IFS= read -r -d '' old; do
+    rm -f "$old" && removed=$((removed + 1))
+done < <(find "$dir" -maxdepth 1 -type f -name 'crema-*.dump' -mmin +$((days * 1440)) -print0)
+echo "backup: kept $days days; removed $removed older backup(s)"
