@@ -57,9 +57,12 @@ base="http://$HOST:$PORT"
 cat <<MSG
 
 Crema is starting at $base
-  health:     $base/healthz
-  readiness:  $base/readyz
-  metrics:    $base/metrics
+  health:       $base/healthz
+  readiness:    $base/readyz
+  metrics:      $base/metrics
+  partner API:  $base/api/v1  (docs: $base/docs, contract: $base/openapi.yaml)
+  bot webhooks: $base/telegram/client and $base/telegram/staff
+An API key for trying the API: $bin api-key create --name demo --scopes customers:read,customers:write,codes:write,orders:read,orders:write,feedback:write,gifts:read,gifts:write,analytics:read
 Press Ctrl-C to stop.
 
 MSG
