@@ -90,21 +90,29 @@ struct StaffBot: TelegramBot {
             try await turn.conversations.clear(chatID: turn.chatID)
             return try await perform(action, turn: turn)
         }
-        let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now)
-        switch step.flatMap({ StaffStep(rawValue: $0.state) }) {
-        case .saleAmount: return try await takeAmount(text, step: step!, turn: turn)
-        case .salePoints: return try await takePoints(text, step: step!, turn: turn)
+        if let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
+           let reply = try await continueStep(step, with: text, turn: turn) {
+            return reply
+        }
+        if PaymentCode(typed: text) != nil {
+            return try await startSale(code: text, turn: turn)
+        }
+        return turn.reply(turn.say(turn.texts.unknown, turn.menu))
+    }
+
+    /// Typed input for the step the chat is in; nil when the step waits for a button instead.
+    private func continueStep(_ step: Conversation, with text: String, turn: StaffTurn) async throws -> BotReply? {
+        switch StaffStep(rawValue: step.state) {
+        case .saleAmount: return try await takeAmount(text, step: step, turn: turn)
+        case .salePoints: return try await takePoints(text, step: step, turn: turn)
         case .giftGuest: return try await showGiftCard(for: text, turn: turn)
-        case .giftReason: return try await issueGift(reason: text, step: step!, turn: turn)
-        case .cancelReason: return try await cancelSale(reason: text, step: step!, turn: turn)
+        case .giftReason: return try await issueGift(reason: text, step: step, turn: turn)
+        case .cancelReason: return try await cancelSale(reason: text, step: step, turn: turn)
         case .messageGuest: return try await findGuestToMessage(text, turn: turn)
-        case .messageText: return try await sendMessageToGuest(text, step: step!, turn: turn)
-        case .broadcastText: return try await previewBroadcast(text, step: step!, turn: turn)
+        case .messageText: return try await sendMessageToGuest(text, step: step, turn: turn)
+        case .broadcastText: return try await previewBroadcast(text, step: step, turn: turn)
         case .saleCode, .saleRedeem, .saleQuote, .saleDone, .giftCard, .broadcastAudience, .broadcastConfirm, nil:
-            if PaymentCode(typed: text) != nil {
-                return try await startSale(code: text, turn: turn)
-            }
-            return turn.reply(turn.say(turn.texts.unknown, turn.menu))
+            return nil
         }
     }
 
