@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/docs")]
+            resources: [.copy("Resources/docs"), .copy("Resources/playground")]
         ),
         .executableTarget(
             name: "crema",

@@ -62,6 +62,7 @@ Crema is starting at $base
   metrics:      $base/metrics
   partner API:  $base/api/v1  (docs: $base/docs, contract: $base/openapi.yaml)
   bot webhooks: $base/telegram/client and $base/telegram/staff
+  playground:   $base/dev/playground  (both bots in the browser, no Telegram needed; APP_ENV=dev only)
 An API key for trying the API: $bin api-key create --name demo --scopes customers:read,customers:write,codes:write,orders:read,orders:write,feedback:write,gifts:read,gifts:write,analytics:read
 Press Ctrl-C to stop.
 

@@ -85,5 +85,8 @@ func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies)
     ).addRoutes(to: router)
 
     try PartnerAPIController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
+    if configuration.devPlaygroundEnabled {
+        try DevPlaygroundController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
+    }
     return router
 }

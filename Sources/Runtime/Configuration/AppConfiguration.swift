@@ -29,6 +29,15 @@ public struct AppConfiguration: Sendable {
         public var apiBaseURL: URL
     }
 
+    /// The dev playground serves the bots: with no Bot API address given in dev, they talk to the
+    /// stand-in inside this very server (`/dev/bot-api`), never to Telegram.
+    public var devPlaygroundEnabled: Bool { environment == .dev }
+
+    static func playgroundBotAPI(host: String, port: Int) -> URL {
+        let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        return URL(string: "http://\(reachable):\(port)/dev/bot-api")!
+    }
+
     /// Reads and validates the environment. Throws the first problem as a `ConfigurationError`.
     public init(environment variables: [String: String], random: RandomSource) throws {
         var reader = EnvironmentReader(variables: variables)
@@ -52,7 +61,8 @@ public struct AppConfiguration: Sendable {
             staffBotToken: try reader.secret("TELEGRAM_STAFF_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
             clientWebhookSecret: try reader.secret("TELEGRAM_CLIENT_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
             staffWebhookSecret: try reader.secret("TELEGRAM_STAFF_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
-            apiBaseURL: try reader.httpURL("TELEGRAM_API_BASE_URL", required: false) ?? URL(string: "https://api.telegram.org")!
+            apiBaseURL: try reader.httpURL("TELEGRAM_API_BASE_URL", required: false)
+                ?? (environment == .dev ? Self.playgroundBotAPI(host: host, port: port) : URL(string: "https://api.telegram.org")!)
         )
         self.generatedSecrets = reader.generated
     }

@@ -38,3 +38,23 @@ public struct StaffStore: Sendable {
         return nil
     }
 }
+
+extension StaffStore {
+    public struct DemoGuest: Sendable {
+        public var telegramID: Int64
+        public var firstName: String
+    }
+
+    /// Registered guests for the playground's picker, newest first.
+    public func demoGuests(limit: Int = 20, on connection: PostgresConnection) async throws -> [DemoGuest] {
+        var guests: [DemoGuest] = []
+        let rows = try await connection.query(
+            "SELECT telegram_id, first_name FROM customers WHERE telegram_id IS NOT NULL AND anonymised_at IS NULL ORDER BY created_at DESC, id DESC LIMIT \(limit)",
+            logger: logger
+        )
+        for try await (id, name) in rows.decode((Int64, String).self) {
+            guests.append(DemoGuest(telegramID: id, firstName: name))
+        }
+        return guests
+    }
+}
