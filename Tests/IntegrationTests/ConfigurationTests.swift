@@ -24,7 +24,8 @@ import Testing
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 8080)
         #expect(configuration.docsEnabled)
-        #expect(configuration.telegram.apiBaseURL.absoluteString == "https://api.telegram.org")
+        // In dev the bots talk to the playground's stand-in inside the server, never to Telegram.
+        #expect(configuration.telegram.apiBaseURL.absoluteString == "http://127.0.0.1:8080/dev/bot-api")
         #expect(configuration.database.database == "crema")
         #expect(configuration.database.password == "secret")
     }
