@@ -2,6 +2,7 @@ import ArgumentParser
 import Handlers
 import Hummingbird
 import Runtime
+import ServiceLifecycle
 import Store
 
 struct ServeCommand: AsyncParsableCommand {
@@ -21,7 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
                 dependencies: bootstrap.dependencies(migrator: Migrator(migrations: try Migration.bundled())),
                 schemaPolicy: migrate ? .migrate : .requireCurrent
             )
-            try await app.runService()
+            // A request stuck on a database call that never returns would otherwise hold SIGTERM
+            // forever: after 20 s the group is cancelled, and after 5 more the process ends.
+            var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: bootstrap.logger)
+            group.maximumGracefulShutdownDuration = .seconds(20)
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
         }
     }
 }

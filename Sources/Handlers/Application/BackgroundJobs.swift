@@ -23,8 +23,8 @@ struct BackgroundJobs: Service {
             try? await gracefulShutdown()
             return
         }
-        try await cancelWhenGracefulShutdown {
-            let senders = try await makeSenders()
+        let senders = try await makeSenders()
+        let jobs = Task {
             await withDiscardingTaskGroup { group in
                 for sender in senders {
                     group.addTask {
@@ -41,6 +41,15 @@ struct BackgroundJobs: Service {
                     dependencies.logger.debug("job finished", metadata: ["job": "broadcast progress"])
                 }
             }
+        }
+        try? await gracefulShutdown()
+        jobs.cancel()
+        // A job stuck in a database call that never returns (seen when PostgreSQL restarts
+        // mid-query) must not hold the shutdown: give them a moment, then leave.
+        do {
+            try await withDeadline(.seconds(3)) { await jobs.value }
+        } catch {
+            dependencies.logger.warning("a background job did not stop within 3 s; shutting down without it")
         }
     }
 

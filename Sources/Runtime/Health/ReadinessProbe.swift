@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 import Store
 
@@ -41,18 +42,41 @@ public struct ReadinessProbe: Sendable {
     }
 }
 
-struct DeadlineExceeded: Error {}
+public struct DeadlineExceeded: Error {}
 
 /// Runs `work`, giving up (and cancelling it) after `deadline`.
-func withDeadline<Result: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable () async throws -> Result) async throws -> Result {
-    try await withThrowingTaskGroup(of: Result.self) { group in
-        group.addTask { try await work() }
-        group.addTask {
-            try await Task.sleep(for: deadline)
-            throw DeadlineExceeded()
+/// Runs `work` but answers by `deadline` whatever happens. The work runs as its own task and is
+/// cancelled at the deadline; unlike a task group, the answer does not wait for it to finish, so
+/// a database call that never returns (seen when PostgreSQL restarts mid-query) cannot hang the
+/// request or, through it, the server's shutdown.
+public func withDeadline<Result: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    let answer = FirstAnswer<Result>()
+    return try await withCheckedThrowingContinuation { continuation in
+        answer.wait(with: continuation)
+        let worker = Task {
+            do { answer.give(.success(try await work())) } catch { answer.give(.failure(error)) }
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw DeadlineExceeded() }
-        return first
+        Task {
+            try? await Task.sleep(for: deadline)
+            worker.cancel()
+            answer.give(.failure(DeadlineExceeded()))
+        }
+    }
+}
+
+/// Resumes a continuation with the first of several answers and ignores the rest.
+final class FirstAnswer<Value: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Value, any Error>?>(nil)
+
+    func wait(with continuation: CheckedContinuation<Value, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func give(_ result: Result<Value, any Error>) {
+        let waiting = continuation.withLock { pending in
+            defer { pending = nil }
+            return pending
+        }
+        waiting?.resume(with: result)
     }
 }
