@@ -40,7 +40,7 @@ port=$(pg_free_port)
 log=$(mktemp /tmp/crema-fuzz-serve.XXXXXX)
 PORT=$port "$crema" serve >"$log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "${scratch:-}"' EXIT
 for _ in $(seq 1 100); do
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/readyz', timeout=1)" 2>/dev/null && break
     sleep 0.1
@@ -48,10 +48,12 @@ done
 
 report=$(mktemp /tmp/crema-fuzz-report.XXXXXX)
 set +e
-"$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.yaml" \
+# schemathesis keeps a cache in its working folder: give it a throw-away one.
+scratch=$(mktemp -d /tmp/crema-fuzz.XXXXXX)
+(cd "$scratch" && "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.yaml" \
     -H "Authorization: Bearer $key" \
     --checks not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance \
-    --max-examples "$examples" --seed 20261125 >"$report" 2>&1
+    --max-examples "$examples" --seed 20261125) >"$report" 2>&1
 status=$?
 set -e
 sed -n '/SUMMARY/,$p' "$report"
