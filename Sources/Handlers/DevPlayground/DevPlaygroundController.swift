@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import PartnerAPIContract
 import Runtime
 import Store
 
@@ -14,23 +13,11 @@ struct DevPlaygroundController {
         let calls = DevBotCalls(database: dependencies.database, logger: dependencies.logger)
         DevBotAPIController(telegram: configuration.telegram, calls: calls, clock: dependencies.clock).addRoutes(to: router)
 
-        let files: [(name: String, type: String)] = [
-            ("playground.html", "text/html; charset=utf-8"), ("playground.css", "text/css"), ("playground.js", "text/javascript"),
-        ]
-        for file in files {
-            guard let url = Bundle.module.url(forResource: file.name, withExtension: nil, subdirectory: "playground") else {
-                throw MissingResource(name: "playground/\(file.name)")
-            }
-            let bytes = try Data(contentsOf: url)
-            let path = file.name == "playground.html" ? "dev/playground" : "dev/playground/\(file.name)"
-            router.get(RouterPath(path)) { _, _ in
-                Response(
-                    status: .ok,
-                    headers: [.contentType: file.type, .cacheControl: "no-cache", .contentSecurityPolicy: "default-src 'self'"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: bytes))
-                )
-            }
-        }
+        try BundledFiles(
+            folder: "playground", path: "dev/playground", index: "playground.html",
+            files: [("playground.html", "text/html; charset=utf-8"), ("playground.css", "text/css"), ("playground.js", "text/javascript")],
+            headers: [.cacheControl: "no-cache", .contentSecurityPolicy: "default-src 'self'"]
+        ).addRoutes(to: router)
 
         // What the page needs to act as Telegram: the webhook secrets and the bot tokens (dev only).
         let telegram = configuration.telegram

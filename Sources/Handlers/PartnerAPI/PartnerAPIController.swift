@@ -41,27 +41,17 @@ struct PartnerAPIController {
 
     /// Swagger UI from files shipped in the repository (no CDN), reading `/openapi.yaml`.
     private func addDocs(to router: Router<AppRequestContext>) throws {
-        let files: [(name: String, type: String)] = [
-            ("index.html", "text/html; charset=utf-8"), ("swagger-ui.css", "text/css"),
-            ("swagger-ui-bundle.js", "text/javascript"), ("start.js", "text/javascript"),
-        ]
-        for file in files {
-            guard let url = Bundle.module.url(forResource: file.name, withExtension: nil, subdirectory: "docs") else {
-                throw MissingResource(name: "docs/\(file.name)")
-            }
-            let bytes = try Data(contentsOf: url)
-            let path = file.name == "index.html" ? "docs" : "docs/\(file.name)"
-            router.get(RouterPath(path)) { _, _ in
-                Response(
-                    status: .ok,
-                    headers: [
-                        .contentType: file.type, .cacheControl: "public, max-age=3600",
-                        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
-                    ],
-                    body: .init(byteBuffer: ByteBuffer(bytes: bytes))
-                )
-            }
-        }
+        try BundledFiles(
+            folder: "docs", path: "docs", index: "index.html",
+            files: [
+                ("index.html", "text/html; charset=utf-8"), ("swagger-ui.css", "text/css"),
+                ("swagger-ui-bundle.js", "text/javascript"), ("start.js", "text/javascript"),
+            ],
+            headers: [
+                .cacheControl: "public, max-age=3600",
+                .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+            ]
+        ).addRoutes(to: router)
     }
 }
 
