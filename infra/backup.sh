@@ -7,14 +7,8 @@
 #              BACKUP_RETENTION_DAYS (optional).
 set -euo pipefail
 
-fail() { echo "backup: $*" >&2; exit 1; }
-tool() {
-    if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
-    local found
-    found=$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$found" ] || fail "$1 is not installed (apt-get install postgresql-client)"
-    echo "$found"
-}
+script_name=backup
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 [ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set"
 dir=${BACKUP_DIR:-/var/backups/crema}

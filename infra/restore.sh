@@ -7,14 +7,8 @@
 # Environment: DATABASE_URL (required), CREMA_BIN (default: crema beside this folder, then PATH).
 set -euo pipefail
 
-fail() { echo "restore: $*" >&2; exit 1; }
-tool() {
-    if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
-    local found
-    found=$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$found" ] || fail "$1 is not installed (apt-get install postgresql-client)"
-    echo "$found"
-}
+script_name=restore
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 dump=${1:-}
 force=${2:-}
