@@ -167,10 +167,14 @@ restart_orders=$(sql "SELECT count(*) FROM orders WHERE idempotency_key LIKE 'ap
 step "PostgreSQL restarted mid-stream: /readyz 503 then 200 without restarting the app; 150 sales, each once"
 
 # --- Backup, drop, restore, retention -----------------------------------------------------
-# SIGTERM still stops an instance cleanly after its database went away and came back.
+# SIGTERM still stops an instance after its database went away and came back: at once normally,
+# and within serve's limits (20 s graceful + 5 s cancellation) when a request is stuck on a
+# database call that never returns.
 kill "$app2_pid" 2>/dev/null || true
-for _ in $(seq 1 100); do kill -0 "$app2_pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$app2_pid" 2>/dev/null && fail "instance 2 did not stop within 10 s of SIGTERM after the PostgreSQL restart"
+stopped_at=$SECONDS
+for _ in $(seq 1 300); do kill -0 "$app2_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$app2_pid" 2>/dev/null && fail "instance 2 did not stop within 30 s of SIGTERM after the PostgreSQL restart"
+step "SIGTERM after the restart stopped instance 2 in $((SECONDS - stopped_at)) s"
 wait "$app2_pid" 2>/dev/null || true
 export BACKUP_DIR="$work/backups"
 mkdir -p "$BACKUP_DIR"
