@@ -22,12 +22,14 @@ import Testing
     private func checkRecovery(of cluster: PrivateCluster) async throws {
         let url = try cluster.url
 
-        try await RunningDatabase.with(url: url) { database in
+        let key = try await RunningDatabase.with(url: url) { database in
             try await Migrator(migrations: try Migration.bundled()).migrate(on: database, logger: Logger(label: "test"))
+            return try await APIClient.createKey(in: database)
         }
 
         let app = try TestApp(databaseURL: url)
         try await app.application().test(.router) { client in
+            let api = APIClient(client: client, key: key)
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
 
             try await cluster.stop()
@@ -47,6 +49,8 @@ import Testing
                 try await Task.sleep(for: .milliseconds(250))
             }
             #expect(recovered)
+            let lookup = try await api.get("/api/v1/customers/424242")
+            #expect(lookup.status == 404, "\(lookup.text)")
         }
     }
 }

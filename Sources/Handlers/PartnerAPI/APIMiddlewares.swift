@@ -163,8 +163,16 @@ struct APIProblemMiddleware: ServerMiddleware {
         do {
             return try await next(request, body, metadata)
         } catch {
-            guard let problem = Self.problem(for: error) else { throw error }
-            return problem.response(requestID: APIRequestScope.requestID)
+            if let problem = Self.problem(for: error) {
+                return problem.response(requestID: APIRequestScope.requestID)
+            }
+            let underlying = (error as? ServerError)?.underlyingError ?? error
+            if underlying.isConnectionFailure {
+                APIRequestScope.logger.warning("database unreachable", metadata: ["error": "\(String(reflecting: underlying))"])
+                return APIProblem.databaseUnavailable.response(requestID: APIRequestScope.requestID)
+            }
+            APIRequestScope.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: underlying))"])
+            return APIProblem.internalError.response(requestID: APIRequestScope.requestID)
         }
     }
 
@@ -183,9 +191,9 @@ struct APIProblemMiddleware: ServerMiddleware {
             return APIProblem(status: .contentTooLarge, code: "payload_too_large", title: "Request body too large",
                               detail: "Bodies are limited to \(APIBodyLimit.bytes) bytes.")
         }
-        if error is ServerError {
+        if let serverError = error as? ServerError, !serverError.wrapsOurOwnError {
             // Missing or malformed parameters and bodies the generated code refused.
-            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: (error as! ServerError).causeDescription + ": " + description)
+            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: serverError.causeDescription + ": " + description)
         }
         return nil
     }
@@ -205,6 +213,14 @@ struct APIProblemMiddleware: ServerMiddleware {
         }
         let field = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         return .invalid(field.isEmpty ? "body" : field, detail)
+    }
+}
+
+extension ServerError {
+    /// The generated code wraps what our handlers and middlewares throw with these causes;
+    /// anything else it threw itself, while reading parameters and bodies.
+    var wrapsOurOwnError: Bool {
+        causeDescription.hasPrefix("User handler threw an error") || causeDescription.hasPrefix("Middleware of type")
     }
 }
 

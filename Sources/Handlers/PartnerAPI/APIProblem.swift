@@ -22,6 +22,16 @@ struct APIProblem: Error, Sendable {
         detail: "A valid API key is required: Authorization: Bearer <key>.", headers: [HTTPField.Name("WWW-Authenticate")!: "Bearer"]
     )
 
+    static let databaseUnavailable = APIProblem(
+        status: .serviceUnavailable, code: "database_unavailable", title: "Database unavailable",
+        detail: "The service cannot reach its database right now. Retry shortly.", headers: [.retryAfter: "1"]
+    )
+
+    static let internalError = APIProblem(
+        status: .internalServerError, code: "internal_error", title: "Internal error",
+        detail: "Something went wrong on our side. The request id identifies it in our logs."
+    )
+
     static func missingScope(_ scope: String) -> APIProblem {
         APIProblem(status: .forbidden, code: "missing_scope", title: "Forbidden", detail: "This key lacks the scope \(scope).")
     }

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// The one door to PostgreSQL: every store command leases its connection here, so pool use is
 /// measured in one place and transactions behave the same everywhere.
@@ -81,10 +82,17 @@ extension Error {
             switch error.code {
             case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection, .poolClosed:
                 return true
+            case .server:
+                // Class 08 (connection exception) and 57P (shutdown, crash, still starting up):
+                // PostgreSQL itself says "not now", which a retry a moment later gets past.
+                guard let state = error.serverInfo?[.sqlState] else { return false }
+                return state.hasPrefix("08") || state.hasPrefix("57P")
             default:
                 return false
             }
         }
+        // The pool gave up lending a connection: it could not open one for a while, or it is shutting down.
+        if self is ConnectionPoolError { return true }
         return self is PostgresNIO.PostgresError
     }
 }
