@@ -53,6 +53,24 @@ import Testing
         #expect(answer.code == "database_unavailable")
     }
 
+    @Test func aValuePostgresRefusesIsABadRequest() async throws {
+        let refused = try await withTestDatabase { url in
+            try await RunningDatabase.with(url: url) { database in
+                do {
+                    try await database.withConnection(logger: Logger(label: "test")) { connection in
+                        _ = try await connection.query("SELECT \("tea\u{0}cake")::text", logger: Logger(label: "test")).collect()
+                    }
+                    return nil as (any Error)?
+                } catch {
+                    return error
+                }
+            }
+        }
+        let answer = try await answer(to: wrapped(try #require(refused), cause: "User handler threw an error."))
+        #expect(answer.status == 400)
+        #expect(answer.code == "invalid_request")
+    }
+
     @Test func ourOwnFailureIsAnInternalErrorNotABadRequest() async throws {
         struct Unexpected: Error {}
         let answer = try await answer(to: wrapped(Unexpected(), cause: "User handler threw an error."))

@@ -59,7 +59,9 @@ pg_init() {
     mkdir -p "$data"
     chown postgres:postgres "$data"
     chmod 700 "$data"
-    runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null \
+    # C.UTF-8: byte-order sorting, but Unicode case folding and letters, which case-insensitive
+    # search and pg_trgm need for Cyrillic names.
+    runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
         || { pg_log "initdb failed for $data"; return 1; }
     {
         echo "listen_addresses = '127.0.0.1'"

@@ -51,7 +51,9 @@ public func buildApplication(
 
 /// Throws only when the build is broken: the partner API contract or the docs files, which ship
 /// as resources beside the binary, cannot be read.
-func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) throws -> Router<AppRequestContext> {
+func buildRouter(
+    configuration: AppConfiguration, dependencies: AppDependencies, passwordHasher: PasswordHasher = PasswordHasher()
+) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware(random: dependencies.random))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(configuration.trustedProxies)))
@@ -85,6 +87,7 @@ func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies)
     ).addRoutes(to: router)
 
     try PartnerAPIController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
+    try AdminController(configuration: configuration, dependencies: dependencies, hasher: passwordHasher).addRoutes(to: router)
     if configuration.devPlaygroundEnabled {
         try DevPlaygroundController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
     }

@@ -181,6 +181,10 @@ struct APIProblemMiddleware: ServerMiddleware {
         if let problem = underlying as? APIProblem { return problem }
         if let refusal = underlying as? LoyaltyError { return APIProblem(refusal) }
         if underlying.isConnectionFailure { return nil }
+        if underlying.isRefusedValue {
+            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request",
+                              detail: "A value cannot be stored as sent (for example, text with a NUL character).")
+        }
         if let decoding = underlying as? DecodingError { return decodingProblem(decoding) }
         let description = String(describing: underlying)
         if description.localizedCaseInsensitiveContains("content type") {

@@ -96,3 +96,12 @@ extension Error {
         return self is PostgresNIO.PostgresError
     }
 }
+
+extension Error {
+    /// True when PostgreSQL refused a value itself (SQLSTATE class 22, data exception: a NUL
+    /// character, a number out of range…): the caller sent bad input, which is a 400, not a 500.
+    public var isRefusedValue: Bool {
+        guard let error = self as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("22")
+    }
+}

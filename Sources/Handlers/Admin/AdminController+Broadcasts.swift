@@ -1,0 +1,80 @@
+import Domain
+import Foundation
+import Hummingbird
+import Runtime
+import Store
+
+extension AdminController {
+    func addBroadcastRoutes(to admin: RouterGroup<AppRequestContext>) {
+        admin.get("broadcasts", use: gate.page(.viewer) { request, admin in
+            try await broadcastsPage(request, admin)
+        })
+
+        // "Preview" counts the audience; "Send" queues one message per guest in one statement.
+        admin.post("broadcasts", use: gate.page(.admin) { request, admin in
+            let format = try await format()
+            guard let audience = Self.audience(admin.form, format: format, at: dependencies.clock.now) else {
+                return try await broadcastsPage(request, admin, errors: ["audience": "Choose who gets it (for active guests, 1–3650 days)."])
+            }
+            let text = admin.form.text("text") ?? ""
+            guard !text.isEmpty, text.count <= 4000 else {
+                return try await broadcastsPage(request, admin, errors: ["text": "Write the message (up to 4000 characters)."])
+            }
+            let store = BroadcastStore(logger: dependencies.logger)
+            let now = dependencies.clock.now
+            if admin.form["action"] != "send" {
+                let size = try await dependencies.database.withConnection(logger: dependencies.logger) { connection in
+                    try await store.audienceSize(audience, at: now, on: connection)
+                }
+                return try await broadcastsPage(request, admin, preview: size)
+            }
+            _ = try await dependencies.database.withTransaction(logger: dependencies.logger) { connection in
+                try await store.queue(audience, text: text, by: admin.actor, progressChatID: nil, progressMessageID: nil, at: now, on: connection)
+            }
+            return AdminGate.redirect(to: "/admin/broadcasts?done=broadcast")
+        })
+    }
+
+    static func audience(_ form: FormFields, format: AdminFormat, at now: Date) -> BroadcastAudience? {
+        switch form["audience"] ?? "" {
+        case "everyone": return .everyone
+        case "active":
+            guard let days = form.text("days").flatMap({ Int($0) }), (1...3650).contains(days) else { return nil }
+            return .active(days: days)
+        case "birthdays":
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = format.timeZone
+            return .birthdaysIn(month: calendar.component(.month, from: now))
+        case let value where value.hasPrefix("tier:"):
+            return Tier(rawValue: String(value.dropFirst(5))).map { .tier($0) }
+        default: return nil
+        }
+    }
+
+    func broadcastsPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:], preview: Int? = nil) async throws -> Response {
+        let format = try await format()
+        let rows = try await lists.broadcasts(limit: Self.pageSize)
+        let chosen = admin.form["audience"] ?? "everyone"
+        let audiences = [("everyone", "Everyone")] + Tier.allCases.map { ("tier:\($0.rawValue)", "Tier: \($0.rawValue.capitalized)") }
+            + [("active", "Active in the last N days"), ("birthdays", "Birthdays this month")]
+        var values: [String: Any] = [
+            "audiences": audiences.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] },
+            "form_text": admin.form["text"] ?? "", "form_days": admin.form["days"] ?? "30",
+            "broadcasts": rows.map { row in
+                [
+                    "id": row.id, "audience": row.audience, "body": row.body, "by": row.createdBy, "when": format.dateTime(row.createdAt),
+                    "recipients": row.recipients, "sent": row.sent, "failed": row.failed, "pending": row.pending,
+                    "done": row.pending == 0,
+                ] as [String: Any]
+            },
+            "empty": rows.isEmpty,
+        ]
+        if let preview {
+            values["preview"] = ["size": String(preview)]
+        }
+        for (field, message) in errors { values["error_\(field)"] = message }
+        values["notice"] = Self.notice(request)
+        return views.page("broadcasts", title: "Broadcasts", session: admin.session, section: "broadcasts",
+                          status: errors.isEmpty ? .ok : .unprocessableContent, values)
+    }
+}

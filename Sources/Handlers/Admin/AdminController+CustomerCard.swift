@@ -1,0 +1,147 @@
+import Domain
+import Foundation
+import Hummingbird
+import Runtime
+import Store
+
+extension AdminController {
+    func addCustomerCardRoutes(to admin: RouterGroup<AppRequestContext>) {
+        admin.get("customers/:id", use: gate.page(.viewer) { request, admin in
+            try await customerCard(request, admin)
+        })
+
+        admin.post("customers/:id/points", use: gate.page(.admin) { request, admin in
+            let id = try Self.pathID(request)
+            let points = admin.form.text("points").flatMap { Int($0.replacingOccurrences(of: "+", with: "")) }
+            let reason = admin.form.text("reason")
+            guard let points, points != 0, abs(points) <= 1_000_000 else {
+                return try await customerCard(request, admin, errors: ["points": "Enter a whole number of points, e.g. 50 or -20 (not 0)."])
+            }
+            guard let reason, reason.count <= 500 else {
+                return try await customerCard(request, admin, errors: ["points_reason": "Say why (up to 500 characters); guests and auditors see it."])
+            }
+            do {
+                _ = try await dependencies.loyalty.adjustPoints(customerID: id, by: points, reason: reason, actor: admin.actor, at: dependencies.clock.now)
+            } catch let error as LoyaltyError {
+                return try await customerCard(request, admin, errors: ["points": Self.message(for: error)])
+            }
+            return AdminGate.redirect(to: "/admin/customers/\(id)?done=points")
+        })
+
+        admin.post("customers/:id/gifts", use: gate.page(.admin) { request, admin in
+            let id = try Self.pathID(request)
+            guard let catalogID = admin.form.text("catalog_id").flatMap({ Int64($0) }) else {
+                return try await customerCard(request, admin, errors: ["gift": "Choose a gift."])
+            }
+            guard let reason = admin.form.text("reason"), reason.count <= 500 else {
+                return try await customerCard(request, admin, errors: ["gift_reason": "Say why the guest gets it (up to 500 characters)."])
+            }
+            do {
+                _ = try await dependencies.loyalty.issueGift(customerID: id, catalogID: catalogID, reason: reason, by: admin.actor, at: dependencies.clock.now)
+            } catch let error as LoyaltyError {
+                return try await customerCard(request, admin, errors: ["gift": Self.message(for: error)])
+            }
+            return AdminGate.redirect(to: "/admin/customers/\(id)?done=gift")
+        })
+
+        for (path, blocked) in [("block", true), ("unblock", false)] {
+            admin.post("customers/:id/\(path)", use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                let reason = admin.form.text("reason") ?? ""
+                let changed = try await customers.setBlocked(blocked, customerID: id, by: admin.actor, reason: String(reason.prefix(500)), at: dependencies.clock.now)
+                return AdminGate.redirect(to: "/admin/customers/\(id)?done=\(changed ? (blocked ? "blocked" : "unblocked") : "nothing")")
+            })
+        }
+
+        admin.post("customers/:id/anonymise", use: gate.page(.admin) { request, admin in
+            let id = try Self.pathID(request)
+            guard admin.form["confirm"] == "ERASE" else {
+                return try await customerCard(request, admin, errors: ["anonymise": "Type ERASE to confirm: this cannot be undone."])
+            }
+            let reason = admin.form.text("reason") ?? "guest's request"
+            let done = try await customers.anonymise(customerID: id, by: admin.actor, reason: String(reason.prefix(500)), at: dependencies.clock.now)
+            return AdminGate.redirect(to: "/admin/customers/\(id)?done=\(done ? "anonymised" : "nothing")")
+        })
+    }
+
+    /// The card, with form errors when a change was refused (then 422).
+    func customerCard(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:]) async throws -> Response {
+        let id = try Self.pathID(request)
+        guard let card = try await customers.card(id: id) else {
+            return views.page("message", title: "Not found", session: admin.session, section: "customers", status: .notFound, [
+                "heading": "No such guest", "text": "Guest #\(id) does not exist.", "link": "/admin/customers",
+            ])
+        }
+        let format = try await format()
+        let catalog = try await dependencies.loyalty.giftCatalog()
+        let profile = card.profile
+        var values: [String: Any] = [
+            "id": profile.id,
+            "name": [profile.firstName, profile.lastName].compactMap { $0 }.joined(separator: " "),
+            "telegram_id": profile.telegramID.map(String.init) ?? "—", "phone": profile.phone ?? "—",
+            "birth_date": profile.birthDate ?? "—", "language": profile.language, "tier": profile.tier.rawValue,
+            "balance": profile.balance, "debt": profile.debt, "has_debt": profile.debt > 0,
+            "spend": format.money(profile.spendKopecks), "promo": profile.promoOptIn ? "yes" : "no",
+            "created": format.dateTime(profile.createdAt),
+            "blocked": profile.blockedAt != nil, "unreachable": profile.unreachableAt != nil, "anonymised": profile.anonymisedAt != nil,
+            "active": profile.anonymisedAt == nil,
+            "ledger": card.ledger.map { line in
+                [
+                    "when": format.dateTime(line.createdAt), "kind": line.kind, "points": line.points > 0 ? "+\(line.points)" : "\(line.points)",
+                    "debt": line.debt == 0 ? "" : "\(line.debt)", "order": line.orderID.map { "#\($0)" } ?? "", "actor": line.actor,
+                    "reason": line.reason ?? "",
+                ]
+            },
+            "orders": card.orders.map { order in
+                [
+                    "id": order.id, "when": format.dateTime(order.createdAt), "amount": format.money(order.amountKopecks),
+                    "paid": format.money(order.paidKopecks), "redeemed": order.pointsRedeemed, "earned": order.pointsEarned,
+                    "cancelled": order.cancelledAt != nil,
+                ] as [String: Any]
+            },
+            "gifts": card.gifts.map { gift in
+                [
+                    "name": gift.name, "reason": gift.reason, "issued": format.date(gift.issuedAt), "expires": format.date(gift.expiresAt),
+                    "state": gift.redeemedAt != nil ? "redeemed" : (gift.expiresAt <= dependencies.clock.now ? "expired" : "active"),
+                ]
+            },
+            "feedback": card.feedback.map { item in
+                [
+                    "kind": item.kind, "rating": item.rating.map { "\($0)/10" } ?? "", "body": item.body ?? "", "status": item.status,
+                    "when": format.dateTime(item.createdAt),
+                ]
+            },
+            "catalog": catalog.map { ["id": $0.id, "name": $0.name] },
+            "has_errors": !errors.isEmpty,
+        ]
+        for (field, message) in errors { values["error_\(field)"] = message }
+        values["notice"] = Self.notice(request)
+        values["form_points"] = admin.form["points"] ?? ""
+        values["form_reason"] = admin.form["reason"] ?? ""
+        return views.page("customer", title: values["name"] as? String ?? "Guest", session: admin.session, section: "customers",
+                          status: errors.isEmpty ? .ok : .unprocessableContent, values)
+    }
+
+    /// The id in the path: `/admin/<section>/<id>/…` has it at `index` 2.
+    static func pathID(_ request: Request, index: Int = 2) throws -> Int64 {
+        let parts = request.uri.path.split(separator: "/")
+        guard parts.indices.contains(index), let id = Int64(parts[index]), id > 0 else {
+            throw HTTPError(.notFound)
+        }
+        return id
+    }
+
+    /// The engine's refusals in the panel's words.
+    static func message(for error: LoyaltyError) -> String {
+        switch error {
+        case .insufficientPoints(let balance): return "The guest has only \(balance) points."
+        case .customerNotFound: return "This guest no longer exists."
+        case .customerBlocked: return "The guest is blocked; unblock them first."
+        case .giftNotFound: return "That gift is not in the catalogue (or is switched off)."
+        case .orderNotFound: return "No such order."
+        case .alreadyCancelled: return "This order is already cancelled."
+        case .invalidPoints: return "Enter a non-zero number of points and a reason."
+        default: return "Refused: \(error.code)."
+        }
+    }
+}

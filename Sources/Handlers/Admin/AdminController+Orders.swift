@@ -1,0 +1,60 @@
+import Domain
+import Foundation
+import Hummingbird
+import Runtime
+import Store
+
+extension AdminController {
+    func addOrderRoutes(to admin: RouterGroup<AppRequestContext>) {
+        admin.get("orders", use: gate.page(.viewer) { request, admin in
+            try await ordersPage(request, admin)
+        })
+
+        admin.post("orders/:id/cancel", use: gate.page(.admin) { request, admin in
+            let id = try Self.pathID(request)
+            guard let reason = admin.form.text("reason"), reason.count <= 500 else {
+                return try await ordersPage(request, admin, error: "Order #\(id) was not cancelled: give a reason (up to 500 characters).")
+            }
+            do {
+                _ = try await dependencies.loyalty.cancelSale(orderID: id, by: admin.actor, reason: reason, at: dependencies.clock.now)
+            } catch let error as LoyaltyError {
+                return try await ordersPage(request, admin, error: "Order #\(id) was not cancelled: " + Self.message(for: error))
+            }
+            let back = Self.safeNext(admin.form["back"])
+            return AdminGate.redirect(to: back + (back.contains("?") ? "&" : "?") + "done=cancelled")
+        })
+    }
+
+    func ordersPage(_ request: Request, _ admin: AdminRequest, error: String? = nil) async throws -> Response {
+        let query = request.uri.queryParameters
+        let format = try await format()
+        let status = query.get("status").flatMap(AdminLists.OrderStatus.init(rawValue:)) ?? .all
+        let fromText = query.get("from") ?? "", toText = query.get("to") ?? ""
+        var filter = AdminLists.OrderFilter(status: status, customerID: query.get("customer").flatMap { Int64($0) })
+        filter.from = format.startOfDay(fromText)
+        filter.to = format.startOfDay(toText).map { $0.addingTimeInterval(86_400) }
+        let rows = try await lists.orders(filter, before: Self.before(request), limit: Self.pageSize)
+        var values: [String: Any] = [
+            "statuses": AdminLists.OrderStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == status] },
+            "from": fromText, "to": toText, "customer": filter.customerID.map(String.init) ?? "",
+            "orders": rows.map { order in
+                [
+                    "id": order.id, "customer_id": order.customerID, "customer": order.customerName, "location": order.location,
+                    "actor": order.actor, "amount": format.money(order.amountKopecks), "paid": format.money(order.paidKopecks),
+                    "redeemed": order.pointsRedeemed, "earned": order.pointsEarned, "when": format.dateTime(order.createdAt),
+                    "cancelled": order.cancelledAt != nil, "cancel_reason": order.cancelReason ?? "",
+                ] as [String: Any]
+            },
+            "empty": rows.isEmpty,
+            "back": request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""),
+            "next": Self.nextPage(request, lastID: rows.last?.id, count: rows.count) as Any,
+        ]
+        values["notice"] = Self.notice(request)
+        if let error {
+            values["error"] = error
+            values["back"] = "/admin/orders"
+        }
+        return views.page("orders", title: "Orders", session: admin.session, section: "orders",
+                          status: error == nil ? .ok : .unprocessableContent, values)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import Logging
+import Runtime
+import Store
+
+/// `/admin`: the owners' panel, server-rendered. Every page goes through `AdminGate` (session,
+/// role, CSRF) and every change writes the audit log.
+struct AdminController: Sendable {
+    let configuration: AppConfiguration
+    let dependencies: AppDependencies
+    let views: AdminViews
+    let gate: AdminGate
+    let sessions: AdminSessions
+    let accounts: AdminAccounts
+    let hasher: PasswordHasher
+
+    /// Lists show this many rows a page.
+    static let pageSize = 50
+
+    init(configuration: AppConfiguration, dependencies: AppDependencies, hasher: PasswordHasher = PasswordHasher()) throws {
+        self.configuration = configuration
+        self.dependencies = dependencies
+        self.views = try AdminViews()
+        self.sessions = AdminSessions(database: dependencies.database, logger: dependencies.logger)
+        self.accounts = AdminAccounts(database: dependencies.database, logger: dependencies.logger)
+        self.hasher = hasher
+        self.gate = AdminGate(
+            sessions: sessions, views: views, clock: dependencies.clock,
+            secureCookies: configuration.publicBaseURL?.scheme == "https"
+        )
+    }
+
+    var customers: AdminCustomers { AdminCustomers(database: dependencies.database, logger: dependencies.logger) }
+    var lists: AdminLists { AdminLists(database: dependencies.database, logger: dependencies.logger) }
+    var operations: AdminOperations { AdminOperations(database: dependencies.database, logger: dependencies.logger) }
+
+    func addRoutes(to router: Router<AppRequestContext>) throws {
+        let admin = router.group("admin").add(middleware: AdminSecurityHeaders())
+        try BundledFiles(
+            folder: "admin", path: "admin/static", index: "",
+            files: [("admin.css", "text/css; charset=utf-8"), ("admin.js", "text/javascript; charset=utf-8")],
+            headers: [.cacheControl: "public, max-age=3600"]
+        ).addRoutes(to: router)
+
+        addAuthRoutes(to: admin)
+        addDashboardRoutes(to: admin)
+        addCustomerRoutes(to: admin)
+        addCustomerCardRoutes(to: admin)
+        addOrderRoutes(to: admin)
+        addGiftRoutes(to: admin)
+        addFeedbackRoutes(to: admin)
+        addBroadcastRoutes(to: admin)
+        addStaffRoutes(to: admin)
+        addSettingsRoutes(to: admin)
+        addAPIKeyRoutes(to: admin)
+        addAuditRoutes(to: admin)
+    }
+
+    /// Money, points and times as the café reads them.
+    func format() async throws -> AdminFormat {
+        let zone = try await dependencies.database.withConnection(logger: dependencies.logger) { connection in
+            try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'time_zone'", logger: dependencies.logger)
+                .collect().first?.decode(String.self)
+        }
+        return AdminFormat(timeZoneIdentifier: zone ?? "Europe/Moscow")
+    }
+
+    /// A short confirmation after a redirect, chosen from fixed texts by `?done=`.
+    static func notice(_ request: Request) -> String? {
+        guard let done = request.uri.queryParameters.get("done") else { return nil }
+        return notices[done]
+    }
+
+    static let notices: [String: String] = [
+        "points": "Points adjusted.", "gift": "Gift issued.", "blocked": "Guest blocked.", "unblocked": "Guest unblocked.",
+        "anonymised": "Personal data erased; orders and points history kept.", "cancelled": "Order cancelled; the guest is told.",
+        "status": "Status saved.", "replied": "Reply queued to the guest.", "catalog": "Catalogue saved.",
+        "staff": "Staff member saved.", "settings": "Settings saved.", "revoked": "API key revoked.",
+        "broadcast": "Broadcast queued.", "nothing": "Nothing changed.",
+    ]
+
+    /// The keyset cursor of a list page.
+    static func before(_ request: Request) -> Int64? {
+        request.uri.queryParameters.get("before").flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Query string for the next page: the current filters plus `before`.
+    static func nextPage(_ request: Request, lastID: Int64?, count: Int) -> String? {
+        guard count == pageSize, let lastID else { return nil }
+        var items = request.uri.queryParameters.compactMap { key, value -> String? in
+            let name = String(key)
+            guard name != "before", name != "done" else { return nil }
+            return "\(name)=\(String(value).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }
+        items.append("before=\(lastID)")
+        return request.uri.path + "?" + items.joined(separator: "&")
+    }
+}

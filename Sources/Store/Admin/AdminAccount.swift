@@ -1,0 +1,32 @@
+import Foundation
+
+/// Who may do what in the admin panel: owners manage admins and settings, admins run the
+/// business, viewers only look.
+public enum AdminRole: String, Sendable, CaseIterable, Comparable {
+    case viewer, admin, owner
+
+    public static func < (lhs: AdminRole, rhs: AdminRole) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+public struct AdminAccount: Sendable, Equatable {
+    public var id: Int64
+    public var email: String
+    public var role: AdminRole
+    public var active: Bool
+
+    public init(id: Int64, email: String, role: AdminRole, active: Bool) {
+        self.id = id
+        self.email = email
+        self.role = role
+        self.active = active
+    }
+}
+
+/// A signed-in admin: the account and the session's CSRF token.
+public struct AdminSession: Sendable, Equatable {
+    public var account: AdminAccount
+    public var csrfToken: String
+    public var createdAt: Date
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Admin accounts. Passwords arrive already hashed (bcrypt is the caller's job, off the event loop).
+public struct AdminAccounts: Sendable {
+    let database: Database
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Creates the account, or for an existing email sets a new password and role and ends its
+    /// sessions: `crema create-admin` is also how a lost password is reset.
+    @discardableResult
+    public func createOrReset(email: String, passwordHash: String, role: AdminRole, at now: Date) async throws -> (id: Int64, created: Bool) {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        return try await database.withTransaction(logger: logger) { connection in
+            let row = try await connection.query(
+                """
+                INSERT INTO admins (email, password_hash, role, created_at, password_changed_at)
+                VALUES (\(email), \(passwordHash), \(role.rawValue), \(now), \(now))
+                ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
+                    active = true, password_changed_at = EXCLUDED.password_changed_at
+                RETURNING id, (xmax = 0)
+                """,
+                logger: logger
+            ).collect().first
+            guard let (id, created) = try row?.decode((Int64, Bool).self) else { throw AdminAccountError.invalidEmail }
+            try await connection.query("DELETE FROM admin_sessions WHERE admin_id = \(id)", logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
+                VALUES (\(now), 'system', 'cli', \(created ? "admin.created" : "admin.password_reset"), 'admin', \(String(id)),
+                        jsonb_build_object('email', \(email)::text, 'role', \(role.rawValue)::text))
+                """,
+                logger: logger
+            )
+            return (id, created)
+        }
+    }
+
+    /// The account and its password hash, for the login check.
+    public func credentials(email: String) async throws -> (account: AdminAccount, passwordHash: String)? {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        return try await database.withConnection(logger: logger) { connection in
+            let row = try await connection.query(
+                "SELECT id, email, role, active, password_hash FROM admins WHERE email = \(email)", logger: logger
+            ).collect().first
+            guard let (id, email, role, active, hash) = try row?.decode((Int64, String, String, Bool, String).self) else { return nil }
+            return (AdminAccount(id: id, email: email, role: AdminRole(rawValue: role) ?? .viewer, active: active), hash)
+        }
+    }
+
+    public func count() async throws -> Int {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query("SELECT count(*)::int FROM admins", logger: logger).collect().first?.decode(Int.self) ?? 0
+        }
+    }
+}
+
+public enum AdminAccountError: Error, Equatable {
+    case invalidEmail
+}

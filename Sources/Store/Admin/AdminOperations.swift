@@ -1,0 +1,143 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The admin's changes that the loyalty engine does not already own: feedback handling, the gift
+/// catalogue, staff roles and the settings. Each writes its audit row (actor, before, after) in
+/// the same statement or transaction as the change.
+public struct AdminOperations: Sendable {
+    let database: Database
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    public static let feedbackStatuses = ["new", "in_progress", "done"]
+
+    @discardableResult
+    public func setFeedbackStatus(_ status: String, feedbackID: Int64, by actor: Actor, at now: Date) async throws -> Bool {
+        guard Self.feedbackStatuses.contains(status) else { return false }
+        return try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                WITH old AS (SELECT id, status FROM feedback WHERE id = \(feedbackID) FOR UPDATE),
+                changed AS (
+                    UPDATE feedback f SET status = \(status), updated_at = \(now) FROM old WHERE f.id = old.id AND old.status <> \(status)
+                    RETURNING f.id, old.status AS before
+                )
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, before, after)
+                SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'feedback.status', 'feedback', id::text,
+                       jsonb_build_object('status', before), jsonb_build_object('status', \(status)::text)
+                FROM changed
+                RETURNING 1
+                """,
+                logger: logger
+            ).collect().count == 1
+        }
+    }
+
+    public enum ReplyOutcome: Sendable, Equatable {
+        case queued
+        case feedbackNotFound
+        /// Anonymised, blocked the bot or never reachable: there is nobody to write to.
+        case guestUnreachable
+    }
+
+    /// Queues the reply to the guest through the client bot and marks the feedback done.
+    /// `compose` words the message in the guest's language.
+    public func reply(
+        to feedbackID: Int64, text: String, by actor: Actor, at now: Date, compose: @Sendable (Language, String) -> String
+    ) async throws -> ReplyOutcome {
+        try await database.withTransaction(logger: logger) { connection in
+            let row = try await connection.query(
+                """
+                SELECT c.id, c.telegram_id, c.language, c.unreachable_at IS NOT NULL, f.status
+                FROM feedback f JOIN customers c ON c.id = f.customer_id WHERE f.id = \(feedbackID) FOR UPDATE OF f
+                """,
+                logger: logger
+            ).collect().first
+            guard let (customerID, telegramID, language, unreachable, status) = try row?.decode((Int64, Int64?, String, Bool, String).self) else {
+                return .feedbackNotFound
+            }
+            guard let telegramID, !unreachable else { return .guestUnreachable }
+            let message = compose(Language(rawValue: language) ?? .ru, text)
+            let payload = try JSONSerialization.data(withJSONObject: ["text": message])
+            try await OutboxStore.enqueue(bot: .client, chatID: telegramID, customerID: customerID, payload: payload, at: now, on: connection, logger: logger)
+            try await connection.query(
+                """
+                WITH done AS (UPDATE feedback SET status = 'done', updated_at = \(now) WHERE id = \(feedbackID))
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, before, after)
+                VALUES (\(now), \(actor.kind.rawValue), \(actor.id), 'feedback.replied', 'feedback', \(String(feedbackID)),
+                        jsonb_build_object('status', \(status)::text), jsonb_build_object('status', 'done', 'reply', \(text)::text))
+                """,
+                logger: logger
+            )
+            return .queued
+        }
+    }
+
+    /// Adds a gift to the catalogue; nil when the slug is taken.
+    public func addCatalogGift(slug: String, name: String, validDays: Int, by actor: Actor, at now: Date) async throws -> Int64? {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                WITH added AS (
+                    INSERT INTO gift_catalog (slug, name, valid_days, created_at) VALUES (\(slug), \(name), \(validDays), \(now))
+                    ON CONFLICT (slug) DO NOTHING RETURNING id
+                ), audit AS (
+                    INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
+                    SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'gift_catalog.added', 'gift_catalog', id::text,
+                           jsonb_build_object('slug', \(slug)::text, 'name', \(name)::text, 'valid_days', \(validDays)::int)
+                    FROM added
+                )
+                SELECT id FROM added
+                """,
+                logger: logger
+            ).collect().first?.decode(Int64.self)
+        }
+    }
+
+    @discardableResult
+    public func setCatalogGiftActive(_ active: Bool, id: Int64, by actor: Actor, at now: Date) async throws -> Bool {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                WITH changed AS (UPDATE gift_catalog SET active = \(active) WHERE id = \(id) AND active <> \(active) RETURNING id)
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, before, after)
+                SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'gift_catalog.active', 'gift_catalog', id::text,
+                       jsonb_build_object('active', NOT \(active)), jsonb_build_object('active', \(active))
+                FROM changed RETURNING 1
+                """,
+                logger: logger
+            ).collect().count == 1
+        }
+    }
+
+    /// Changes a staff member's role, or deactivates / reactivates them. A deactivated member's
+    /// next update to the staff bot is refused.
+    @discardableResult
+    public func updateStaff(id: Int64, role: Actor.StaffRole?, active: Bool?, by actor: Actor, at now: Date) async throws -> Bool {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                WITH old AS (SELECT id, role, active FROM staff WHERE id = \(id) FOR UPDATE),
+                changed AS (
+                    UPDATE staff s SET role = coalesce(\(role?.rawValue), s.role), active = coalesce(\(active), s.active),
+                        deactivated_at = CASE WHEN coalesce(\(active), s.active) THEN NULL ELSE coalesce(s.deactivated_at, \(now)) END
+                    FROM old WHERE s.id = old.id
+                      AND (old.role <> coalesce(\(role?.rawValue), old.role) OR old.active <> coalesce(\(active), old.active))
+                    RETURNING s.id, s.role, s.active, old.role AS old_role, old.active AS old_active
+                )
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, before, after)
+                SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'staff.updated', 'staff', id::text,
+                       jsonb_build_object('role', old_role, 'active', old_active), jsonb_build_object('role', role, 'active', active)
+                FROM changed RETURNING 1
+                """,
+                logger: logger
+            ).collect().count == 1
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import CremaTestSupport
+import Domain
+import Foundation
+import HummingbirdTesting
+import Store
+import Testing
+
+/// Every other page renders for its role, and each form saves, refuses bad input on the form,
+/// and writes the audit log.
+@Suite struct AdminPagesTests {
+    static func signedIn(_ app: TestApp, _ client: any TestClientProtocol, role: AdminRole = .owner) async throws -> AdminBrowser {
+        try await AdminCustomerTests.signedIn(app, client, role: role)
+    }
+
+    @Test func theDashboardShowsFiguresAndServerDrawnCharts() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            let guest = try await loyalty.guest(110_000_001)
+            let barista = try await loyalty.staff(.barista)
+            try await loyalty.sell(to: guest, rubles: 350, by: barista, at: TestDefaults.now.addingTimeInterval(-86_400))
+            try await loyalty.sell(to: guest, rubles: 150, by: barista, at: TestDefaults.now.addingTimeInterval(-3_600))
+            let browser = try await Self.signedIn(app, client, role: .viewer)
+            let page = try await browser.get("/admin")
+            #expect(page.status == 200)
+            #expect(page.contains("<strong>2</strong>"))
+            #expect(page.contains("500 ₽"))
+            #expect(page.contains("250 ₽"))
+            #expect(page.html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 5)
+            #expect(page.contains("Guests by tier"))
+            #expect(try await browser.get("/admin?days=7").contains("class=\"current\">7 days"))
+        }
+    }
+
+    @Test func ordersFilterAndCancelWithAReason() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            let guest = try await loyalty.guest(120_000_001, name: "Пётр")
+            let barista = try await loyalty.staff(.barista)
+            let sale = try await loyalty.sell(to: guest, rubles: 420, by: barista)
+            let browser = try await Self.signedIn(app, client, role: .admin)
+
+            let list = try await browser.get("/admin/orders")
+            #expect(list.contains("Пётр"))
+            #expect(list.contains("420 ₽"))
+            #expect(try await browser.get("/admin/orders?status=cancelled").contains("No orders match."))
+            #expect(try await browser.get("/admin/orders?from=2026-11-26").contains("No orders match."))
+            #expect(try await browser.get("/admin/orders?from=2026-11-25&to=2026-11-25").contains("Пётр"))
+
+            let noReason = try await browser.post("/admin/orders/\(sale.orderID)/cancel", ["reason": ""])
+            #expect(noReason.status == 422)
+            #expect(noReason.contains("give a reason"))
+            let cancelled = try await browser.post("/admin/orders/\(sale.orderID)/cancel", ["reason": "Wrong amount", "back": "/admin/orders?status=all"])
+            #expect(cancelled.status == 303)
+            #expect(cancelled.location == "/admin/orders?status=all&done=cancelled")
+            let after = try await browser.get("/admin/orders?status=cancelled")
+            #expect(after.contains("Wrong amount"))
+            let twice = try await browser.post("/admin/orders/\(sale.orderID)/cancel", ["reason": "again"])
+            #expect(twice.contains("already cancelled"))
+            #expect(try await loyalty.checkLedger().isClean)
+        }
+    }
+
+    @Test func theGiftCatalogueAddsAndSwitchesGiftsAndListsIssuedOnes() async throws {
+        try await TestApp.with { app, client in
+            let browser = try await Self.signedIn(app, client, role: .admin)
+            let bad = try await browser.post("/admin/gifts/catalog", ["slug": "Круассан!", "name": "", "valid_days": "0"])
+            #expect(bad.status == 422)
+            #expect(bad.contains("Use lowercase letters"))
+            #expect(bad.contains("Give the gift a name"))
+            #expect(bad.contains("Enter the days"))
+            #expect(try await browser.post("/admin/gifts/catalog", ["slug": "croissant", "name": "Croissant", "valid_days": "14"]).status == 303)
+            let duplicate = try await browser.post("/admin/gifts/catalog", ["slug": "croissant", "name": "Again", "valid_days": "14"])
+            #expect(duplicate.contains("already exists"))
+            let page = try await browser.get("/admin/gifts")
+            #expect(page.contains("Croissant"))
+            #expect(try await browser.post("/admin/gifts/catalog/3/active", ["active": "false"]).status == 303)
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM gift_catalog WHERE slug = 'croissant' AND NOT active") == 1)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action LIKE 'gift_catalog.%'") == 2)
+        }
+    }
+
+    @Test func feedbackChangesStatusAndRepliesThroughTheClientBot() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            let guest = try await loyalty.guest(130_000_001)
+            let feedbackID = try await loyalty.count(
+                """
+                WITH f AS (INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
+                           VALUES (\(guest.id), 'message', 'The milk was cold', 'client_bot', now(), now()) RETURNING id)
+                SELECT id::int FROM f
+                """
+            )
+            let browser = try await Self.signedIn(app, client, role: .admin)
+            #expect(try await browser.get("/admin/feedback?status=new").contains("The milk was cold"))
+            #expect(try await browser.post("/admin/feedback/\(feedbackID)/status", ["status": "bogus"]).status == 422)
+            #expect(try await browser.post("/admin/feedback/\(feedbackID)/status", ["status": "in_progress"]).status == 303)
+            #expect(try await browser.get("/admin/feedback?status=in_progress").contains("The milk was cold"))
+
+            #expect(try await browser.post("/admin/feedback/\(feedbackID)/reply", ["text": "  "]).status == 422)
+            let replied = try await browser.post("/admin/feedback/\(feedbackID)/reply", ["text": "Sorry! A free drink is waiting."])
+            #expect(replied.status == 303)
+            #expect(try await loyalty.count(
+                """
+                SELECT count(*)::int FROM outbox WHERE bot = 'client' AND chat_id = 130000001 AND kind = 'transactional'
+                  AND payload->>'text' = E'Ответ от команды кафе:\\n\\nSorry! A free drink is waiting.'
+                """
+            ) == 1)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM feedback WHERE status = 'done'") == 1)
+            #expect(try await browser.get("/admin/feedback").contains("replied"))
+        }
+    }
+
+    @Test func broadcastsPreviewTheAudienceThenQueueOnePerGuest() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            for index in 0..<4 { _ = try await loyalty.guest(140_000_000 + Int64(index)) }
+            _ = try await loyalty.count("WITH u AS (UPDATE customers SET promo_opt_in = false WHERE telegram_id = 140000003 RETURNING 1) SELECT count(*)::int FROM u")
+            let browser = try await Self.signedIn(app, client, role: .admin)
+            let empty = try await browser.post("/admin/broadcasts", ["audience": "everyone", "text": "", "action": "preview"])
+            #expect(empty.status == 422)
+            let badDays = try await browser.post("/admin/broadcasts", ["audience": "active", "days": "0", "text": "Hi", "action": "preview"])
+            #expect(badDays.contains("Choose who gets it"))
+            let preview = try await browser.post("/admin/broadcasts", ["audience": "everyone", "text": "New autumn menu!", "action": "preview"])
+            #expect(preview.status == 200)
+            #expect(preview.contains(#"<strong class="audience-size">3</strong>"#))
+            #expect(try await loyalty.count("SELECT count(*)::int FROM outbox") == 0)
+            let sent = try await browser.post("/admin/broadcasts", ["audience": "everyone", "text": "New autumn menu!", "action": "send"])
+            #expect(sent.status == 303)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM outbox WHERE kind = 'promotional'") == 3)
+            let list = try await browser.get("/admin/broadcasts")
+            #expect(list.contains("New autumn menu!"))
+            #expect(list.contains("0 sent · 0 failed · 3 queued of 3"))
+        }
+    }
+
+    @Test func staffAreInvitedPromotedAndDeactivated() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            let barista = try await loyalty.staff(.barista, name: "Оля")
+            let browser = try await Self.signedIn(app, client, role: .admin)
+            let invite = try await browser.post("/admin/staff/invite", ["role": "manager", "location": "main"])
+            #expect(invite.status == 200)
+            #expect(invite.contains("https://t.me/your_staff_bot?start=inv_"))
+            #expect(try await loyalty.count("SELECT count(*)::int FROM staff_invites WHERE role = 'manager'") == 1)
+            #expect(try await browser.post("/admin/staff/invite", ["role": "janitor"]).status == 422)
+            #expect(try await browser.post("/admin/staff/invite", ["role": "barista", "location": "nowhere"]).contains("No location"))
+
+            #expect(try await browser.post("/admin/staff/\(barista.id)", ["role": "manager"]).status == 303)
+            #expect(try await browser.post("/admin/staff/\(barista.id)", ["active": "false"]).status == 303)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM staff WHERE role = 'manager' AND NOT active AND deactivated_at IS NOT NULL") == 1)
+            let page = try await browser.get("/admin/staff")
+            #expect(page.contains("Оля"))
+            #expect(page.contains("deactivated"))
+            #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action = 'staff.updated'") == 2)
+        }
+    }
+
+    @Test func settingsAreValidatedSavedByOwnersOnlyAndAudited() async throws {
+        try await TestApp.with { app, client in
+            let owner = try await Self.signedIn(app, client, role: .owner)
+            let page = try await owner.get("/admin/settings")
+            #expect(page.contains(#"name="redeem_cap_percent" value="30""#))
+            #expect(page.contains(#"name="tier_silver_from_kopecks" value="15000""#))
+
+            let invalid = try await owner.post("/admin/settings", [
+                "redeem_cap_percent": "150", "tier_silver_from_kopecks": "50000", "tier_gold_from_kopecks": "40000", "time_zone": "Mars/Base",
+            ])
+            #expect(invalid.status == 422)
+            #expect(invalid.contains("Enter a whole number from 0 to 100."))
+            #expect(invalid.contains("Gold must start above Silver."))
+            #expect(invalid.contains("Enter a time zone"))
+            #expect(invalid.contains(#"value="150""#))
+
+            let saved = try await owner.post("/admin/settings", ["redeem_cap_percent": "40", "time_zone": "Asia/Yekaterinburg", "cancel_window_minutes": "10"])
+            #expect(saved.status == 303)
+            #expect(saved.location == "/admin/settings?done=settings")
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            #expect(try await loyalty.count("SELECT (value #>> '{}')::int FROM settings WHERE key = 'redeem_cap_percent'") == 40)
+            let capAudit = try await loyalty.count(
+                "SELECT count(*)::int FROM audit_log WHERE action = 'settings.changed' AND before = '30' AND after = '40' AND actor_kind = 'admin'"
+            )
+            #expect(capAudit == 1)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action = 'settings.changed'") == 2)
+
+            let admin = try await Self.signedIn(app, client, role: .admin)
+            #expect(try await admin.get("/admin/settings").contains("Only an owner can change the rules."))
+            #expect(try await admin.post("/admin/settings", ["redeem_cap_percent": "10"]).status == 403)
+        }
+    }
+
+    @Test func apiKeysShowTheSecretOnceAndCanBeRevoked() async throws {
+        try await TestApp.with { app, client in
+            let owner = try await Self.signedIn(app, client, role: .owner)
+            let missing = try await owner.post("/admin/api-keys", ["name": ""])
+            #expect(missing.status == 422)
+            #expect(missing.contains("Choose at least one scope."))
+            let created = try await owner.post("/admin/api-keys", ["name": "POS front", "scope_orders:write": "on", "scope_codes:write": "on"])
+            #expect(created.status == 200)
+            let key = try #require(AdminBrowser.firstMatch(#"value="(crema_[0-9a-f]{8}_[^"]+)""#, in: created.html))
+            let list = try await owner.get("/admin/api-keys")
+            #expect(list.contains("POS front"))
+            #expect(!list.contains(key))
+
+            let api = APIClient(client: client, key: key)
+            #expect(try await api.get("/api/v1/customers/1").status == 403)
+            let prefix = String(key.prefix(14))
+            #expect(try await owner.post("/admin/api-keys/\(prefix)/revoke").status == 303)
+            #expect(try await api.get("/api/v1/customers/1").status == 401)
+
+            let admin = try await Self.signedIn(app, client, role: .admin)
+            #expect(try await admin.get("/admin/api-keys").status == 403)
+            #expect(!(try await admin.get("/admin").contains("/admin/api-keys")))
+        }
+    }
+
+    @Test func theAuditLogListsAdminActionsNewestFirst() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            let guest = try await loyalty.guest(150_000_001)
+            let owner = try await Self.signedIn(app, client, role: .owner)
+            _ = try await owner.post("/admin/customers/\(guest.id)/points", ["points": "7", "reason": "Welcome"])
+            _ = try await owner.post("/admin/settings", ["cancel_window_minutes": "15"])
+            let audit = try await owner.get("/admin/audit")
+            #expect(audit.status == 200)
+            let settings = try #require(audit.html.range(of: "settings.changed"))
+            let points = try #require(audit.html.range(of: "points.adjusted"))
+            #expect(settings.lowerBound < points.lowerBound)
+            #expect(audit.contains("Welcome"))
+            let viewer = try await Self.signedIn(app, client, role: .viewer)
+            #expect(try await viewer.get("/admin/audit").status == 403)
+        }
+    }
+}
