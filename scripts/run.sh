@@ -57,6 +57,7 @@ base="http://$HOST:$PORT"
 cat <<MSG
 
 Crema is starting at $base
+  admin panel:  $base/admin  (demo login: owner@crema.local / crema-demo-2026)
   health:       $base/healthz
   readiness:    $base/readyz
   metrics:      $base/metrics

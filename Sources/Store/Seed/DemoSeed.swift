@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -8,7 +9,11 @@ public struct DemoSeed: Sendable {
     public struct Summary: Sendable, Equatable {
         public var customersAdded: Int
         public var staffAdded: Int
+        public var adminAdded: Bool = false
     }
+
+    /// The demo owner of the admin panel; `crema seed-demo` prints the password it set.
+    public static let adminEmail = "owner@crema.local"
 
     static let guests: [(telegramID: Int64, phone: String, firstName: String, lastName: String?, language: String)] = [
         (100_000_001, "+79000000001", "Мария", "Иванова", "ru"),
@@ -26,11 +31,27 @@ public struct DemoSeed: Sendable {
         ("Demo manager", "manager"),
     ]
 
-    public init() {}
+    /// A bcrypt hash for the demo owner's password; nil adds no admin (production).
+    let adminPasswordHash: String?
 
-    public func run(on database: Database, logger: Logger) async throws -> Summary {
+    public init(adminPasswordHash: String? = nil) {
+        self.adminPasswordHash = adminPasswordHash
+    }
+
+    public func run(on database: Database, logger: Logger, at now: Date = Date()) async throws -> Summary {
         try await database.withTransaction(logger: logger) { connection in
             var summary = Summary(customersAdded: 0, staffAdded: 0)
+            if let adminPasswordHash {
+                // Never resets an existing account's password.
+                summary.adminAdded = try await connection.query(
+                    """
+                    INSERT INTO admins (email, password_hash, role, created_at, password_changed_at)
+                    VALUES (\(Self.adminEmail), \(adminPasswordHash), 'owner', \(now), \(now))
+                    ON CONFLICT (email) DO NOTHING RETURNING id
+                    """,
+                    logger: logger
+                ).collect().count == 1
+            }
             for guest in Self.guests {
                 let rows = try await connection.query(
                     """
@@ -56,6 +77,17 @@ public struct DemoSeed: Sendable {
                 ).collect()
                 summary.staffAdded += rows.count
             }
+            // Something for the feedback inbox: a low review and an idea, added once.
+            try await connection.query(
+                """
+                INSERT INTO feedback (customer_id, kind, rating, body, channel, created_at, updated_at)
+                SELECT c.id, f.kind, f.rating, f.body, 'client_bot', \(now), \(now)
+                FROM customers c,
+                     (VALUES ('review', 4::smallint, 'Кофе остыл, пока я ждал заказ.'), ('idea', NULL, 'Добавьте овсяное молоко!')) AS f (kind, rating, body)
+                WHERE c.telegram_id = 100000001 AND NOT EXISTS (SELECT 1 FROM feedback WHERE customer_id = c.id)
+                """,
+                logger: logger
+            )
             return summary
         }
     }
