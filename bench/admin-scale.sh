@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The admin panel and the API customer lookup at scale: seeds CUSTOMERS guests and ORDERS orders
+# (crema seed-demo --customers --orders), times the seed, then prints p50/p95 of the heaviest
+# pages over N requests each, and the plans of their queries.
+# Usage: bench/admin-scale.sh [customers] [orders] [requests] [debug|release]
+#        (defaults 1000000 10000000 100 release). Prints tables; never fails on timing.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+customers=${1:-1000000}
+orders=${2:-10000000}
+requests=${3:-100}
+configuration=${4:-release}
+
+bench_database
+export APP_ENV=dev LOG_LEVEL=warning
+echo "building $configuration…" >&2
+swift build -c "$configuration" --product crema >&2
+bin="$(swift build -c "$configuration" --show-bin-path)/crema"
+"$bin" migrate >/dev/null
+
+started=$(date +%s)
+"$bin" seed-demo --customers "$customers" --orders "$orders" | grep -E "guests in|orders with" || true
+echo "seed-demo --customers $customers --orders $orders: $(( $(date +%s) - started )) s in all"
+
+port=$(pg_free_port)
+PORT=$port "$bin" serve >"$bench_workdir/serve.log" 2>&1 &
+bench_pids+=("$!")
+until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
+key=$("$bin" api-key create --name bench --scopes customers:read | head -1)
+db_port=$(echo "$DATABASE_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
+# A guest deep in the table, with orders and ledger rows.
+read -r customer telegram < <(pg_psql "$db_port" crema \
+    "SELECT id, telegram_id FROM customers WHERE telegram_id IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET $(( customers / 3 ))" -tA -F' ')
+echo
+echo "$customers guests, $orders orders; $requests sequential requests per page ($configuration build)"
+python3 bench/admin_latency.py "http://127.0.0.1:$port" owner@crema.local crema-demo-2026 "$key" "$customer" "$telegram" "$requests"
+echo
+bench_footer
