@@ -22,8 +22,7 @@ struct FormFields: Sendable {
     }
 
     static func read(_ request: Request) async throws -> FormFields {
-        var body = request.body
-        let buffer = try await body.collect(upTo: byteLimit)
+        let buffer = try await request.body.collect(upTo: byteLimit)
         return FormFields(encoded: String(buffer: buffer))
     }
 
