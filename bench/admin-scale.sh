@@ -28,6 +28,8 @@ bench_pids+=("$!")
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
 key=$("$bin" api-key create --name bench --scopes customers:read | head -1)
 db_port=$(echo "$DATABASE_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
+# The partner limits (30 profile reads and 600 requests a minute per key) would answer 429 here.
+pg_psql "$db_port" crema "UPDATE settings SET value = '1000000000' WHERE key IN ('api_requests_per_minute', 'api_profile_reads_per_minute')"
 # A guest deep in the table, with orders and ledger rows.
 read -r customer telegram < <(pg_psql "$db_port" crema \
     "SELECT id, telegram_id FROM customers WHERE telegram_id IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET $(( customers / 3 ))" -tA -F' ')

@@ -5,33 +5,36 @@ import Runtime
 import Store
 
 extension AdminController {
+    /// The oldest snapshot the dashboard shows; the background job refreshes every 5 minutes.
+    static let dashboardMaxAge: TimeInterval = 10 * 60
+
     func addDashboardRoutes(to admin: RouterGroup<AppRequestContext>) {
         admin.get(use: gate.page(.viewer) { request, admin in
             let days = min(90, max(7, request.uri.queryParameters.get("days").flatMap { Int($0) } ?? 30))
             let format = try await format()
-            let now = dependencies.clock.now
-            let start = now.addingTimeInterval(-Double(days) * 86_400)
-            let analytics = AnalyticsStore(database: dependencies.database, logger: dependencies.logger)
-            let summary = try await analytics.summary(from: start, to: now)
-            let daily = try await analytics.daily(from: start, to: now, timeZone: format.timeZone.identifier)
+            // Live sums take seconds at ten million orders: the background job keeps a snapshot
+            // per period, and a page older than that computes (and stores) a new one.
+            let (figures, computedAt) = try await DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
+                .figures(days: days, timeZone: format.timeZone.identifier, at: dependencies.clock.now, maxAge: Self.dashboardMaxAge)
+            let daily = figures.daily
             let labels = daily.map { String($0.day.dropFirst(5)) }
 
             let tiers = Tier.allCases.map { tier in
-                (label: tier.rawValue.capitalized, value: summary.tierDistribution[tier] ?? 0, cssClass: "tier-\(tier.rawValue)")
+                (label: tier.rawValue.capitalized, value: figures.tiers[tier.rawValue] ?? 0, cssClass: "tier-\(tier.rawValue)")
             }
             let kpis: [[String: Any]] = [
-                ["label": "Orders", "value": String(summary.orders)],
-                ["label": "Revenue", "value": format.money(summary.revenue.kopecks)],
-                ["label": "Average check", "value": format.money(summary.averageCheck.kopecks)],
-                ["label": "New guests", "value": String(summary.newCustomers)],
-                ["label": "Active guests", "value": String(summary.activeCustomers)],
-                ["label": "Points issued", "value": String(summary.pointsIssued)],
-                ["label": "Points redeemed", "value": String(summary.pointsRedeemed)],
-                ["label": "Points outstanding", "value": String(summary.pointsLiability)],
-                ["label": "Average review", "value": summary.averageRating.map { String(format: "%.1f / 10", $0) } ?? "—"],
+                ["label": "Orders", "value": String(figures.orders)],
+                ["label": "Revenue", "value": format.money(figures.revenueKopecks)],
+                ["label": "Average check", "value": format.money(figures.averageCheckKopecks)],
+                ["label": "New guests", "value": String(figures.newCustomers)],
+                ["label": "Active guests", "value": String(figures.activeCustomers)],
+                ["label": "Points issued", "value": String(figures.pointsIssued)],
+                ["label": "Points redeemed", "value": String(figures.pointsRedeemed)],
+                ["label": "Points outstanding", "value": String(figures.pointsLiability)],
+                ["label": "Average review", "value": figures.averageRating.map { String(format: "%.1f / 10", $0) } ?? "—"],
             ]
             return views.page("dashboard", title: "Dashboard", session: admin.session, section: "dashboard", [
-                "days": days, "kpis": kpis,
+                "days": days, "kpis": kpis, "as_of": format.dateTime(computedAt),
                 "is7": days == 7, "is30": days == 30, "is90": days == 90,
                 "orders_chart": AdminCharts.daily(
                     labels: labels, series: [.init(name: "Orders per day", cssClass: "bar", values: daily.map { Double($0.orders) })],

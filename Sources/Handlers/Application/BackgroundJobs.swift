@@ -37,6 +37,10 @@ struct BackgroundJobs: Service {
                     dependencies.logger.debug("job finished", metadata: ["job": "clean-up"])
                 }
                 group.addTask {
+                    await refreshDashboards()
+                    dependencies.logger.debug("job finished", metadata: ["job": "dashboard snapshots"])
+                }
+                group.addTask {
                     await reportBroadcastProgress()
                     dependencies.logger.debug("job finished", metadata: ["job": "broadcast progress"])
                 }
@@ -100,12 +104,33 @@ struct BackgroundJobs: Service {
                     before: dependencies.clock.now.addingTimeInterval(-3600), database: dependencies.database, logger: dependencies.logger
                 )
                 _ = try await IdempotencyStore.prune(before: dependencies.clock.now, database: dependencies.database, logger: dependencies.logger)
+                try await AdminSessions.prune(before: dependencies.clock.now, database: dependencies.database, logger: dependencies.logger)
                 if removed > 0 { dependencies.logger.info("pruned processed Telegram updates", metadata: ["count": "\(removed)"]) }
                 try await Task.sleep(for: .seconds(3600))
             } catch is CancellationError {
                 return
             } catch {
                 dependencies.logger.warning("pruning Telegram updates failed", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
+    }
+
+    /// Keeps the admin dashboard's periods computed, so opening it never waits on the sums.
+    /// One instance does each refresh (the snapshot row is claimed first).
+    private func refreshDashboards() async {
+        let snapshots = DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
+        while !Task.isCancelled {
+            do {
+                let timeZone = try await dependencies.loyalty.settings().timeZone
+                for days in [7, 30, 90] {
+                    try await snapshots.refresh(days: days, timeZone: timeZone, at: dependencies.clock.now, interval: 4 * 60)
+                }
+                try await Task.sleep(for: .seconds(300))
+            } catch is CancellationError {
+                return
+            } catch {
+                dependencies.logger.warning("refreshing the dashboard failed", metadata: ["error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: .seconds(60))
             }
         }

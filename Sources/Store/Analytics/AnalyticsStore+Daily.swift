@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 
 /// One day of the dashboard's charts, in the café's time zone.
-public struct DailyFigures: Sendable, Equatable {
+public struct DailyFigures: Sendable, Equatable, Codable {
     /// `YYYY-MM-DD`.
     public var day: String
     public var orders: Int

@@ -31,6 +31,32 @@ import Testing
         }
     }
 
+    @Test func theDashboardShowsASnapshotUntilItIsTenMinutesOld() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            let guest = try await loyalty.guest(110_000_002)
+            let barista = try await loyalty.staff(.barista)
+            let aMinuteAgo = TestDefaults.now.addingTimeInterval(-60)
+            try await loyalty.sell(to: guest, rubles: 100, by: barista, at: aMinuteAgo)
+            let browser = try await Self.signedIn(app, client, role: .viewer)
+            #expect(try await browser.get("/admin").contains("100 ₽"))
+            try await loyalty.sell(to: guest, rubles: 200, by: barista, at: aMinuteAgo)
+            let cached = try await browser.get("/admin")
+            #expect(cached.contains("100 ₽"))
+            #expect(cached.contains("Figures as of 25.11.2026 09:00"))
+            app.clock.advance(by: 11 * 60)
+            let fresh = try await browser.get("/admin")
+            #expect(fresh.contains("300 ₽"))
+            #expect(fresh.contains("Figures as of 25.11.2026 09:11"))
+
+            // The background refresh: one instance claims a period; a second within the interval does nothing.
+            let snapshots = DashboardSnapshots(database: app.database, logger: loyalty.logger)
+            let later = TestDefaults.now.addingTimeInterval(20 * 60)
+            #expect(try await snapshots.refresh(days: 30, timeZone: "Europe/Moscow", at: later, interval: 240))
+            #expect(!(try await snapshots.refresh(days: 30, timeZone: "Europe/Moscow", at: later.addingTimeInterval(60), interval: 240)))
+        }
+    }
+
     @Test func ordersFilterAndCancelWithAReason() async throws {
         try await TestApp.with { app, client in
             let loyalty = try await LoyaltyFixture.over(app.database)
