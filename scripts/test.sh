@@ -37,6 +37,6 @@ fi
 if [ "$#" -eq 0 ] && [ "${CREMA_SKIP_E2E:-0}" != 1 ]; then
     scripts/check-infra.sh
     scripts/e2e-ops.sh "$CREMA_BIN"
-    scripts/e2e-playground.sh "$port" "$CREMA_BIN"
-    scripts/e2e-admin.sh "$port" "$CREMA_BIN"
+    scripts/e2e-browser.sh "$port" "$CREMA_BIN" playground
+    scripts/e2e-browser.sh "$port" "$CREMA_BIN" admin
 fi

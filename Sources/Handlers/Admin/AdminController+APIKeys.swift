@@ -39,7 +39,9 @@ extension AdminController {
 
     func apiKeysPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:], created: String? = nil) async throws -> Response {
         let format = try await format()
-        let keys = try await lists.apiKeys()
+        // Active keys first, newest first.
+        let keys = try await APIKeyStore(database: dependencies.database, logger: dependencies.logger).list()
+            .sorted { ($0.revokedAt != nil ? 1 : 0, -$0.id) < ($1.revokedAt != nil ? 1 : 0, -$1.id) }
         var values: [String: Any] = [
             "keys": keys.map { key in
                 [

@@ -246,30 +246,6 @@ public struct AdminLists: Sendable {
         }
     }
 
-    public struct APIKeyRow: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var prefix: String
-        public var scopes: [String]
-        public var createdAt: Date
-        public var lastUsedAt: Date?
-        public var revokedAt: Date?
-    }
-
-    public func apiKeys() async throws -> [APIKeyRow] {
-        try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
-                "SELECT id, name, prefix, scopes, created_at, last_used_at, revoked_at FROM api_keys ORDER BY revoked_at IS NOT NULL, id DESC",
-                logger: logger
-            )
-            var found: [APIKeyRow] = []
-            for try await (id, name, prefix, scopes, created, used, revoked) in rows.decode((Int64, String, String, [String], Date, Date?, Date?).self) {
-                found.append(APIKeyRow(id: id, name: name, prefix: prefix, scopes: scopes, createdAt: created, lastUsedAt: used, revokedAt: revoked))
-            }
-            return found
-        }
-    }
-
     public struct AuditRow: Sendable, Equatable {
         public var id: Int64
         public var occurredAt: Date

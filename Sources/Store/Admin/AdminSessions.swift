@@ -58,16 +58,17 @@ public struct AdminSessions: Sendable {
 
     /// The live session for the cookie's id, marked seen; nil when unknown, idle too long,
     /// past its absolute expiry or its account was deactivated.
+    /// Every admin page calls this, so the idle limit is read in the same statement.
     public func resume(id: String, at now: Date) async throws -> AdminSession? {
-        let lifetime = try await lifetime()
-        let idleCutoff = now.addingTimeInterval(-lifetime.idle)
-        return try await database.withConnection(logger: logger) { connection in
+        try await database.withConnection(logger: logger) { connection in
             let row = try await connection.query(
                 """
                 UPDATE admin_sessions s SET last_seen_at = \(now)
                 FROM admins a
                 WHERE s.id_hash = \(Self.hash(id)) AND a.id = s.admin_id AND a.active
-                  AND s.expires_at > \(now) AND s.last_seen_at > \(idleCutoff)
+                  AND s.expires_at > \(now)
+                  AND s.last_seen_at > \(now)::timestamptz - make_interval(mins => coalesce(
+                      (SELECT (value #>> '{}')::int FROM settings WHERE key = 'admin_session_idle_minutes'), 30))
                 RETURNING a.id, a.email, a.role, s.csrf_token, s.created_at
                 """,
                 logger: logger
