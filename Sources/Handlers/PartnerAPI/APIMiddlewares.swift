@@ -6,8 +6,10 @@ import OpenAPIRuntime
 import Runtime
 import Store
 
-/// Checks the bearer key and the operation's scope, then runs the rest with the key in scope.
-struct APIKeyMiddleware: ServerMiddleware {
+/// Checks the bearer key, counts the request against the key's limits and checks the
+/// operation's scope, then runs the rest with the key in scope. The key look-up and the counters
+/// (kept in PostgreSQL, so they hold across instances) are one round trip.
+struct APIAdmissionMiddleware: ServerMiddleware {
     let keys: APIKeyStore
     let clock: AppClock
 
@@ -21,55 +23,35 @@ struct APIKeyMiddleware: ServerMiddleware {
         "getAnalyticsSummary": "analytics:read",
     ]
 
-    func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
-        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
-    ) async throws -> (HTTPResponse, HTTPBody?) {
-        let header = request.headerFields[.authorization] ?? ""
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].count <= 200,
-              let key = try await keys.authenticate(String(parts[1]), at: clock.now), !key.revoked
-        else { return APIProblem.unauthorized.response(requestID: APIRequestScope.requestID) }
-        let scope = Self.requiredScope[operationID] ?? "admin"
-        guard key.scopes.contains(scope) else {
-            return APIProblem.missingScope(scope).response(requestID: APIRequestScope.requestID)
-        }
-        return try await APIRequestScope.$apiKey.withValue(key) {
-            try await next(request, body, metadata)
-        }
-    }
-}
-
-/// Limits per API key, counted in PostgreSQL so they hold across instances: registrations and
-/// profile reads by their settings, everything else by a generous general limit.
-struct APIRateLimitMiddleware: ServerMiddleware {
-    let limiter: RateLimiter
-    let database: Database
-    let clock: AppClock
-
-    static let specific: [String: (setting: String, fallback: Int)] = [
-        "registerCustomer": ("api_registrations_per_minute", 5),
-        "getCustomer": ("api_profile_reads_per_minute", 30),
-        "findCustomerByPhone": ("api_profile_reads_per_minute", 30),
+    /// Every request counts against the general limit; registrations and profile reads also
+    /// against their own.
+    static let generalLimit = APIKeyStore.Limit(setting: "api_requests_per_minute", fallback: 600)
+    static let specificLimit: [String: APIKeyStore.Limit] = [
+        "registerCustomer": .init(setting: "api_registrations_per_minute", fallback: 5),
+        "getCustomer": .init(setting: "api_profile_reads_per_minute", fallback: 30),
+        "findCustomerByPhone": .init(setting: "api_profile_reads_per_minute", fallback: 30),
     ]
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard let key = APIRequestScope.apiKey else { return try await next(request, body, metadata) }
-        var checks = [(key: "api:\(key.id):all", setting: "api_requests_per_minute", fallback: 600)]
-        if let specific = Self.specific[operationID] {
-            checks.append((key: "api:\(key.id):\(specific.setting)", setting: specific.setting, fallback: specific.fallback))
+        let header = request.headerFields[.authorization] ?? ""
+        let parts = header.split(separator: " ", maxSplits: 1)
+        let limits = [Self.generalLimit] + (Self.specificLimit[operationID].map { [$0] } ?? [])
+        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].count <= 200,
+              let admission = try await keys.admit(String(parts[1]), limits: limits, at: clock.now), !admission.key.revoked
+        else { return APIProblem.unauthorized.response(requestID: APIRequestScope.requestID) }
+        if let wait = admission.retryAfter {
+            return APIProblem.rateLimited(retryAfter: Int(wait)).response(requestID: APIRequestScope.requestID)
         }
-        for check in checks {
-            if let wait = try await limiter.hit(
-                key: check.key, window: 60, limitSetting: check.setting, fallback: check.fallback, at: clock.now, database: database
-            ) {
-                return APIProblem.rateLimited(retryAfter: Int(wait)).response(requestID: APIRequestScope.requestID)
-            }
+        let scope = Self.requiredScope[operationID] ?? "admin"
+        guard admission.key.scopes.contains(scope) else {
+            return APIProblem.missingScope(scope).response(requestID: APIRequestScope.requestID)
         }
-        return try await next(request, body, metadata)
+        return try await APIRequestScope.$apiKey.withValue(admission.key) {
+            try await next(request, body, metadata)
+        }
     }
 }
 
@@ -77,7 +59,6 @@ struct APIRateLimitMiddleware: ServerMiddleware {
 /// answer is stored; the same key with the same request gets it again, with another request 422.
 struct IdempotencyMiddleware: ServerMiddleware {
     let store: IdempotencyStore
-    let database: Database
     let clock: AppClock
 
     static let operations: Set<String> = ["createOrder", "cancelOrder", "issueGift", "redeemGift"]
@@ -101,9 +82,7 @@ struct IdempotencyMiddleware: ServerMiddleware {
         fingerprint.update(data: Data("\(operationID) \(request.path ?? "")\n".utf8))
         fingerprint.update(data: Self.canonical(bytes))
         let hash = Data(fingerprint.finalize())
-        let lifetime = TimeInterval(try await idempotencyHours()) * 3600
-
-        switch try await store.claim(apiKeyID: apiKey.id, key: key, requestHash: hash, at: clock.now, lifetime: lifetime) {
+        switch try await store.claim(apiKeyID: apiKey.id, key: key, requestHash: hash, at: clock.now) {
         case .replay(let status, let stored):
             var fields = HTTPFields()
             fields[.contentType] = status >= 400 ? "application/problem+json" : "application/json"
@@ -142,14 +121,6 @@ struct IdempotencyMiddleware: ServerMiddleware {
               let sorted = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
         else { return body }
         return sorted
-    }
-
-    private func idempotencyHours() async throws -> Int {
-        try await database.withConnection(logger: APIRequestScope.logger) { connection in
-            try await connection.query(
-                "SELECT (value #>> '{}')::int FROM settings WHERE key = 'idempotency_key_hours'", logger: APIRequestScope.logger
-            ).collect().first?.decode(Int?.self) ?? nil
-        } ?? 24
     }
 }
 

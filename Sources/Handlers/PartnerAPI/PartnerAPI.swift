@@ -77,14 +77,15 @@ struct PartnerAPI: APIProtocol {
 
     func quoteOrder(_ input: Operations.QuoteOrder.Input) async throws -> Operations.QuoteOrder.Output {
         guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
-        let request = try await saleRequest(body, idempotencyKey: "quote")
+        let request = try saleRequest(body, idempotencyKey: "quote")
         let quote: SaleQuote
         switch request.guest {
         case .code(let code):
             quote = try await loyalty.quote(code: code, amount: request.amount, redeem: request.redeem, at: clock.now)
         case .customer(let id):
-            guard let customer = try await loyalty.customer(id: id) else { throw LoyaltyError.customerNotFound }
-            quote = try SaleQuote.compute(amount: request.amount, redeem: request.redeem, account: customer.account, rules: try await loyalty.settings().rules)
+            quote = try await computeQuote(request, for: try await loyalty.customer(id: id))
+        case .telegram(let telegramID):
+            quote = try await computeQuote(request, for: try await loyalty.customer(telegramID: telegramID))
         }
         return .ok(.init(body: .json(.init(quote))))
     }
@@ -92,7 +93,7 @@ struct PartnerAPI: APIProtocol {
     func createOrder(_ input: Operations.CreateOrder.Input) async throws -> Operations.CreateOrder.Output {
         guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
         let key = try apiKey
-        let request = try await saleRequest(body, idempotencyKey: "api:\(key.id):\(input.headers.idempotencyKey)")
+        let request = try saleRequest(body, idempotencyKey: "api:\(key.id):\(input.headers.idempotencyKey)")
         let sale = try await loyalty.confirmSale(request, by: try actor, locationID: key.locationID, at: clock.now)
         return .created(.init(body: .json(.init(sale, cancelled: false))))
     }
@@ -215,20 +216,25 @@ struct PartnerAPI: APIProtocol {
 
     // MARK: Helpers
 
+    private func computeQuote(_ request: SaleRequest, for customer: Customer?) async throws -> SaleQuote {
+        guard let customer else { throw LoyaltyError.customerNotFound }
+        return try SaleQuote.compute(amount: request.amount, redeem: request.redeem, account: customer.account, rules: try await loyalty.settings().rules)
+    }
+
     private func customer(telegramID: Int64) async throws -> Customer {
         guard let customer = try await loyalty.customer(telegramID: telegramID) else { throw LoyaltyError.customerNotFound }
         return customer
     }
 
     /// The guest is named by exactly one of `code` and `telegram_id`.
-    private func saleRequest(_ body: Components.Schemas.OrderRequest, idempotencyKey: String) async throws -> SaleRequest {
+    private func saleRequest(_ body: Components.Schemas.OrderRequest, idempotencyKey: String) throws -> SaleRequest {
         let guest: GuestReference
         switch (body.code, body.telegramId) {
         case (let code?, nil):
             guard let parsed = PaymentCode(typed: code) else { throw APIProblem.invalid("code", "must be 6 digits") }
             guest = .code(parsed)
         case (nil, let telegramID?):
-            guest = .customer(try await customer(telegramID: telegramID).id)
+            guest = .telegram(telegramID)
         default:
             throw APIProblem.invalid("code", "give exactly one of code and telegram_id")
         }

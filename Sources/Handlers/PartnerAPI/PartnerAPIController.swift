@@ -24,9 +24,8 @@ struct PartnerAPIController {
             // Outermost: failures of the key, rate-limit and idempotency checks themselves
             // (a database that went away) become problems too.
             APIProblemMiddleware(),
-            APIKeyMiddleware(keys: APIKeyStore(database: database, logger: logger), clock: dependencies.clock),
-            APIRateLimitMiddleware(limiter: RateLimiter(logger: logger), database: database, clock: dependencies.clock),
-            IdempotencyMiddleware(store: IdempotencyStore(database: database, logger: logger), database: database, clock: dependencies.clock),
+            APIAdmissionMiddleware(keys: APIKeyStore(database: database, logger: logger), clock: dependencies.clock),
+            IdempotencyMiddleware(store: IdempotencyStore(database: database, logger: logger), clock: dependencies.clock),
             // Innermost: the handler's refusals become answers the idempotency record can keep.
             APIProblemMiddleware(),
         ])

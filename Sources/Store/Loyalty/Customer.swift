@@ -29,15 +29,17 @@ public struct CustomerCard: Sendable, Equatable {
 }
 
 /// How the till identifies the guest: the code from the client bot, or (a POS that looked the
-/// guest up) their customer id.
+/// guest up) their customer id or Telegram id.
 public enum GuestReference: Sendable, Equatable {
     case code(PaymentCode)
     case customer(Int64)
+    case telegram(Int64)
 
     var fingerprint: String {
         switch self {
         case .code(let code): return "code:\(code.digits)"
         case .customer(let id): return "customer:\(id)"
+        case .telegram(let id): return "telegram:\(id)"
         }
     }
 }

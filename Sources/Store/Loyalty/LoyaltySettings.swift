@@ -27,6 +27,14 @@ public struct LoyaltySettings: Sendable, Equatable {
         for try await (key, value) in rows.decode((String, String).self) {
             values[key] = value
         }
+        return LoyaltySettings(values: values)
+    }
+}
+
+extension LoyaltySettings {
+    /// Reads the settings from the table's rows as text, falling back to the defaults for missing
+    /// or unreadable values.
+    init(values: [String: String]) {
         func integer(_ key: String, _ fallback: Int) -> Int { values[key].flatMap { Int($0) } ?? fallback }
         func money(_ key: String, _ fallback: Money) -> Money { values[key].flatMap { Int64($0) }.map(Money.init(kopecks:)) ?? fallback }
 
@@ -44,7 +52,7 @@ public struct LoyaltySettings: Sendable, Equatable {
             redeemCapPercent: integer("redeem_cap_percent", defaults.redeemCapPercent),
             maximumSale: money("maximum_sale_kopecks", defaults.maximumSale)
         )
-        return LoyaltySettings(
+        self.init(
             rules: rules,
             codeLifetimeSeconds: integer("payment_code_ttl_seconds", 90),
             cancelWindowMinutes: integer("cancel_window_minutes", 10),

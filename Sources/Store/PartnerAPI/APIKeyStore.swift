@@ -47,28 +47,40 @@ public struct APIKeyStore: Sendable {
         return id.map { ($0, key) }
     }
 
-    /// The key behind a bearer token, or nil for an unknown one. Marks it used (at most once a
-    /// minute, so busy keys do not write on every request).
-    public func authenticate(_ token: String, at now: Date) async throws -> APIKey? {
-        try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                WITH found AS (
-                    SELECT id, name, prefix, scopes, location_id, revoked_at IS NOT NULL AS revoked
-                    FROM api_keys WHERE secret_hash = \(Self.hash(token))
-                ), touched AS (
-                    UPDATE api_keys SET last_used_at = \(now)
-                    WHERE id = (SELECT id FROM found WHERE NOT revoked)
-                      AND (last_used_at IS NULL OR last_used_at < \(now.addingTimeInterval(-60)))
-                )
-                SELECT id, name, prefix, scopes, location_id, revoked FROM found
-                """,
-                logger: logger
-            )
-            for try await (id, name, prefix, scopes, location, revoked) in rows.decode((Int64, String, String, [String], Int64, Bool).self) {
-                return APIKey(id: id, name: name, prefix: prefix, scopes: Set(scopes), locationID: location, revoked: revoked)
+    /// A per-key limit: requests a minute, named by its setting, with a fallback when unset.
+    public struct Limit: Sendable, Equatable {
+        public var setting: String
+        public var fallback: Int
+
+        public init(setting: String, fallback: Int) {
+            self.setting = setting
+            self.fallback = fallback
+        }
+    }
+
+    /// A request's key, and whether it went over one of its per-minute limits.
+    public struct Admission: Sendable, Equatable {
+        public var key: APIKey
+        /// Seconds until the current minute's window ends, when a limit was exceeded.
+        public var retryAfter: TimeInterval?
+    }
+
+    /// Authenticates a bearer token and counts the request against each of `limits` in one round
+    /// trip; the counters live in PostgreSQL, so the limits hold across instances. Nil for an
+    /// unknown key; a revoked key is returned (and not counted) so the caller can refuse it.
+    public func admit(_ token: String, limits: [Limit], at now: Date) async throws -> Admission? {
+        let window: TimeInterval = 60
+        let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / window).rounded(.down) * window)
+        let statement = AdmitRequest(
+            secretHash: Self.hash(token), now: now, windowStart: windowStart,
+            settings: limits.map(\.setting), fallbacks: limits.map { Int64($0.fallback) }
+        )
+        return try await database.withConnection(logger: logger) { connection in
+            guard let (key, overLimit) = try await connection.execute(statement, logger: logger).first(where: { _ in true }) else {
+                return nil
             }
-            return nil
+            let retryAfter = overLimit ? max(1, windowStart.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)) : nil
+            return Admission(key: key, retryAfter: retryAfter)
         }
     }
 
@@ -114,5 +126,57 @@ public struct APIKeyStore: Sendable {
 
     static func hash(_ token: String) -> Data {
         Data(SHA256.hash(data: Data(token.utf8)))
+    }
+}
+
+/// Finds the key by its hash, marks it used (at most once a minute), and bumps its rate-limit
+/// counters for the current window, answering whether any went over its setting.
+struct AdmitRequest: PostgresPreparedStatement {
+    static let sql = """
+        WITH found AS (
+            SELECT id, name, prefix, scopes, location_id, revoked_at IS NOT NULL AS revoked
+            FROM api_keys WHERE secret_hash = $1
+        ), touched AS (
+            UPDATE api_keys SET last_used_at = $2
+            WHERE id = (SELECT id FROM found WHERE NOT revoked) AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')
+        ), bucket AS (
+            SELECT 'api:' || found.id || ':' || limits.setting AS key, limits.setting, limits.fallback
+            FROM found, unnest($4::text[], $5::bigint[]) AS limits (setting, fallback)
+            WHERE NOT found.revoked
+        ), bumped AS (
+            INSERT INTO rate_limit_counters (key, window_start, hits)
+            SELECT key, $3, 1 FROM bucket
+            ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+            RETURNING key, hits
+        )
+        SELECT found.id, found.name, found.prefix, found.scopes, found.location_id, found.revoked,
+               coalesce((
+                   SELECT bool_or(bumped.hits > coalesce((SELECT (value #>> '{}')::bigint FROM settings WHERE settings.key = bucket.setting),
+                                                         bucket.fallback))
+                   FROM bucket JOIN bumped USING (key)
+               ), false)
+        FROM found
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.bytea, .timestamptz, .timestamptz, .textArray, .int8Array]
+
+    var secretHash: Data
+    var now: Date
+    var windowStart: Date
+    var settings: [String]
+    var fallbacks: [Int64]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 5)
+        try bindings.append(secretHash)
+        bindings.append(now)
+        bindings.append(windowStart)
+        bindings.append(settings)
+        bindings.append(fallbacks)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> (APIKey, Bool) {
+        let (id, name, prefix, scopes, location, revoked, overLimit) = try row.decode((Int64, String, String, [String], Int64, Bool, Bool).self)
+        return (APIKey(id: id, name: name, prefix: prefix, scopes: Set(scopes), locationID: location, revoked: revoked), overLimit)
     }
 }

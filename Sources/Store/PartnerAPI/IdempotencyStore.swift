@@ -27,26 +27,14 @@ public struct IdempotencyStore: Sendable {
         self.logger = logger
     }
 
-    public func claim(apiKeyID: Int64, key: String, requestHash: Data, at now: Date, lifetime: TimeInterval) async throws -> Claim {
+    /// Records the first use of `key`, kept for the `idempotency_key_hours` setting (24 when
+    /// unset), or tells what an earlier use of it left.
+    public func claim(apiKeyID: Int64, key: String, requestHash: Data, at now: Date) async throws -> Claim {
         try await database.withConnection(logger: logger) { connection in
-            // An expired record is forgotten first, so the key can be used again; so is one left in
-            // flight by an instance that died mid-request (the engine's own idempotency key makes
-            // running such a request again safe for orders).
-            let inserted = try await connection.query(
-                """
-                WITH expired AS (
-                    DELETE FROM idempotency_records
-                    WHERE api_key_id = \(apiKeyID) AND key = \(key)
-                      AND (expires_at <= \(now) OR (status_code IS NULL AND created_at <= \(now.addingTimeInterval(-Self.abandonedAfter))))
-                )
-                INSERT INTO idempotency_records (api_key_id, key, request_hash, created_at, expires_at)
-                VALUES (\(apiKeyID), \(key), \(requestHash), \(now), \(now.addingTimeInterval(lifetime)))
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-                """,
-                logger: logger
-            ).collect().count == 1
-            if inserted { return .proceed }
+            let statement = ClaimIdempotencyKey(
+                apiKeyID: apiKeyID, key: key, requestHash: requestHash, now: now, abandonedBefore: now.addingTimeInterval(-Self.abandonedAfter)
+            )
+            if try await connection.execute(statement, logger: logger).first(where: { _ in true }) != nil { return .proceed }
             let rows = try await connection.query(
                 "SELECT request_hash, status_code, response_body FROM idempotency_records WHERE api_key_id = \(apiKeyID) AND key = \(key)",
                 logger: logger
@@ -63,9 +51,8 @@ public struct IdempotencyStore: Sendable {
 
     public func complete(apiKeyID: Int64, key: String, status: Int, body: Data) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
-                "UPDATE idempotency_records SET status_code = \(status), response_body = \(body) WHERE api_key_id = \(apiKeyID) AND key = \(key)",
-                logger: logger
+            _ = try await connection.execute(
+                CompleteIdempotencyKey(apiKeyID: apiKeyID, key: key, status: status, body: body), logger: logger
             )
         }
     }
@@ -73,7 +60,7 @@ public struct IdempotencyStore: Sendable {
     /// Forgets an in-flight record whose request failed without a definite answer, so a retry runs.
     public func release(apiKeyID: Int64, key: String) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            _ = try await connection.query(
                 "DELETE FROM idempotency_records WHERE api_key_id = \(apiKeyID) AND key = \(key) AND status_code IS NULL", logger: logger
             )
         }
@@ -84,4 +71,62 @@ public struct IdempotencyStore: Sendable {
             try await connection.query("DELETE FROM idempotency_records WHERE expires_at < \(cutoff) RETURNING 1", logger: logger).collect().count
         }
     }
+}
+
+/// Inserts the in-flight record, first forgetting an expired one, or one left in flight by an
+/// instance that died mid-request (the engine's own idempotency key makes running such a
+/// request again safe for orders). Returns a row only when the record is new.
+struct ClaimIdempotencyKey: PostgresPreparedStatement {
+    static let sql = """
+        WITH expired AS (
+            DELETE FROM idempotency_records
+            WHERE api_key_id = $1 AND key = $2 AND (expires_at <= $4 OR (status_code IS NULL AND created_at <= $5))
+        )
+        INSERT INTO idempotency_records (api_key_id, key, request_hash, created_at, expires_at)
+        VALUES ($1, $2, $3, $4,
+                $4 + make_interval(hours => coalesce((SELECT (value #>> '{}')::int FROM settings WHERE key = 'idempotency_key_hours'), 24)))
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .bytea, .timestamptz, .timestamptz]
+
+    var apiKeyID: Int64
+    var key: String
+    var requestHash: Data
+    var now: Date
+    var abandonedBefore: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(apiKeyID)
+        bindings.append(key)
+        try bindings.append(requestHash)
+        bindings.append(now)
+        bindings.append(abandonedBefore)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int { try row.decode(Int.self) }
+}
+
+struct CompleteIdempotencyKey: PostgresPreparedStatement {
+    typealias Row = ()
+    static let sql = "UPDATE idempotency_records SET status_code = $3, response_body = $4 WHERE api_key_id = $1 AND key = $2"
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .int4, .bytea]
+
+    var apiKeyID: Int64
+    var key: String
+    var status: Int
+    var body: Data
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(apiKeyID)
+        bindings.append(key)
+        bindings.append(Int32(status))
+        try bindings.append(body)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
 }

@@ -54,32 +54,6 @@ public struct RateLimiter: Sendable {
         }
     }
 
-    /// Counts a hit against `key` and tells how long to wait when it is over the limit named by
-    /// the setting `limitSetting` (or `fallback`), in one round trip. Refused hits count too, so
-    /// hammering does not shorten the wait.
-    public func hit(
-        key: String, window: TimeInterval, limitSetting: String, fallback: Int, at now: Date, database: Database
-    ) async throws -> TimeInterval? {
-        let limit = Limit(key: key, maximum: fallback, window: window)
-        let start = limit.windowStart(at: now)
-        let row = try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
-                """
-                WITH bumped AS (
-                    INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (\(key), \(start), 1)
-                    ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-                    RETURNING hits
-                )
-                SELECT bumped.hits, coalesce((SELECT (value #>> '{}')::int FROM settings WHERE key = \(limitSetting)), \(fallback)::int)
-                FROM bumped
-                """,
-                logger: logger
-            ).collect().first?.decode((Int, Int).self)
-        }
-        guard let (hits, maximum) = row, hits > maximum else { return nil }
-        return max(1, start.addingTimeInterval(window).timeIntervalSince(now).rounded(.up))
-    }
-
     /// Deletes windows that ended before `cutoff`.
     public static func prune(before cutoff: Date, database: Database, logger: Logger) async throws -> Int {
         try await database.withConnection(logger: logger) { connection in
