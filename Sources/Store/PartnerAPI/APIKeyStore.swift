@@ -65,16 +65,13 @@ public struct APIKeyStore: Sendable {
         public var retryAfter: TimeInterval?
     }
 
-    /// Authenticates a bearer token and counts the request against each of `limits` in one round
+    /// Authenticates a bearer token and counts the request against each of `limits` (two at most) in one round
     /// trip; the counters live in PostgreSQL, so the limits hold across instances. Nil for an
     /// unknown key; a revoked key is returned (and not counted) so the caller can refuse it.
     public func admit(_ token: String, limits: [Limit], at now: Date) async throws -> Admission? {
         let window: TimeInterval = 60
         let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / window).rounded(.down) * window)
-        let statement = AdmitRequest(
-            secretHash: Self.hash(token), now: now, windowStart: windowStart,
-            settings: limits.map(\.setting), fallbacks: limits.map { Int64($0.fallback) }
-        )
+        let statement = AdmitRequest(secretHash: Self.hash(token), now: now, windowStart: windowStart, limits: limits)
         return try await database.withConnection(logger: logger) { connection in
             guard let (key, overLimit) = try await connection.execute(statement, logger: logger).first(where: { _ in true }) else {
                 return nil
@@ -141,8 +138,8 @@ struct AdmitRequest: PostgresPreparedStatement {
             WHERE id = (SELECT id FROM found WHERE NOT revoked) AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')
         ), bucket AS (
             SELECT 'api:' || found.id || ':' || limits.setting AS key, limits.setting, limits.fallback
-            FROM found, unnest($4::text[], $5::bigint[]) AS limits (setting, fallback)
-            WHERE NOT found.revoked
+            FROM found, (VALUES ($4, $5), ($6, $7)) AS limits (setting, fallback)
+            WHERE NOT found.revoked AND limits.setting IS NOT NULL
         ), bumped AS (
             INSERT INTO rate_limit_counters (key, window_start, hits)
             SELECT key, $3, 1 FROM bucket
@@ -157,21 +154,25 @@ struct AdmitRequest: PostgresPreparedStatement {
                ), false)
         FROM found
         """
-    static let bindingDataTypes: [PostgresDataType] = [.bytea, .timestamptz, .timestamptz, .textArray, .int8Array]
+    // Two limits at most, as separate parameters rather than arrays: PostgreSQL then settles on
+    // one generic plan instead of planning every request again.
+    static let bindingDataTypes: [PostgresDataType] = [.bytea, .timestamptz, .timestamptz, .text, .int8, .text, .int8]
 
     var secretHash: Data
     var now: Date
     var windowStart: Date
-    var settings: [String]
-    var fallbacks: [Int64]
+    var limits: [APIKeyStore.Limit]
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 5)
+        precondition(limits.count <= 2, "a request counts against two limits at most")
+        var bindings = PostgresBindings(capacity: 7)
         try bindings.append(secretHash)
         bindings.append(now)
         bindings.append(windowStart)
-        bindings.append(settings)
-        bindings.append(fallbacks)
+        for index in 0..<2 {
+            bindings.append(limits.indices.contains(index) ? limits[index].setting : nil)
+            bindings.append(limits.indices.contains(index) ? Int64(limits[index].fallback) : nil)
+        }
         return bindings
     }
 
