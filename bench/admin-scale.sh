@@ -36,5 +36,27 @@ read -r customer telegram < <(pg_psql "$db_port" crema \
 echo
 echo "$customers guests, $orders orders; $requests sequential requests per page ($configuration build)"
 python3 bench/admin_latency.py "http://127.0.0.1:$port" owner@crema.local crema-demo-2026 "$key" "$customer" "$telegram" "$requests"
+
+# The plans: auto_explain logs every statement of one more request per page, with actual times
+# and buffers, from a fresh instance (new sessions load it) without background jobs.
+kill "${bench_pids[-1]}"; wait "${bench_pids[-1]}" 2>/dev/null || true
+cat >>"$bench_workdir/pg/postgresql.conf" <<'CONF'
+session_preload_libraries = 'auto_explain'
+auto_explain.log_min_duration = 0
+auto_explain.log_analyze = on
+auto_explain.log_buffers = on
+CONF
+pg_psql "$db_port" crema "SELECT pg_reload_conf()" >/dev/null
+: >"$bench_workdir/pg/server.log"
+BACKGROUND_JOBS=false PORT=$port "$bin" serve >>"$bench_workdir/serve.log" 2>&1 &
+bench_pids+=("$!")
+until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
+python3 bench/admin_latency.py "http://127.0.0.1:$port" owner@crema.local crema-demo-2026 "$key" "$customer" "$telegram" 1 >/dev/null
+mkdir -p bench/results
+plans="bench/results/explain-$customers.txt"
+# Each logged plan starts at "duration: … plan:"; keep those, without the log-line prefixes.
+sed -n '/duration: .* plan:/,$p' "$bench_workdir/pg/server.log" | sed -E 's/^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] //' >"$plans"
+echo
+echo "plans of every statement those pages ran: $plans ($(grep -c 'plan:' "$plans") statements)"
 echo
 bench_footer

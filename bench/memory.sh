@@ -22,17 +22,20 @@ pid=$!
 bench_pids+=("$pid")
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
 sleep 1
-rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# Resident memory in all, and the part of it that is heap and stacks rather than mapped code
+# (the binary and Swift's libraries, shared by every instance on the host).
+rss_mb() { awk '/^VmRSS/ { rss = $2 } /^RssAnon/ { anon = $2 } END { printf "%10.1f %10.1f", rss / 1024, anon / 1024 }' "/proc/$1/status"; }
 
-printf '%-8s %16s %10s\n' round "requests so far" "RSS MB"
-printf '%-8s %16s %10s\n' idle 0 "$(rss_mb "$pid")"
+echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset (glibc default: 8 per core)}" >&2
+printf '%-8s %16s %10s %10s\n' round "requests so far" "RSS MB" "anon MB"
+printf '%-8s %16s %s\n' idle 0 "$(rss_mb "$pid")"
 total=0
 for round in $(seq 1 "$rounds"); do
     count=$(SECRET=bench-secret GUESTS=1000 wrk -t 2 -c "$connections" -d "${seconds}s" -s bench/webhook.lua "http://127.0.0.1:$port" \
         | sed -nE 's/^ *([0-9]+) requests in.*/\1/p')
     total=$((total + count))
     sleep 1
-    printf '%-8s %16s %10s\n' "$round" "$total" "$(rss_mb "$pid")"
+    printf '%-8s %16s %s\n' "$round" "$total" "$(rss_mb "$pid")"
 done
 echo
 bench_footer

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Client-bot webhook latency: first the highest rate (wrk, CONNECTIONS connections), then half of
 # it with a constant-rate load (wrk2 is not in Debian, so wrk with fewer connections stands in).
-# /start, profile and payment-code updates from GUESTS registered guests.
+# /start, profile and payment-code updates from GUESTS registered guests. Then the same through
+# nginx with TLS (the repository's config, a self-signed certificate) in front of two instances.
 # Usage: bench/webhook.sh [seconds] [connections] [guests] [debug|release]  (defaults 15 32 1000 release)
 # Prints a table; never fails on timing.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. scripts/lib/nginx.sh
 seconds=${1:-15}
 connections=${2:-32}
 guests=${3:-1000}
 configuration=${4:-release}
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+nginx_install
 
 bench_database
 export APP_ENV=test LOG_LEVEL=warning BACKGROUND_JOBS=false TELEGRAM_CLIENT_WEBHOOK_SECRET=bench-secret
@@ -20,24 +23,40 @@ bin="$(swift build -c "$configuration" --show-bin-path)/crema"
 "$bin" migrate >/dev/null
 "$bin" seed-demo --customers "$guests" >/dev/null
 
+start_instance() {
+    PORT=$1 "$bin" serve >>"$bench_workdir/serve-$1.log" 2>&1 &
+    bench_pids+=("$!")
+    until curl -sf -o /dev/null "http://127.0.0.1:$1/readyz"; do sleep 0.05; done
+}
 port=$(pg_free_port)
-PORT=$port "$bin" serve >"$bench_workdir/serve.log" 2>&1 &
-bench_pids+=("$!")
-until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
+start_instance "$port"
 
-run() {
-    SECRET=bench-secret GUESTS=$guests wrk -t 2 -c "$1" -d "${seconds}s" --latency -s bench/webhook.lua "http://127.0.0.1:$port" \
+run() { # base-url connections
+    SECRET=bench-secret GUESTS=$guests wrk -t 2 -c "$2" -d "${seconds}s" --latency -s bench/webhook.lua "$1" \
         | sed -nE 's/^RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/p'
 }
-read -r max_rps max_p50 max_p99 max_non2xx _ < <(run "$connections")
-# Half the rate: wrk has no rate option, so fewer connections; the achieved rate is printed.
+# Half the rate: wrk has no rate option, so fewer connections stand in; the achieved rate is printed.
 half=$(( connections / 4 > 0 ? connections / 4 : 1 ))
-read -r half_rps half_p50 half_p99 half_non2xx _ < <(run "$half")
+rows=()
+measure() { # label base-url
+    local rps p50 p99 non2xx
+    for load in "$connections" "$half"; do
+        read -r rps p50 p99 non2xx _ < <(run "$2" "$load")
+        rows+=("$(printf '%-34s %12s %10.0f %10.2f %10.2f %8s' "$1" "$load" "$rps" "$p50" "$p99" "$non2xx")")
+    done
+}
+measure "direct HTTP, one instance" "http://127.0.0.1:$port"
+
+second=$(pg_free_port)
+start_instance "$second"
+https_port=$(pg_free_port)
+nginx_start "$bench_workdir/nginx" "$https_port" "$(pg_free_port)" "127.0.0.1:$port" "127.0.0.1:$second"
+trap 'nginx_stop "$bench_workdir/nginx"; bench_cleanup' EXIT
+measure "nginx TLS, two instances" "https://127.0.0.1:$https_port"
 
 echo
-echo "client-bot webhook (direct HTTP), $guests guests, ${seconds}s per row ($configuration build)"
-printf '%-28s %10s %10s %10s %8s\n' load "updates/s" "p50 ms" "p99 ms" "non-2xx"
-printf '%-28s %10.0f %10.2f %10.2f %8s\n' "$connections connections (max)" "$max_rps" "$max_p50" "$max_p99" "$max_non2xx"
-printf '%-28s %10.0f %10.2f %10.2f %8s\n' "$half connections" "$half_rps" "$half_p50" "$half_p99" "$half_non2xx"
+echo "client-bot webhook, $guests guests, ${seconds}s per row ($configuration build)"
+printf '%-34s %12s %10s %10s %10s %8s\n' path connections "updates/s" "p50 ms" "p99 ms" "non-2xx"
+printf '%s\n' "${rows[@]}"
 echo
 bench_footer

@@ -10,23 +10,21 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib/postgres.sh
+. scripts/lib/nginx.sh
 crema=$1
 
 step() { printf 'e2e: %s\n' "$*"; }
 fail() { printf 'e2e: FAILED: %s\n' "$*" >&2; exit 1; }
 
-if ! command -v nginx >/dev/null 2>&1; then
-    step "installing nginx from Debian"
-    apt-get install -y -q nginx-light >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q nginx-light >/dev/null; }
-fi
-command -v openssl >/dev/null 2>&1 || apt-get install -y -q openssl >/dev/null
+step "installing nginx from Debian when missing"
+nginx_install
 
 work=$(mktemp -d /tmp/crema-e2e.XXXXXX)
 chmod 755 "$work"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
+    nginx_stop "$work/nginx"
     pg_stop "$work/pg"
     if [ "${CREMA_E2E_KEEP:-0}" = 1 ]; then echo "e2e: kept $work"; else rm -rf "$work"; fi
 }
@@ -66,33 +64,9 @@ start_instance app2 "$app2_port"
 step "PostgreSQL on $pg_port, instances on $app1_port and $app2_port"
 
 # --- nginx with TLS -----------------------------------------------------------------------
-mkdir -p "$work/nginx/temp"
-chmod 777 "$work/nginx/temp"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
-    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-    -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
 https_port=$(pg_free_port)
 http_port=$(pg_free_port)
-CREMA_SERVER_NAME=127.0.0.1 CREMA_HTTP_LISTEN="127.0.0.1:$http_port" CREMA_HTTPS_LISTEN="127.0.0.1:$https_port" \
-CREMA_HTTPS_PORT_SUFFIX=":$https_port" CREMA_UPSTREAM_1="127.0.0.1:$app1_port" CREMA_UPSTREAM_2="127.0.0.1:$app2_port" \
-CREMA_TLS_CERTIFICATE="$work/nginx/cert.pem" CREMA_TLS_KEY="$work/nginx/key.pem" CREMA_ACCESS_LOG="$work/nginx/access.log" \
-    nginx/render.sh >"$work/nginx/crema.conf"
-cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 512; }
-http {
-    client_body_temp_path $work/nginx/temp/body;
-    proxy_temp_path $work/nginx/temp/proxy;
-    fastcgi_temp_path $work/nginx/temp/fastcgi;
-    uwsgi_temp_path $work/nginx/temp/uwsgi;
-    scgi_temp_path $work/nginx/temp/scgi;
-    include $work/nginx/crema.conf;
-}
-EOF
-nginx -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf" || fail "nginx refused the rendered nginx/crema.conf"
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+nginx_start "$work/nginx" "$https_port" "$http_port" "127.0.0.1:$app1_port" "127.0.0.1:$app2_port" || fail "nginx did not start"
 base="https://127.0.0.1:$https_port"
 tls=(--cacert "$work/nginx/cert.pem" -sS)
 step "nginx on https $https_port and http $http_port"

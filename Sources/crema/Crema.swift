@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct Crema: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crema",
