@@ -25,6 +25,11 @@ bench_database() {
     export DATABASE_URL="postgres://postgres@127.0.0.1:$port/crema?sslmode=disable"
 }
 
+# Resident memory of process $1 in MB, and the anonymous part of it: heap and stacks, as opposed
+# to the mapped code of the binary and Swift's libraries, which instances on one host share.
+bench_rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+bench_anon_mb() { awk '/^RssAnon/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
 bench_footer() {
     echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; commit $(git rev-parse --short HEAD 2>/dev/null || echo none); $(date -u +%Y-%m-%dT%H:%MZ)"
 }

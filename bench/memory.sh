@@ -22,9 +22,7 @@ pid=$!
 bench_pids+=("$pid")
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
 sleep 1
-# Resident memory in all, and the part of it that is heap and stacks rather than mapped code
-# (the binary and Swift's libraries, shared by every instance on the host).
-rss_mb() { awk '/^VmRSS/ { rss = $2 } /^RssAnon/ { anon = $2 } END { printf "%10.1f %10.1f", rss / 1024, anon / 1024 }' "/proc/$1/status"; }
+rss_mb() { printf '%10s %10s' "$(bench_rss_mb "$1")" "$(bench_anon_mb "$1")"; }
 
 echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset (glibc default: 8 per core)}" >&2
 printf '%-8s %16s %10s %10s\n' round "requests so far" "RSS MB" "anon MB"

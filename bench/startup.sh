@@ -14,9 +14,7 @@ bin="$(swift build -c release --show-bin-path)/crema"
 "$bin" migrate >/dev/null
 
 now_ms() { date +%s%3N; }
-rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-
-printf '%-4s %14s %12s %18s\n' run "cold start ms" "idle RSS MB" "RSS after 1k MB"
+printf '%-4s %14s %12s %12s %18s\n' run "cold start ms" "idle RSS MB" "of it anon" "RSS after 1k MB"
 for run in $(seq 1 "$runs"); do
     port=$(pg_free_port)
     start=$(now_ms)
@@ -29,12 +27,13 @@ for run in $(seq 1 "$runs"); do
     done
     ready=$(now_ms)
     sleep 1
-    idle=$(rss_mb "$pid")
+    idle=$(bench_rss_mb "$pid")
+    anon=$(bench_anon_mb "$pid")
     for _ in $(seq 1 1000); do printf 'url = "http://127.0.0.1:%s/readyz"\noutput = "/dev/null"\n' "$port"; done > "$bench_workdir/urls"
     curl -s -K "$bench_workdir/urls"
-    busy=$(rss_mb "$pid")
+    busy=$(bench_rss_mb "$pid")
     kill -TERM "$pid"
     wait "$pid" 2>/dev/null || true
-    printf '%-4s %14s %12s %18s\n' "$run" "$((ready - start))" "$idle" "$busy"
+    printf '%-4s %14s %12s %12s %18s\n' "$run" "$((ready - start))" "$idle" "$anon" "$busy"
 done
 bench_footer

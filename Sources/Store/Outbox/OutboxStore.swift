@@ -31,28 +31,25 @@ public struct OutboxStore: Sendable {
     }
 
     /// Up to `limit` due rows of `bot`, oldest first; rows of guests marked unreachable are
-    /// skipped on the way.
+    /// skipped on the way. One statement: only the rows it takes are looked at, however many
+    /// are waiting behind them (a broadcast queues one per guest).
     public func claimDue(bot: Bot, limit: Int, now: Date, lease: TimeInterval = 30) async throws -> [OutboxItem] {
-        try await database.withTransaction(logger: logger) { connection in
-            try await connection.query(
-                """
-                UPDATE outbox SET status = 'skipped', last_error = 'guest unreachable'
-                WHERE status = 'pending' AND bot = \(bot.rawValue) AND next_attempt_at <= \(now)
-                  AND customer_id IN (SELECT id FROM customers WHERE unreachable_at IS NOT NULL)
-                """,
-                logger: logger
-            )
+        try await database.withConnection(logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 WITH due AS (
-                    SELECT id FROM outbox
-                    WHERE status = 'pending' AND bot = \(bot.rawValue) AND next_attempt_at <= \(now)
-                    ORDER BY next_attempt_at, id
+                    SELECT o.id, c.unreachable_at IS NOT NULL AS unreachable
+                    FROM outbox o LEFT JOIN customers c ON c.id = o.customer_id
+                    WHERE o.status = 'pending' AND o.bot = \(bot.rawValue) AND o.next_attempt_at <= \(now)
+                    ORDER BY o.next_attempt_at, o.id
                     LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
+                    FOR UPDATE OF o SKIP LOCKED
+                ), skipped AS (
+                    UPDATE outbox o SET status = 'skipped', last_error = 'guest unreachable'
+                    FROM due WHERE o.id = due.id AND due.unreachable
                 )
                 UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now.addingTimeInterval(lease))
-                FROM due WHERE o.id = due.id
+                FROM due WHERE o.id = due.id AND NOT due.unreachable
                 RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text, o.attempts
                 """,
                 logger: logger
