@@ -40,7 +40,7 @@ start_instances() {
         instance_pid[$name]=$!
         bench_pids+=("$!")
         until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
-        [ "$name" = a ] && admin_url="http://127.0.0.1:$port"
+        if [ "$name" = a ]; then admin_url="http://127.0.0.1:$port"; fi
     done
 }
 stop_instances() {

@@ -33,6 +33,13 @@ public struct CustomerSearch: Sendable, Equatable {
         return stripped
     }
 
+    /// A whole number is looked up exactly, by the unique index: a fragment goes through the
+    /// trigram index, whose lists for the digits every number shares ("+7 9…") are long.
+    var wholePhone: String? {
+        guard let digits, digits.count >= 10 else { return nil }
+        return PhoneNumber(normalizing: text)?.e164
+    }
+
     var namePattern: String? {
         guard !text.isEmpty, digits == nil else { return nil }
         return "%" + Self.escapingLike(text) + "%"
@@ -67,7 +74,8 @@ public struct AdminCustomers: Sendable {
 
     func rows(_ search: CustomerSearch, before: Int64?, limit: Int, on connection: PostgresConnection) async throws -> [CustomerListRow] {
         let digits = search.digits
-        let phonePattern = digits.map { "%\($0)%" }
+        let wholePhone = search.wholePhone
+        let phonePattern = wholePhone == nil ? digits.map { "%\($0)%" } : nil
         let telegramID = digits.flatMap { Int64($0) }
         let rows = try await connection.query(
             """
@@ -77,7 +85,10 @@ public struct AdminCustomers: Sendable {
             WHERE (\(search.tier?.rawValue)::text IS NULL OR tier = \(search.tier?.rawValue))
               AND (\(before)::bigint IS NULL OR id < \(before))
               AND (\(search.namePattern)::text IS NULL OR (first_name || ' ' || coalesce(last_name, '')) ILIKE \(search.namePattern))
-              AND (\(phonePattern)::text IS NULL OR phone LIKE \(phonePattern) OR telegram_id = \(telegramID))
+              AND (\(digits)::text IS NULL
+                   OR (\(telegramID)::bigint IS NOT NULL AND telegram_id = \(telegramID))
+                   OR (\(wholePhone)::text IS NOT NULL AND phone = \(wholePhone))
+                   OR (\(phonePattern)::text IS NOT NULL AND phone LIKE \(phonePattern)))
             ORDER BY id DESC
             LIMIT \(limit)
             """,
