@@ -1,5 +1,6 @@
 import ArgumentParser
 
+@main
 struct Crema: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crema",
