@@ -1,6 +1,7 @@
 -- wrk: client-bot updates to POST /telegram/client, as Telegram sends them: /start, the profile
 -- button and the payment-code button from GUESTS registered guests (Telegram ids from
--- 7000000001), each with a new update_id. Set SECRET and GUESTS in the environment.
+-- 7000000001), each with a new update_id. Set SECRET and GUESTS in the environment, and DELAY_MS
+-- to pause that long between a connection's requests (a steady rate below the maximum).
 local counter = 0
 local texts = { "/start", "👤 Профиль", "🔢 Код оплаты" }
 
@@ -13,6 +14,11 @@ function init(args)
   secret = os.getenv("SECRET")
   guests = tonumber(os.getenv("GUESTS") or "1000")
   base = (id % 1000) * 100000000 + os.time() % 100000 * 1000
+  pause = tonumber(os.getenv("DELAY_MS") or "0")
+end
+
+function delay()
+  return pause
 end
 
 function request()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Client-bot webhook latency: first the highest rate (wrk, CONNECTIONS connections), then half of
-# it with a constant-rate load (wrk2 is not in Debian, so wrk with fewer connections stands in).
+# Client-bot webhook latency: first the highest rate (wrk, CONNECTIONS connections), then about
+# half of it as a steady load (wrk2 is not in Debian: 16 connections that pause between requests).
 # /start, profile and payment-code updates from GUESTS registered guests. Then the same through
 # nginx with TLS (the repository's config, a self-signed certificate) in front of two instances.
 # Usage: bench/webhook.sh [seconds] [connections] [guests] [debug|release]  (defaults 15 32 1000 release)
@@ -31,19 +31,21 @@ start_instance() {
 port=$(pg_free_port)
 start_instance "$port"
 
-run() { # base-url connections
-    SECRET=bench-secret GUESTS=$guests wrk -t 2 -c "$2" -d "${seconds}s" --latency -s bench/webhook.lua "$1" \
+run() { # base-url connections [delay-ms]
+    SECRET=bench-secret GUESTS=$guests DELAY_MS=${3:-0} wrk -t 2 -c "$2" -d "${seconds}s" --latency -s bench/webhook.lua "$1" \
         | sed -nE 's/^RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/p'
 }
-# Half the rate: wrk has no rate option, so fewer connections stand in; the achieved rate is printed.
-half=$(( connections / 4 > 0 ? connections / 4 : 1 ))
+# Half the maximum rate: wrk has no rate option, so each of `steady` connections pauses between
+# requests long enough that together they send about half the maximum; the achieved rate is printed.
+steady=16
 rows=()
 measure() { # label base-url
-    local rps p50 p99 non2xx
-    for load in "$connections" "$half"; do
-        read -r rps p50 p99 non2xx _ < <(run "$2" "$load")
-        rows+=("$(printf '%-34s %12s %10.0f %10.2f %10.2f %8s' "$1" "$load" "$rps" "$p50" "$p99" "$non2xx")")
-    done
+    local rps p50 p99 non2xx pause
+    read -r rps p50 p99 non2xx _ < <(run "$2" "$connections")
+    rows+=("$(printf '%-34s %-22s %10.0f %10.2f %10.2f %8s' "$1" "maximum, $connections conns" "$rps" "$p50" "$p99" "$non2xx")")
+    pause=$(echo "$steady * 1000 * 2 / $rps" | bc)
+    read -r rps p50 p99 non2xx _ < <(run "$2" "$steady" "$pause")
+    rows+=("$(printf '%-34s %-22s %10.0f %10.2f %10.2f %8s' "$1" "about half ($steady × ${pause} ms)" "$rps" "$p50" "$p99" "$non2xx")")
 }
 measure "direct HTTP, one instance" "http://127.0.0.1:$port"
 
@@ -56,7 +58,7 @@ measure "nginx TLS, two instances" "https://127.0.0.1:$https_port"
 
 echo
 echo "client-bot webhook, $guests guests, ${seconds}s per row ($configuration build)"
-printf '%-34s %12s %10s %10s %10s %8s\n' path connections "updates/s" "p50 ms" "p99 ms" "non-2xx"
+printf '%-34s %-22s %10s %10s %10s %8s\n' path load "updates/s" "p50 ms" "p99 ms" "non-2xx"
 printf '%s\n' "${rows[@]}"
 echo
 bench_footer
