@@ -5,9 +5,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib/postgres.sh
 
-# bc does the tables' arithmetic; iproute2's ss finds which process owns a connection.
-for tool in bc ss; do
-    command -v "$tool" >/dev/null || apt-get install -y -qq bc iproute2 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq bc iproute2 >/dev/null; }
+# bc does the tables' arithmetic, curl waits for /readyz, iproute2's ss finds which process owns
+# a connection.
+for tool in bc curl ss; do
+    command -v "$tool" >/dev/null || apt-get install -y -qq bc curl iproute2 >/dev/null 2>&1 \
+        || { apt-get update -qq && apt-get install -y -qq bc curl iproute2 >/dev/null; }
 done
 
 bench_workdir=$(mktemp -d /tmp/crema-bench.XXXXXX)
