@@ -142,12 +142,13 @@ step "PostgreSQL restarted mid-stream: /readyz 503 then 200 without restarting t
 
 # --- Backup, drop, restore, retention -----------------------------------------------------
 # SIGTERM still stops an instance after its database went away and came back: at once normally,
-# and within serve's limits (20 s graceful + 5 s cancellation) when a request is stuck on a
-# database call that never returns.
+# and within serve's limits (20 s graceful + 5 s cancellation, then a deliberate crash) when a
+# request is stuck on a database call that never returns. The crash's backtrace of a debug binary
+# takes several seconds more, so the bound is 45 s.
 kill "$app2_pid" 2>/dev/null || true
 stopped_at=$SECONDS
-for _ in $(seq 1 300); do kill -0 "$app2_pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$app2_pid" 2>/dev/null && fail "instance 2 did not stop within 30 s of SIGTERM after the PostgreSQL restart"
+for _ in $(seq 1 450); do kill -0 "$app2_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$app2_pid" 2>/dev/null && fail "instance 2 did not stop within 45 s of SIGTERM after the PostgreSQL restart"
 step "SIGTERM after the restart stopped instance 2 in $((SECONDS - stopped_at)) s"
 wait "$app2_pid" 2>/dev/null || true
 export BACKUP_DIR="$work/backups"
