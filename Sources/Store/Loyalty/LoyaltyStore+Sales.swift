@@ -51,15 +51,15 @@ extension LoyaltyStore {
         case .code(let paymentCode):
             code = paymentCode.digits
             locked = try await connection.execute(
-                LockGuestByCode(idempotencyKey: request.idempotencyKey, code: paymentCode.digits), logger: logger
+                LockGuestByCode(idempotencyKey: request.idempotencyKey, guest: paymentCode.digits), logger: logger
             ).first { _ in true }
         case .customer(let id):
             locked = try await connection.execute(
-                LockGuestByID(idempotencyKey: request.idempotencyKey, customerID: id), logger: logger
+                LockGuestByID(idempotencyKey: request.idempotencyKey, guest: id), logger: logger
             ).first { _ in true }
         case .telegram(let telegramID):
             locked = try await connection.execute(
-                LockGuestByTelegramID(idempotencyKey: request.idempotencyKey, telegramID: telegramID), logger: logger
+                LockGuestByTelegramID(idempotencyKey: request.idempotencyKey, guest: telegramID), logger: logger
             ).first { _ in true }
         }
         guard let guest = locked else {

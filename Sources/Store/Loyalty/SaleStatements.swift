@@ -47,8 +47,26 @@ struct LockedGuest: Sendable {
     }
 }
 
+/// A lock statement: `$1` is the sale's idempotency key, `$2` names the guest.
+protocol LockGuestStatement: PostgresPreparedStatement where Row == LockedGuest {
+    associatedtype Guest: PostgresNonThrowingEncodable
+    var idempotencyKey: String { get }
+    var guest: Guest { get }
+}
+
+extension LockGuestStatement {
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(idempotencyKey)
+        bindings.append(guest)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> LockedGuest { try LockedGuest(row) }
+}
+
 /// Locks the guest who holds payment code `$2`.
-struct LockGuestByCode: PostgresPreparedStatement {
+struct LockGuestByCode: LockGuestStatement {
     static let sql = LockedGuest.select(codeExpiry: "p.expires_at", from: "payment_codes p JOIN customers c ON c.id = p.customer_id") + """
 
         WHERE p.code = $2
@@ -57,20 +75,11 @@ struct LockGuestByCode: PostgresPreparedStatement {
     static let bindingDataTypes: [PostgresDataType] = [.text, .text]
 
     var idempotencyKey: String
-    var code: String
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(idempotencyKey)
-        bindings.append(code)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> LockedGuest { try LockedGuest(row) }
+    var guest: String
 }
 
 /// Locks guest `$2` by customer id.
-struct LockGuestByID: PostgresPreparedStatement {
+struct LockGuestByID: LockGuestStatement {
     static let sql = LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
 
         WHERE c.id = $2
@@ -79,20 +88,11 @@ struct LockGuestByID: PostgresPreparedStatement {
     static let bindingDataTypes: [PostgresDataType] = [.text, .int8]
 
     var idempotencyKey: String
-    var customerID: Int64
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(idempotencyKey)
-        bindings.append(customerID)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> LockedGuest { try LockedGuest(row) }
+    var guest: Int64
 }
 
 /// Locks the guest with Telegram id `$2` (the partner API names guests so).
-struct LockGuestByTelegramID: PostgresPreparedStatement {
+struct LockGuestByTelegramID: LockGuestStatement {
     static let sql = LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
 
         WHERE c.telegram_id = $2
@@ -101,16 +101,7 @@ struct LockGuestByTelegramID: PostgresPreparedStatement {
     static let bindingDataTypes: [PostgresDataType] = [.text, .int8]
 
     var idempotencyKey: String
-    var telegramID: Int64
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(idempotencyKey)
-        bindings.append(telegramID)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> LockedGuest { try LockedGuest(row) }
+    var guest: Int64
 }
 
 /// One statement of data-modifying CTEs that consumes the code (when there is one) and writes
