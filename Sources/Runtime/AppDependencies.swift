@@ -21,12 +21,15 @@ public struct AppDependencies: Sendable {
         self.logger = logger
     }
 
-    /// The loyalty engine over this database, drawing payment codes from `random`.
-    public var loyalty: LoyaltyStore {
-        LoyaltyStore(database: database, logger: logger, drawCode: { [random] in
+    /// The stores over this database, drawing payment codes from `random`.
+    public var store: Store {
+        Store(database: database, logger: logger, drawCode: { [random] in
             PaymentCode(number: random.number(in: 0...999_999))
         })
     }
+
+    /// The loyalty engine on the pool: each command its own transaction.
+    public var loyalty: LoyaltyStore { store.pool.loyalty }
 }
 
 public enum CremaVersion {

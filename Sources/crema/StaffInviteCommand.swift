@@ -26,11 +26,9 @@ struct StaffInviteCommand: AsyncParsableCommand {
         let token = StaffInvites.prefix + RandomSource.system.urlSafeToken(byteCount: 18)
         try await bootstrap.reportingFailures {
             let created = try await bootstrap.withDatabase { database in
-                try await database.withConnection(logger: bootstrap.logger) { connection in
-                    try await StaffInvites(logger: bootstrap.logger).create(
-                        role: role, locationSlug: location, createdBy: "cli", token: token, at: Date(), on: connection
-                    )
-                }
+                try await StaffInvites(database: database, logger: bootstrap.logger).create(
+                    role: role, locationSlug: location, createdBy: "cli", token: token, at: Date()
+                )
             }
             guard let created else { fail("no location with the slug \"\(location)\"") }
             let bot = await staffBotUsername(bootstrap.configuration.telegram) ?? "<staff bot>"

@@ -63,8 +63,8 @@ import Testing
             #expect(perChat.keys.allSatisfy { ($0 - 10_000_000) % 10 != 0 && ($0 - 10_000_000) % 50 != 1 })
             #expect(try await fixture.count("SELECT count(*)::int FROM customers WHERE unreachable_at IS NOT NULL") == 25)
 
-            let store = BroadcastStore(logger: fixture.logger)
-            let progress = try #require(try await store.progressToReport(database: app.database).first)
+            let store = BroadcastStore(database: app.database, logger: fixture.logger)
+            let progress = try #require(try await store.progressToReport().first)
             #expect(progress.isDone && progress.sent == 875 && progress.failed == 5 && progress.recipients == 880)
             #expect(progress.progressMessageID == 301)
 

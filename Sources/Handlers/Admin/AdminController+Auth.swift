@@ -66,24 +66,20 @@ extension AdminController {
     /// limit holds across instances; a success starts a brand-new session id.
     func signIn(email: String, password: String, userAgent: String?, clientAddress: String?) async throws -> SignInOutcome {
         let now = dependencies.clock.now
-        let database = dependencies.database
-        let limiter = RateLimiter(logger: dependencies.logger)
-        let perAccount = try await database.withConnection(logger: dependencies.logger) { connection in
-            try await connection.query(
-                "SELECT (value #>> '{}')::int FROM settings WHERE key = 'admin_login_attempts_per_15_minutes'", logger: dependencies.logger
-            ).collect().first?.decode(Int.self)
-        } ?? 5
+        let stores = dependencies.store.pool
+        let limiter = stores.rateLimits
+        let perAccount = try await stores.settings().adminLoginAttemptsPer15Minutes
         let limits = [
             RateLimiter.Limit(key: "admin-login:account:\(email.prefix(254))", maximum: perAccount, window: 900),
             RateLimiter.Limit(key: "admin-login:address:\(clientAddress ?? "unknown")", maximum: perAccount * 4, window: 900),
         ]
-        if let wait = try await database.withConnection(logger: dependencies.logger, { try await limiter.retryAfter(limits, at: now, on: $0) }) {
+        if let wait = try await limiter.retryAfter(limits, at: now) {
             return .throttled(seconds: Int(wait))
         }
         let found = try await accounts.credentials(email: email)
         let matches = try await hasher.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoy)
         guard let account = found?.account, matches, account.active else {
-            try await database.withConnection(logger: dependencies.logger) { try await limiter.record(limits, at: now, on: $0) }
+            try await limiter.record(limits, at: now)
             dependencies.logger.notice("admin sign-in refused", metadata: ["email": "\(email.prefix(254))", "client_ip": "\(clientAddress ?? "unknown")"])
             return .wrongCredentials
         }

@@ -20,17 +20,13 @@ extension AdminController {
             guard !text.isEmpty, text.count <= 4000 else {
                 return try await broadcastsPage(request, admin, errors: ["text": "Write the message (up to 4000 characters)."])
             }
-            let store = BroadcastStore(logger: dependencies.logger)
+            let broadcasts = dependencies.store.pool.broadcasts
             let now = dependencies.clock.now
             if admin.form["action"] != "send" {
-                let size = try await dependencies.database.withConnection(logger: dependencies.logger) { connection in
-                    try await store.audienceSize(audience, at: now, on: connection)
-                }
+                let size = try await broadcasts.audienceSize(audience, at: now)
                 return try await broadcastsPage(request, admin, preview: size)
             }
-            _ = try await dependencies.database.withTransaction(logger: dependencies.logger) { connection in
-                try await store.queue(audience, text: text, by: admin.actor, progressChatID: nil, progressMessageID: nil, at: now, on: connection)
-            }
+            _ = try await broadcasts.queue(audience, text: text, by: admin.actor, progressChatID: nil, progressMessageID: nil, at: now)
             return AdminGate.redirect(to: "/admin/broadcasts?done=broadcast")
         })
     }

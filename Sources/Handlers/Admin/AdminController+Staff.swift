@@ -17,12 +17,9 @@ extension AdminController {
             }
             let location = admin.form.text("location") ?? "main"
             let token = StaffInvites.prefix + dependencies.random.urlSafeToken(byteCount: 18)
-            let created = try await dependencies.database.withConnection(logger: dependencies.logger) { connection in
-                try await StaffInvites(logger: dependencies.logger).create(
-                    role: role, locationSlug: location, createdBy: "admin:\(admin.session.account.id)", token: token,
-                    at: dependencies.clock.now, on: connection
-                )
-            }
+            let created = try await dependencies.store.pool.invites.create(
+                role: role, locationSlug: location, createdBy: "admin:\(admin.session.account.id)", token: token, at: dependencies.clock.now
+            )
             guard let created else { return try await staffPage(request, admin, error: "No location \"\(location)\".") }
             let bot = await staffBotUsername() ?? "your_staff_bot"
             let format = try await format()

@@ -59,11 +59,7 @@ struct AdminController: Sendable {
 
     /// Money, points and times as the café reads them.
     func format() async throws -> AdminFormat {
-        let zone = try await dependencies.database.withConnection(logger: dependencies.logger) { connection in
-            try await connection.query("SELECT value #>> '{}' FROM settings WHERE key = 'time_zone'", logger: dependencies.logger)
-                .collect().first?.decode(String.self)
-        }
-        return AdminFormat(timeZoneIdentifier: zone ?? "Europe/Moscow")
+        AdminFormat(timeZoneIdentifier: try await dependencies.store.pool.settings().timeZone)
     }
 
     /// A short confirmation after a redirect, chosen from fixed texts by `?done=`.

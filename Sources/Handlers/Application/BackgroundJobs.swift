@@ -96,9 +96,8 @@ struct BackgroundJobs: Service {
     private func pruneProcessedUpdates() async {
         while !Task.isCancelled {
             do {
-                let removed = try await UpdateLog.prune(
-                    olderThan: dependencies.clock.now.addingTimeInterval(-2 * 24 * 3600),
-                    database: dependencies.database, logger: dependencies.logger
+                let removed = try await UpdateLog(database: dependencies.database, logger: dependencies.logger).prune(
+                    olderThan: dependencies.clock.now.addingTimeInterval(-2 * 24 * 3600)
                 )
                 _ = try await RateLimiter.prune(
                     before: dependencies.clock.now.addingTimeInterval(-3600), database: dependencies.database, logger: dependencies.logger

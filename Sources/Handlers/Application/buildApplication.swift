@@ -69,20 +69,12 @@ func buildRouter(
     let telegram = configuration.telegram
     TelegramWebhookController(
         routes: [
-            .init(path: "/telegram/client", secret: telegram.clientWebhookSecret, bot: ClientBot(
-                loyalty: dependencies.loyalty, feedback: FeedbackStore(logger: dependencies.logger)
-            )),
+            .init(path: "/telegram/client", secret: telegram.clientWebhookSecret, bot: ClientBot()),
             .init(path: "/telegram/staff", secret: telegram.staffWebhookSecret, bot: StaffBot(
-                loyalty: dependencies.loyalty,
-                staff: StaffStore(logger: dependencies.logger),
-                invites: StaffInvites(logger: dependencies.logger),
-                reports: StaffReports(logger: dependencies.logger),
-                broadcasts: BroadcastStore(logger: dependencies.logger),
-                rateLimiter: RateLimiter(logger: dependencies.logger),
                 nonce: { [random = dependencies.random] in random.hexString(byteCount: 6) }
             )),
         ],
-        database: dependencies.database,
+        store: dependencies.store,
         clock: dependencies.clock
     ).addRoutes(to: router)
 

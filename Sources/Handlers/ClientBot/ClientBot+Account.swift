@@ -6,10 +6,9 @@ import Store
 /// Profile, payment code, history and settings: what guests look at.
 extension ClientBot {
     func showProfile(of customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        let connection = turn.transaction.connection
-        let settings = try await loyalty.settings(on: connection)
+        let settings = try await turn.tx.settings()
         let cafe = CafeTime(identifier: settings.timeZone)
-        let gifts = try await loyalty.activeGifts(customerID: customer.id, at: turn.now, on: connection)
+        let gifts = try await turn.tx.loyalty.activeGifts(customerID: customer.id, at: turn.now)
         let account = customer.account
         let next = account.tier.next.flatMap { tier in
             settings.rules.spendToNextTier(from: account.qualificationSpend).map { (tier: tier, spend: $0) }
@@ -24,9 +23,8 @@ extension ClientBot {
     /// A new code voids the previous one. From the "new code" button it replaces the old
     /// message, so only one code is ever on the guest's screen.
     func freshCode(for customer: Customer, turn: ClientTurn, replacing messageID: Int64?) async throws -> BotCall {
-        let connection = turn.transaction.connection
-        let issued = try await loyalty.issueCode(customerID: customer.id, at: turn.now, on: connection)
-        let settings = try await loyalty.settings(on: connection)
+        let issued = try await turn.tx.loyalty.issueCode(customerID: customer.id, at: turn.now)
+        let settings = try await turn.tx.settings()
         let cafe = CafeTime(identifier: settings.timeZone)
         let seconds = Int(issued.expiresAt.timeIntervalSince(turn.now).rounded())
         let text = turn.texts.code(issued.code, validFor: seconds, until: cafe.time(issued.expiresAt))
@@ -37,10 +35,9 @@ extension ClientBot {
     }
 
     func showHistory(of customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        let connection = turn.transaction.connection
-        let settings = try await loyalty.settings(on: connection)
+        let settings = try await turn.tx.settings()
         let cafe = CafeTime(identifier: settings.timeZone)
-        let entries = try await loyalty.recentActivity(customerID: customer.id, limit: 10, on: connection)
+        let entries = try await turn.tx.loyalty.recentActivity(customerID: customer.id, limit: 10)
         let lines = entries.map { turn.texts.historyLine($0, date: cafe.day($0.at)) }
         return turn.reply(turn.say(turn.texts.history(lines), turn.texts.menu))
     }

@@ -15,7 +15,6 @@ extension ClientBot {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.staleButton))
         }
         let answer = BotCall.answerCallbackQuery(id: callback.id)
-        let connection = transaction.connection
 
         switch action {
         case .newCode:
@@ -28,12 +27,12 @@ extension ClientBot {
             return try await rate(order: order, rating: rating, for: customer, callback: callback, turn: turn)
 
         case .skipBirthday:
-            guard try await isCurrent(.birthDate, turn: turn) else { return staleAnswer(callback, turn: turn) }
+            guard try await turn.conversations.current(chatID: chatID, at: turn.now) == .birthDate else { return staleAnswer(callback, turn: turn) }
             try await turn.conversations.clear(chatID: chatID)
             return turn.reply(answer, turn.say(turn.texts.birthdaySkipped, turn.texts.menu))
 
         case .skipComment:
-            guard try await isCurrent(.reviewComment, turn: turn) else { return staleAnswer(callback, turn: turn) }
+            guard case .reviewComment = try await turn.conversations.current(chatID: chatID, at: turn.now) else { return staleAnswer(callback, turn: turn) }
             try await turn.conversations.clear(chatID: chatID)
             return turn.reply(answer, turn.say(turn.texts.commentSkipped, turn.texts.menu))
 
@@ -43,13 +42,13 @@ extension ClientBot {
 
         case .toggleLanguage:
             let language: Language = customer.language == .ru ? .en : .ru
-            try await loyalty.setLanguage(language, customerID: customer.id, at: turn.now, on: connection)
+            try await turn.tx.loyalty.setLanguage(language, customerID: customer.id, at: turn.now)
             turn.texts = clientTexts(language)
             // A new reply keyboard can only come with a new message, so the menu is sent again.
             return turn.reply(answer, turn.say(turn.texts.languageChanged, turn.texts.menu))
 
         case .promo(let on):
-            try await loyalty.setPromoOptIn(on, customerID: customer.id, at: turn.now, on: connection)
+            try await turn.tx.loyalty.setPromoOptIn(on, customerID: customer.id, at: turn.now)
             var updated = customer
             updated.promoOptIn = on
             return turn.reply(
@@ -61,13 +60,9 @@ extension ClientBot {
             guard customer.mayChangeBirthDate else {
                 return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.birthdayAlreadyChanged))
             }
-            try await turn.conversations.set(Conversation(state: ClientStep.birthDate.rawValue), chatID: chatID, at: turn.now)
+            try await turn.conversations.set(.birthDate, chatID: chatID, at: turn.now)
             return turn.reply(answer, turn.say(turn.texts.askBirthday, turn.texts.skipBirthdayKeyboard))
         }
-    }
-
-    private func isCurrent(_ step: ClientStep, turn: ClientTurn) async throws -> Bool {
-        try await turn.conversations.current(chatID: turn.chatID, at: turn.now)?.state == step.rawValue
     }
 
     private func staleAnswer(_ callback: TelegramCallbackQuery, turn: ClientTurn) -> BotReply {

@@ -9,9 +9,8 @@ extension ClientBot {
     static let reviewWindow: TimeInterval = 30 * 24 * 3600
 
     func startReview(for customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        let connection = turn.transaction.connection
-        let orders = try await feedback.reviewableOrders(
-            customerID: customer.id, since: turn.now.addingTimeInterval(-Self.reviewWindow), on: connection
+        let orders = try await turn.tx.feedback.reviewableOrders(
+            customerID: customer.id, since: turn.now.addingTimeInterval(-Self.reviewWindow)
         )
         guard let latest = orders.first else {
             return turn.reply(turn.say(turn.texts.reviewNoOrders, turn.texts.menu))
@@ -19,7 +18,7 @@ extension ClientBot {
         if orders.count == 1 {
             return turn.reply(turn.say(turn.texts.rateOrder(latest.orderID), turn.texts.ratingKeyboard(order: latest.orderID)))
         }
-        let cafe = CafeTime(identifier: try await loyalty.settings(on: connection).timeZone)
+        let cafe = CafeTime(identifier: try await turn.tx.settings().timeZone)
         let rows = orders.map { order in
             [(turn.texts.reviewOrderButton(order: order.orderID, amount: order.amount, date: cafe.day(order.createdAt)), ClientCallback.reviewOrder(order.orderID))]
         }
@@ -28,18 +27,14 @@ extension ClientBot {
 
     /// A rating from the buttons under a receipt or the review prompt; then an optional comment.
     func rate(order: Int64, rating: Int, for customer: Customer, callback: TelegramCallbackQuery, turn: ClientTurn) async throws -> BotReply {
-        let connection = turn.transaction.connection
-        let settings = try await loyalty.settings(on: connection)
-        let outcome = try await feedback.submitReview(
+        let settings = try await turn.tx.settings()
+        let outcome = try await turn.tx.feedback.submitReview(
             customerID: customer.id, orderID: order, rating: rating, alertThreshold: settings.reviewAlertThreshold,
-            at: turn.now, on: connection
+            at: turn.now
         )
         switch outcome {
         case .recorded(let feedbackID):
-            try await turn.conversations.set(
-                Conversation(state: ClientStep.reviewComment.rawValue, data: ["feedback_id": String(feedbackID)]),
-                chatID: turn.chatID, at: turn.now
-            )
+            try await turn.conversations.set(.reviewComment(feedbackID: feedbackID), chatID: turn.chatID, at: turn.now)
             let thanks = turn.texts.ratingSaved(rating)
             let shown: BotCall = callback.message.map {
                 .editMessageText(chatID: turn.chatID, messageID: $0.messageID, text: thanks, markup: turn.texts.skipCommentKeyboard)
@@ -53,19 +48,18 @@ extension ClientBot {
     }
 
     func saveReviewComment(_ text: String, feedbackID: Int64, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        let connection = turn.transaction.connection
-        let settings = try await loyalty.settings(on: connection)
+        let settings = try await turn.tx.settings()
         try await turn.conversations.clear(chatID: turn.chatID)
-        _ = try await feedback.addReviewComment(
+        _ = try await turn.tx.feedback.addReviewComment(
             feedbackID: feedbackID, customerID: customer.id, text: text, alertThreshold: settings.reviewAlertThreshold,
-            at: turn.now, on: connection
+            at: turn.now
         )
         return turn.reply(turn.say(turn.texts.commentSaved, turn.texts.menu))
     }
 
     func saveNote(_ kind: FeedbackStore.NoteKind, _ text: String, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
         try await turn.conversations.clear(chatID: turn.chatID)
-        try await feedback.submitNote(kind, customerID: customer.id, text: text, at: turn.now, on: turn.transaction.connection)
+        try await turn.tx.feedback.submitNote(kind, customerID: customer.id, text: text, at: turn.now)
         return turn.reply(turn.say(kind == .idea ? turn.texts.ideaSaved : turn.texts.messageSaved, turn.texts.menu))
     }
 }

@@ -60,22 +60,17 @@ extension ClientBot {
         }
     }
 
-    private func continueStep(_ step: Conversation, with text: String, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        switch ClientStep(rawValue: step.state) {
+    private func continueStep(_ step: ClientConversation, with text: String, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
+        switch step {
         case .birthDate:
             return try await saveBirthDate(text, for: customer, turn: turn)
-        case .reviewComment:
-            guard let feedbackID = step.data["feedback_id"].flatMap(Int64.init) else { break }
+        case .reviewComment(let feedbackID):
             return try await saveReviewComment(text, feedbackID: feedbackID, for: customer, turn: turn)
         case .idea:
             return try await saveNote(.idea, text, for: customer, turn: turn)
         case .message:
             return try await saveNote(.message, text, for: customer, turn: turn)
-        case nil:
-            break
         }
-        try await turn.conversations.clear(chatID: turn.chatID)
-        return turn.reply(turn.say(turn.texts.unknownText, turn.texts.menu))
     }
 
     /// Accepts only the sender's own contact, shared through the button: a forwarded card or
@@ -98,24 +93,24 @@ extension ClientBot {
             language: Language(telegramLanguageCode: turn.user.languageCode)
         )
         do {
-            turn.customer = try await loyalty.registerCustomer(registration, at: turn.now, on: turn.transaction.connection)
+            turn.customer = try await turn.tx.loyalty.registerCustomer(registration, at: turn.now)
         } catch LoyaltyError.phoneTaken {
             return turn.reply(turn.say(turn.texts.phoneTaken, .removeKeyboard))
         }
-        try await turn.conversations.set(Conversation(state: ClientStep.birthDate.rawValue), chatID: turn.chatID, at: turn.now)
+        try await turn.conversations.set(.birthDate, chatID: turn.chatID, at: turn.now)
         let welcome = turn.texts.registered(name: turn.user.firstName) + "\n\n" + turn.texts.askBirthday
         return turn.reply(turn.say(welcome, turn.texts.skipBirthdayKeyboard))
     }
 
     func saveBirthDate(_ text: String, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        let settings = try await loyalty.settings(on: turn.transaction.connection)
+        let settings = try await turn.tx.settings()
         let cafe = CafeTime(identifier: settings.timeZone)
         guard let date = CalendarDate(russianFormat: text) else {
             return turn.reply(turn.say(turn.texts.invalidBirthday, turn.texts.skipBirthdayKeyboard))
         }
         do {
-            try await loyalty.changeBirthDate(
-                customerID: customer.id, to: date, today: cafe.today(turn.now), at: turn.now, on: turn.transaction.connection
+            try await turn.tx.loyalty.changeBirthDate(
+                customerID: customer.id, to: date, today: cafe.today(turn.now), at: turn.now
             )
         } catch LoyaltyError.invalidBirthDate {
             return turn.reply(turn.say(turn.texts.invalidBirthday, turn.texts.skipBirthdayKeyboard))
@@ -127,8 +122,8 @@ extension ClientBot {
         return turn.reply(turn.say(turn.texts.birthdaySaved(CafeTime.dotted(date)), turn.texts.menu))
     }
 
-    func ask(_ step: ClientStep, _ question: String, turn: ClientTurn) async throws -> BotReply {
-        try await turn.conversations.set(Conversation(state: step.rawValue), chatID: turn.chatID, at: turn.now)
+    func ask(_ step: ClientConversation, _ question: String, turn: ClientTurn) async throws -> BotReply {
+        try await turn.conversations.set(step, chatID: turn.chatID, at: turn.now)
         return turn.reply(turn.say(question, turn.texts.cancelKeyboard))
     }
 }

@@ -10,8 +10,6 @@ import Store
 /// `conversations`, both read inside the update's transaction.
 struct ClientBot: TelegramBot {
     let bot = OutboxStore.Bot.client
-    let loyalty: LoyaltyStore
-    let feedback: FeedbackStore
 
     func handle(_ update: TelegramUpdate, in transaction: UpdateTransaction) async throws -> BotReply {
         if let message = update.message {
@@ -38,24 +36,24 @@ struct ClientBot: TelegramBot {
 
     /// Loads what every step needs: the guest (if registered), their language and the chat.
     func turn(for user: TelegramUser, chatID: Int64, in transaction: UpdateTransaction) async throws -> ClientTurn {
-        let customer = try await loyalty.customer(telegramID: user.id, on: transaction.connection)
+        let customer = try await transaction.tx.loyalty.customer(telegramID: user.id)
         if let customer, customer.isUnreachable {
             // Writing to the bot again means messages reach them again.
-            try await loyalty.markReachable(telegramID: user.id, on: transaction.connection)
+            try await transaction.tx.loyalty.markReachable(telegramID: user.id)
         }
         return ClientTurn(
             transaction: transaction, chatID: chatID, user: user, customer: customer,
             texts: clientTexts(customer?.language ?? Language(telegramLanguageCode: user.languageCode)),
-            conversations: ConversationStore(bot: .client, connection: transaction.connection, logger: transaction.logger)
+            conversations: transaction.tx.conversations(.client, as: ClientConversation.self)
         )
     }
 
     private func handle(_ membership: TelegramChatMemberUpdated, in transaction: UpdateTransaction) async throws {
         switch membership.newChatMember.status {
         case "kicked", "left":
-            try await loyalty.markUnreachable(telegramID: membership.from.id, at: transaction.now, on: transaction.connection)
+            try await transaction.tx.loyalty.markUnreachable(telegramID: membership.from.id, at: transaction.now)
         case "member":
-            try await loyalty.markReachable(telegramID: membership.from.id, on: transaction.connection)
+            try await transaction.tx.loyalty.markReachable(telegramID: membership.from.id)
         default:
             break
         }
@@ -69,9 +67,10 @@ struct ClientTurn {
     let user: TelegramUser
     var customer: Customer?
     var texts: any ClientTexts
-    let conversations: ConversationStore
+    let conversations: ConversationStore<ClientConversation>
 
     var now: Date { transaction.now }
+    var tx: StoreTransaction { transaction.tx }
 
     func say(_ text: String, _ markup: ReplyMarkup? = nil) -> BotCall {
         .sendMessage(chatID: chatID, text: text, markup: markup)

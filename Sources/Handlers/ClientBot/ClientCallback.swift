@@ -1,3 +1,5 @@
+import Store
+
 /// What an inline button in the client bot asks for. The callback data carries only a short
 /// action and an id (Telegram allows 64 bytes); everything else is read from the database.
 enum ClientCallback: Equatable {
@@ -45,10 +47,19 @@ enum ClientCallback: Equatable {
     }
 }
 
-/// The steps in which the client bot waits for typed input.
-enum ClientStep: String {
-    case birthDate = "birth_date"
-    case reviewComment = "review_comment"
+/// Where a guest's chat stands while the client bot waits for typed input.
+enum ClientConversation: ConversationState {
+    case birthDate
+    case reviewComment(feedbackID: Int64)
     case idea
     case message
+
+    var step: String {
+        switch self {
+        case .birthDate: return "birth_date"
+        case .reviewComment: return "review_comment"
+        case .idea: return "idea"
+        case .message: return "message"
+        }
+    }
 }

@@ -40,18 +40,14 @@ struct DevPlaygroundController {
             return DevBotAPIController.answer(200, ["calls": list])
         }
         router.get("dev/playground/guests") { _, _ in
-            let guests = try await dependencies.database.withConnection(logger: dependencies.logger) { connection in
-                try await StaffStore(logger: dependencies.logger).demoGuests(on: connection)
-            }
+            let guests = try await dependencies.store.pool.staff.demoGuests()
             return DevBotAPIController.answer(200, ["guests": guests.map { ["telegram_id": $0.telegramID, "first_name": $0.firstName] }])
         }
         router.post("dev/playground/invite") { _, _ in
             let token = StaffInvites.prefix + dependencies.random.urlSafeToken(byteCount: 18)
-            let created = try await dependencies.database.withConnection(logger: dependencies.logger) { connection in
-                try await StaffInvites(logger: dependencies.logger).create(
-                    role: .manager, locationSlug: "main", createdBy: "playground", token: token, at: dependencies.clock.now, on: connection
-                )
-            }
+            let created = try await dependencies.store.pool.invites.create(
+                role: .manager, locationSlug: "main", createdBy: "playground", token: token, at: dependencies.clock.now
+            )
             guard created != nil else { return DevBotAPIController.answer(409, ["error": "no main location"]) }
             return DevBotAPIController.answer(200, ["token": token, "link": "https://t.me/crema_staff_bot?start=\(token)"])
         }

@@ -10,11 +10,12 @@ import Store
 /// engine command or query and returns the contract's schema; refusals are thrown and become
 /// problem+json in `APIProblemMiddleware`.
 struct PartnerAPI: APIProtocol {
-    let loyalty: LoyaltyStore
-    let feedback: FeedbackStore
+    let store: Store
     let analytics: AnalyticsStore
-    let database: Database
     let clock: AppClock
+
+    /// The engine on the pool: each command is its own transaction.
+    var loyalty: LoyaltyStore { store.pool.loyalty }
 
     var apiKey: APIKey {
         get throws {
@@ -60,9 +61,7 @@ struct PartnerAPI: APIProtocol {
 
     func findCustomerByPhone(_ input: Operations.FindCustomerByPhone.Input) async throws -> Operations.FindCustomerByPhone.Output {
         guard let phone = PhoneNumber(normalizing: input.query.phone) else { throw APIProblem.invalid("phone", "not a phone number") }
-        let found = try await database.withConnection(logger: APIRequestScope.logger) { connection in
-            try await loyalty.customer(phone: phone, on: connection)
-        }
+        let found = try await loyalty.customer(phone: phone)
         guard let found else { throw LoyaltyError.customerNotFound }
         return .ok(.init(body: .json(.init(found, rules: try await loyalty.settings().rules))))
     }
@@ -131,17 +130,17 @@ struct PartnerAPI: APIProtocol {
         guard (1...10).contains(body.rating) else { throw APIProblem.invalid("rating", "must be between 1 and 10") }
         let customer = try await customer(telegramID: body.telegramId)
         let now = clock.now
-        let id = try await database.withTransaction(logger: APIRequestScope.logger) { connection in
-            let settings = try await loyalty.settings(on: connection)
-            let outcome = try await feedback.submitReview(
+        let id = try await store.transaction(logger: APIRequestScope.logger) { tx in
+            let settings = try await tx.settings()
+            let outcome = try await tx.feedback.submitReview(
                 customerID: customer.id, orderID: body.orderId, rating: body.rating, alertThreshold: settings.reviewAlertThreshold,
-                channel: .api, at: now, on: connection
+                channel: .api, at: now
             )
             switch outcome {
             case .recorded(let id):
                 if let text = body.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-                    _ = try await feedback.addReviewComment(
-                        feedbackID: id, customerID: customer.id, text: text, alertThreshold: settings.reviewAlertThreshold, at: now, on: connection
+                    _ = try await tx.feedback.addReviewComment(
+                        feedbackID: id, customerID: customer.id, text: text, alertThreshold: settings.reviewAlertThreshold, at: now
                     )
                 }
                 return id
@@ -160,9 +159,7 @@ struct PartnerAPI: APIProtocol {
         guard !text.isEmpty else { throw APIProblem.invalid("text", "must not be blank") }
         let customer = try await customer(telegramID: body.telegramId)
         let now = clock.now
-        let id = try await database.withTransaction(logger: APIRequestScope.logger) { connection in
-            try await feedback.submitNote(.idea, customerID: customer.id, text: text, channel: .api, at: now, on: connection)
-        }
+        let id = try await store.pool.feedback.submitNote(.idea, customerID: customer.id, text: text, channel: .api, at: now)
         return .created(.init(body: .json(.init(id: id, kind: .idea, status: .new))))
     }
 

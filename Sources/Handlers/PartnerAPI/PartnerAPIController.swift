@@ -16,8 +16,7 @@ struct PartnerAPIController {
         let database = dependencies.database
         let logger = dependencies.logger
         let api = PartnerAPI(
-            loyalty: dependencies.loyalty, feedback: FeedbackStore(logger: logger),
-            analytics: AnalyticsStore(database: database, logger: logger), database: database, clock: dependencies.clock
+            store: dependencies.store, analytics: AnalyticsStore(database: database, logger: logger), clock: dependencies.clock
         )
         let group = router.group("api/v1").add(middleware: APIRequestScopeMiddleware())
         try api.registerHandlers(on: group, serverURL: URL(string: "/")!, middlewares: [

@@ -6,18 +6,16 @@ import Store
 /// Keeps each running broadcast's progress message in the staff bot current: when a
 /// broadcast's counts move, and a last time when it is done, the edit is queued in the outbox.
 public struct BroadcastProgressReporter: Sendable {
-    let database: Database
     let store: BroadcastStore
 
     public init(database: Database, logger: Logger) {
-        self.database = database
-        self.store = BroadcastStore(logger: logger)
+        self.store = BroadcastStore(database: database, logger: logger)
     }
 
     /// Reports every broadcast whose counts moved; returns how many were reported.
     @discardableResult
     public func reportOnce(at now: Date) async throws -> Int {
-        let moved = try await store.progressToReport(database: database)
+        let moved = try await store.progressToReport()
         for progress in moved {
             let texts = StaffTexts(language: progress.creatorLanguage)
             let edit = progress.progressMessageID.flatMap { messageID in
@@ -25,7 +23,7 @@ public struct BroadcastProgressReporter: Sendable {
                     BotCall.editMessageText(chatID: chatID, messageID: messageID, text: texts.broadcastProgress(progress)).body
                 }
             }
-            try await store.recordReport(progress, edit: edit, at: now, database: database)
+            try await store.recordReport(progress, edit: edit, at: now)
         }
         return moved.count
     }

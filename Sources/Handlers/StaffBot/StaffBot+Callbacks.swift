@@ -5,7 +5,7 @@ import Store
 
 extension StaffBot {
     func handle(_ callback: TelegramCallbackQuery, in transaction: UpdateTransaction) async throws -> BotReply {
-        let member = try await staff.member(telegramID: callback.from.id, on: transaction.connection)
+        let member = try await transaction.tx.staff.member(telegramID: callback.from.id)
         guard let member, member.active else {
             let texts = StaffTexts(language: member?.language ?? Language(telegramLanguageCode: callback.from.languageCode))
             return BotReply([.answerCallbackQuery(id: callback.id, text: texts.refusal)])
@@ -28,10 +28,10 @@ extension StaffBot {
         case .audienceTierMenu:
             let rows = Tier.allCases.map { [(turn.texts.tierName($0), StaffCallback.audienceTier($0))] }
             return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.pickAudience, turn.inline(rows), replacing: messageID))
-        case .audienceEveryone: return try await askBroadcastText(audience: "all", callback: callback, turn: turn)
-        case .audienceTier(let tier): return try await askBroadcastText(audience: "tier:\(tier.rawValue)", callback: callback, turn: turn)
-        case .audienceActive(let days): return try await askBroadcastText(audience: "active:\(days)", callback: callback, turn: turn)
-        case .audienceBirthdays: return try await askBroadcastText(audience: "bday", callback: callback, turn: turn)
+        case .audienceEveryone: return try await askBroadcastText(audience: .everyone, callback: callback, turn: turn)
+        case .audienceTier(let tier): return try await askBroadcastText(audience: .tier(tier), callback: callback, turn: turn)
+        case .audienceActive(let days): return try await askBroadcastText(audience: .active(days: days), callback: callback, turn: turn)
+        case .audienceBirthdays: return try await askBroadcastText(audience: .birthdaysThisMonth, callback: callback, turn: turn)
         case .sendBroadcast(let nonce): return try await sendBroadcast(nonce: nonce, callback: callback, turn: turn)
         }
     }

@@ -12,35 +12,27 @@ extension StaffBot {
         case .found(let found): customer = found
         }
         let view = try await cardView(customerID: customer.id, name: customer.firstName, account: customer.account, turn: turn)
-        let catalog = try await loyalty.giftCatalog(on: turn.connection).filter(\.active)
+        let catalog = try await turn.tx.loyalty.giftCatalog().filter(\.active)
         var rows: [[(String, StaffCallback)]] = catalog.map { [(turn.texts.issueGiftButton($0.name), .issueGift(catalogID: $0.id))] }
         rows += view.gifts.map { [(turn.texts.redeemGiftButton($0.name, until: $0.until), .redeemGift($0.id))] }
         rows.append([(turn.texts.cancelButton, .abandon)])
-        try await turn.conversations.set(
-            Conversation(state: StaffStep.giftCard.rawValue, data: ["customer": String(customer.id)]), chatID: turn.chatID, at: turn.now
-        )
+        try await turn.conversations.set(.giftCard(customerID: customer.id), chatID: turn.chatID, at: turn.now)
         return turn.reply(turn.say(turn.texts.card(view) + "\n\n" + turn.texts.pickGiftAction, turn.inline(rows)))
     }
 
     func askGiftReason(catalogID: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
-        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              step.state == StaffStep.giftCard.rawValue, let customer = step.data["customer"]
-        else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
-        try await turn.conversations.set(
-            Conversation(state: StaffStep.giftReason.rawValue, data: ["customer": customer, "catalog": String(catalogID)]),
-            chatID: turn.chatID, at: turn.now
-        )
+        guard case .giftCard(let customerID) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now) else {
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
+        }
+        try await turn.conversations.set(.giftReason(customerID: customerID, catalogID: catalogID), chatID: turn.chatID, at: turn.now)
         return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.askGiftReason, replacing: callback.message?.messageID))
     }
 
-    func issueGift(reason: String, step: Conversation, turn: StaffTurn) async throws -> BotReply {
+    func issueGift(reason: String, customerID: Int64, catalogID: Int64, turn: StaffTurn) async throws -> BotReply {
         try await turn.conversations.clear(chatID: turn.chatID)
-        guard let customerID = step.data["customer"].flatMap(Int64.init), let catalogID = step.data["catalog"].flatMap(Int64.init) else {
-            return turn.reply(turn.say(turn.texts.stale, turn.menu))
-        }
         do {
-            let gift = try await loyalty.issueGift(
-                customerID: customerID, catalogID: catalogID, reason: reason, by: turn.member.actor, at: turn.now, on: turn.connection
+            let gift = try await turn.tx.loyalty.issueGift(
+                customerID: customerID, catalogID: catalogID, reason: reason, by: turn.member.actor, at: turn.now
             )
             let cafe = try await cafeTime(turn)
             return turn.reply(turn.say(turn.texts.giftIssued(gift.name, until: cafe.day(gift.expiresAt)), turn.menu))
@@ -50,13 +42,12 @@ extension StaffBot {
     }
 
     func redeemGift(_ giftID: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
-        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              step.state == StaffStep.giftCard.rawValue, let customerID = step.data["customer"].flatMap(Int64.init),
-              try await loyalty.activeGifts(customerID: customerID, at: turn.now, on: turn.connection).contains(where: { $0.id == giftID })
+        guard case .giftCard(let customerID) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
+              try await turn.tx.loyalty.activeGifts(customerID: customerID, at: turn.now).contains(where: { $0.id == giftID })
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
         try await turn.conversations.clear(chatID: turn.chatID)
         do {
-            let gift = try await loyalty.redeemGift(giftID: giftID, by: turn.member.actor, at: turn.now, on: turn.connection)
+            let gift = try await turn.tx.loyalty.redeemGift(giftID: giftID, by: turn.member.actor, at: turn.now)
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.done), turn.show(turn.texts.giftRedeemed(gift.name), replacing: callback.message?.messageID))
         } catch let error as LoyaltyError {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.error(error)))
@@ -64,14 +55,14 @@ extension StaffBot {
     }
 
     func listCancellableSales(turn: StaffTurn) async throws -> BotReply {
-        let settings = try await loyalty.settings(on: turn.connection)
+        let settings = try await turn.tx.settings()
         let cafe = CafeTime(identifier: settings.timeZone)
         let sales: [StaffSale]
         if turn.member.role == .manager {
-            sales = try await reports.sales(.location(turn.member.locationID), since: cafe.startOfDay(turn.now), limit: 10, on: turn.connection)
+            sales = try await turn.tx.staffReports.sales(.location(turn.member.locationID), since: cafe.startOfDay(turn.now), limit: 10)
         } else {
             let windowStart = turn.now.addingTimeInterval(-Double(settings.cancelWindowMinutes) * 60)
-            sales = try await reports.sales(.staff(turn.member.id), since: windowStart, limit: 10, on: turn.connection)
+            sales = try await turn.tx.staffReports.sales(.staff(turn.member.id), since: windowStart, limit: 10)
         }
         let open = sales.filter { !$0.cancelled }
         guard !open.isEmpty else { return turn.reply(turn.say(turn.texts.nothingToCancel, turn.menu)) }
@@ -82,17 +73,14 @@ extension StaffBot {
     }
 
     func askCancelReason(order: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
-        try await turn.conversations.set(
-            Conversation(state: StaffStep.cancelReason.rawValue, data: ["order": String(order)]), chatID: turn.chatID, at: turn.now
-        )
+        try await turn.conversations.set(.cancelReason(orderID: order), chatID: turn.chatID, at: turn.now)
         return turn.reply(.answerCallbackQuery(id: callback.id), turn.say(turn.texts.askCancelReason(order: order), turn.inline([[(turn.texts.cancelButton, .abandon)]])))
     }
 
-    func cancelSale(reason: String, step: Conversation, turn: StaffTurn) async throws -> BotReply {
+    func cancelSale(reason: String, orderID: Int64, turn: StaffTurn) async throws -> BotReply {
         try await turn.conversations.clear(chatID: turn.chatID)
-        guard let orderID = step.data["order"].flatMap(Int64.init) else { return turn.reply(turn.say(turn.texts.stale, turn.menu)) }
         do {
-            _ = try await loyalty.cancelSale(orderID: orderID, by: turn.member.actor, reason: reason, at: turn.now, on: turn.connection)
+            _ = try await turn.tx.loyalty.cancelSale(orderID: orderID, by: turn.member.actor, reason: reason, at: turn.now)
             return turn.reply(turn.say(turn.texts.cancelled(order: orderID), turn.menu))
         } catch let error as LoyaltyError {
             return turn.reply(turn.say(turn.texts.error(error), turn.menu))
@@ -103,7 +91,7 @@ extension StaffBot {
         let cafe = try await cafeTime(turn)
         let isManager = turn.member.role == .manager
         let scope: StaffReports.Scope = isManager ? .location(turn.member.locationID) : .staff(turn.member.id)
-        let sales = try await reports.sales(scope, since: cafe.startOfDay(turn.now), on: turn.connection)
+        let sales = try await turn.tx.staffReports.sales(scope, since: cafe.startOfDay(turn.now))
         let text = turn.texts.history(sales, time: { String(cafe.time($0).prefix(5)) }, location: isManager)
         return turn.reply(turn.say(text, turn.menu))
     }

@@ -21,15 +21,15 @@ extension StaffBot {
 
     /// The card behind a code; wrong or expired codes count against the throttle.
     func card(for code: PaymentCode, turn: StaffTurn) async throws -> Result<CustomerCard, LookupRefusal> {
-        let settings = try await loyalty.settings(on: turn.connection)
+        let settings = try await turn.tx.settings()
         let limits = wrongCodeLimits(turn, perMinute: settings.wrongCodeLimitPerMinute)
-        if let wait = try await rateLimiter.retryAfter(limits, at: turn.now, on: turn.connection) {
+        if let wait = try await turn.tx.rateLimits.retryAfter(limits, at: turn.now) {
             return .failure(LookupRefusal(text: turn.texts.throttled(seconds: Int(wait))))
         }
         do {
-            return .success(try await loyalty.lookUp(code: code, at: turn.now, on: turn.connection))
+            return .success(try await turn.tx.loyalty.lookUp(code: code, at: turn.now))
         } catch let error as LoyaltyError where error == .codeNotFound || error == .codeExpired {
-            try await rateLimiter.record(limits, at: turn.now, on: turn.connection)
+            try await turn.tx.rateLimits.record(limits, at: turn.now)
             return .failure(LookupRefusal(text: turn.texts.error(error)))
         }
     }
@@ -39,14 +39,14 @@ extension StaffBot {
             switch try await card(for: code, turn: turn) {
             case .failure(let refusal): return .refused(refusal.text)
             case .success(let card):
-                guard let customer = try await loyalty.customer(id: card.customerID, on: turn.connection) else {
+                guard let customer = try await turn.tx.loyalty.customer(id: card.customerID) else {
                     return .refused(turn.texts.error(.customerNotFound))
                 }
                 return .found(customer)
             }
         }
         if turn.member.role == .manager, let phone = PhoneNumber(normalizing: text) {
-            guard let customer = try await loyalty.customer(phone: phone, on: turn.connection) else {
+            guard let customer = try await turn.tx.loyalty.customer(phone: phone) else {
                 return .refused(turn.texts.error(.customerNotFound))
             }
             return .found(customer)
@@ -56,7 +56,7 @@ extension StaffBot {
 
     func cardView(customerID: Int64, name: String, account: LoyaltyAccount, turn: StaffTurn) async throws -> GuestCardView {
         let cafe = try await cafeTime(turn)
-        let gifts = try await loyalty.activeGifts(customerID: customerID, at: turn.now, on: turn.connection)
+        let gifts = try await turn.tx.loyalty.activeGifts(customerID: customerID, at: turn.now)
         return GuestCardView(
             name: name, tier: account.tier, balance: account.balance, debt: account.debt,
             gifts: gifts.map { (id: $0.id, name: $0.name, until: cafe.day($0.expiresAt)) }
@@ -64,7 +64,7 @@ extension StaffBot {
     }
 
     func cafeTime(_ turn: StaffTurn) async throws -> CafeTime {
-        CafeTime(identifier: try await loyalty.settings(on: turn.connection).timeZone)
+        CafeTime(identifier: try await turn.tx.settings().timeZone)
     }
 }
 

@@ -14,32 +14,32 @@ extension StaffBot {
         case .success(let found): card = found
         }
         let view = try await cardView(customerID: card.customerID, name: card.firstName, account: card.account, turn: turn)
-        try await turn.conversations.set(SaleDraft(code: code).conversation(.saleAmount), chatID: turn.chatID, at: turn.now)
+        try await turn.conversations.set(.saleAmount(SaleDraft(code: code)), chatID: turn.chatID, at: turn.now)
         return turn.reply(turn.say(turn.texts.card(view) + "\n\n" + turn.texts.askAmount, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
     }
 
-    func takeAmount(_ text: String, step: Conversation, turn: StaffTurn) async throws -> BotReply {
-        guard var draft = SaleDraft(step) else { return try await abandon(turn: turn, messageID: nil) }
+    func takeAmount(_ text: String, draft: SaleDraft, turn: StaffTurn) async throws -> BotReply {
+        var draft = draft
         guard let amount = Money(parsing: text) else { return turn.reply(turn.say(turn.texts.amountUnreadable)) }
         do {
             // Validates the amount and finds how many points could be spent on it.
-            let most = try await loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now, on: turn.connection)
+            let most = try await turn.tx.loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now)
             draft.amount = amount
-            let card = try await loyalty.lookUp(code: draft.code, at: turn.now, on: turn.connection)
-            let gifts = try await loyalty.activeGifts(customerID: card.customerID, at: turn.now, on: turn.connection)
+            let card = try await turn.tx.loyalty.lookUp(code: draft.code, at: turn.now)
+            let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
             if most.pointsRedeemed == 0 && gifts.isEmpty {
                 draft.redeem = RedeemRequest.none
                 return turn.reply(try await presentQuote(draft, turn: turn, replacing: nil))
             }
-            try await turn.conversations.set(draft.conversation(.saleRedeem), chatID: turn.chatID, at: turn.now)
+            try await turn.conversations.set(.saleRedeem(draft), chatID: turn.chatID, at: turn.now)
             return turn.reply(redeemChoice(draft, maximum: most.pointsRedeemed, gifts: gifts, turn: turn, replacing: nil))
         } catch let error as LoyaltyError {
             return try await refuse(error, turn: turn, keepingStep: error == .invalidAmount || isAmountTooLarge(error))
         }
     }
 
-    func takePoints(_ text: String, step: Conversation, turn: StaffTurn) async throws -> BotReply {
-        guard var draft = SaleDraft(step) else { return try await abandon(turn: turn, messageID: nil) }
+    func takePoints(_ text: String, draft: SaleDraft, turn: StaffTurn) async throws -> BotReply {
+        var draft = draft
         guard let points = Int(text.trimmingCharacters(in: .whitespaces)), points >= 0 else {
             return turn.reply(turn.say(turn.texts.pointsUnreadable))
         }
@@ -68,24 +68,23 @@ extension StaffBot {
 
     /// Computes the quote and shows it with Confirm; a fresh nonce ties the button to this draft.
     func presentQuote(_ draft: SaleDraft, turn: StaffTurn, replacing messageID: Int64?) async throws -> BotCall {
-        var draft = draft
         guard let amount = draft.amount, let redeem = draft.redeem else { throw LoyaltyError.invalidAmount }
-        let quote = try await loyalty.quote(code: draft.code, amount: amount, redeem: redeem, at: turn.now, on: turn.connection)
-        let card = try await loyalty.lookUp(code: draft.code, at: turn.now, on: turn.connection)
-        let gifts = try await loyalty.activeGifts(customerID: card.customerID, at: turn.now, on: turn.connection)
-        draft.nonce = nonce()
-        try await turn.conversations.set(draft.conversation(.saleQuote), chatID: turn.chatID, at: turn.now)
+        let quote = try await turn.tx.loyalty.quote(code: draft.code, amount: amount, redeem: redeem, at: turn.now)
+        let card = try await turn.tx.loyalty.lookUp(code: draft.code, at: turn.now)
+        let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
+        let confirmNonce = nonce()
+        try await turn.conversations.set(.saleQuote(draft, nonce: confirmNonce), chatID: turn.chatID, at: turn.now)
         let names = gifts.filter { draft.giftIDs.contains($0.id) }.map(\.name)
-        let buttons = turn.inline([[(turn.texts.confirmButton, .confirmSale(nonce: draft.nonce!)), (turn.texts.cancelButton, .abandon)]])
+        let buttons = turn.inline([[(turn.texts.confirmButton, .confirmSale(nonce: confirmNonce)), (turn.texts.cancelButton, .abandon)]])
         return turn.show(turn.texts.quote(quote, gifts: names), buttons, replacing: messageID)
     }
 
     func chooseRedeem(_ redeem: RedeemRequest?, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
-        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              step.state == StaffStep.saleRedeem.rawValue, var draft = SaleDraft(step)
-        else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
+        guard case .saleRedeem(var draft) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now) else {
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
+        }
         guard let redeem else {
-            try await turn.conversations.set(draft.conversation(.salePoints), chatID: turn.chatID, at: turn.now)
+            try await turn.conversations.set(.salePoints(draft), chatID: turn.chatID, at: turn.now)
             return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.askPoints, replacing: callback.message?.messageID))
         }
         draft.redeem = redeem
@@ -99,32 +98,37 @@ extension StaffBot {
     }
 
     func toggleGift(_ giftID: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
-        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              step.state == StaffStep.saleRedeem.rawValue, var draft = SaleDraft(step), let amount = draft.amount
+        guard case .saleRedeem(var draft) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
+              let amount = draft.amount
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
-        let card = try await loyalty.lookUp(code: draft.code, at: turn.now, on: turn.connection)
-        let gifts = try await loyalty.activeGifts(customerID: card.customerID, at: turn.now, on: turn.connection)
+        let card = try await turn.tx.loyalty.lookUp(code: draft.code, at: turn.now)
+        let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
         guard gifts.contains(where: { $0.id == giftID }) else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
         if let index = draft.giftIDs.firstIndex(of: giftID) { draft.giftIDs.remove(at: index) } else { draft.giftIDs.append(giftID) }
-        try await turn.conversations.set(draft.conversation(.saleRedeem), chatID: turn.chatID, at: turn.now)
-        let most = try await loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now, on: turn.connection)
+        try await turn.conversations.set(.saleRedeem(draft), chatID: turn.chatID, at: turn.now)
+        let most = try await turn.tx.loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now)
         return turn.reply(
             .answerCallbackQuery(id: callback.id),
             redeemChoice(draft, maximum: most.pointsRedeemed, gifts: gifts, turn: turn, replacing: callback.message?.messageID)
         )
     }
 
-    /// Confirms the drafted sale. The key comes from the draft's nonce, so a double tap, a
-    /// redelivered callback or a second instance all get the same single order.
+    /// Confirms the drafted sale. The key comes from the button's nonce, so a double tap, a
+    /// redelivered callback or a second instance all get the same single order
+    /// (`SaleDraft.request(staffID:nonce:)` tells how).
     func confirm(nonce: String, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
-        guard let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              step.state == StaffStep.saleQuote.rawValue || step.state == StaffStep.saleDone.rawValue,
-              var draft = SaleDraft(step), draft.nonce == nonce, let request = draft.request(staffID: turn.member.id)
-        else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
+        let draft: SaleDraft
+        switch try await turn.conversations.current(chatID: turn.chatID, at: turn.now) {
+        case .saleQuote(let drafted, let shown) where shown == nonce: draft = drafted
+        case .saleDone(let drafted, let shown, _) where shown == nonce: draft = drafted
+        default: return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
+        }
+        guard let request = draft.request(staffID: turn.member.id, nonce: nonce) else {
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
+        }
         do {
-            let sale = try await loyalty.confirmSale(request, by: turn.member.actor, locationID: turn.member.locationID, at: turn.now, on: turn.connection)
-            draft.orderID = sale.orderID
-            try await turn.conversations.set(draft.conversation(.saleDone), chatID: turn.chatID, at: turn.now)
+            let sale = try await turn.tx.loyalty.confirmSale(request, by: turn.member.actor, locationID: turn.member.locationID, at: turn.now)
+            try await turn.conversations.set(.saleDone(draft, nonce: nonce, orderID: sale.orderID), chatID: turn.chatID, at: turn.now)
             let cancel = turn.inline([[(turn.texts.cancelThisSaleButton, .cancelSale(order: sale.orderID))]])
             return turn.reply(
                 .answerCallbackQuery(id: callback.id, text: turn.texts.done),
@@ -142,7 +146,7 @@ extension StaffBot {
     func abandon(turn: StaffTurn, messageID: Int64?, callbackID: String? = nil) async throws -> BotReply {
         let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now)
         try await turn.conversations.clear(chatID: turn.chatID)
-        let isBroadcast = step?.state.hasPrefix("broadcast") == true
+        let isBroadcast = step?.isBroadcast == true
         let text = isBroadcast ? turn.texts.broadcastCancelled : turn.texts.saleAbandoned
         guard let callbackID else { return turn.reply(turn.say(text, turn.menu)) }
         return turn.reply(.answerCallbackQuery(id: callbackID), turn.show(text, replacing: messageID))

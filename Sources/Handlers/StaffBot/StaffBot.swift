@@ -1,7 +1,6 @@
 import Domain
 import Foundation
 import Runtime
-import PostgresNIO
 import Store
 
 /// The baristas' and managers' bot: sales by the guest's code, gifts, cancellations, history,
@@ -13,12 +12,6 @@ import Store
 /// refusal and learns nothing else.
 struct StaffBot: TelegramBot {
     let bot = OutboxStore.Bot.staff
-    let loyalty: LoyaltyStore
-    let staff: StaffStore
-    let invites: StaffInvites
-    let reports: StaffReports
-    let broadcasts: BroadcastStore
-    let rateLimiter: RateLimiter
     /// Draws the short nonces that tie a confirm button to the draft it confirms.
     let nonce: @Sendable () -> String
 
@@ -47,7 +40,7 @@ struct StaffBot: TelegramBot {
         if text.hasPrefix("/start \(StaffInvites.prefix)") {
             return try await bind(token: String(text.dropFirst("/start ".count)), user: user, chatID: chatID, in: transaction)
         }
-        let member = try await staff.member(telegramID: user.id, on: transaction.connection)
+        let member = try await transaction.tx.staff.member(telegramID: user.id)
         guard let member, member.active else {
             let texts = StaffTexts(language: member?.language ?? Language(telegramLanguageCode: user.languageCode))
             return BotReply([.sendMessage(chatID: chatID, text: texts.refusal, markup: .removeKeyboard)])
@@ -59,9 +52,9 @@ struct StaffBot: TelegramBot {
 
     private func bind(token: String, user: TelegramUser, chatID: Int64, in transaction: UpdateTransaction) async throws -> BotReply {
         let name = [user.firstName, user.lastName].compactMap { $0 }.joined(separator: " ")
-        let outcome = try await invites.redeem(
+        let outcome = try await transaction.tx.invites.redeem(
             token: token, telegramID: user.id, displayName: name, language: Language(telegramLanguageCode: user.languageCode),
-            at: transaction.now, on: transaction.connection
+            at: transaction.now
         )
         let texts = StaffTexts(language: Language(telegramLanguageCode: user.languageCode))
         switch outcome {
@@ -101,17 +94,18 @@ struct StaffBot: TelegramBot {
     }
 
     /// Typed input for the step the chat is in; nil when the step waits for a button instead.
-    private func continueStep(_ step: Conversation, with text: String, turn: StaffTurn) async throws -> BotReply? {
-        switch StaffStep(rawValue: step.state) {
-        case .saleAmount: return try await takeAmount(text, step: step, turn: turn)
-        case .salePoints: return try await takePoints(text, step: step, turn: turn)
+    private func continueStep(_ step: StaffConversation, with text: String, turn: StaffTurn) async throws -> BotReply? {
+        switch step {
+        case .saleAmount(let draft): return try await takeAmount(text, draft: draft, turn: turn)
+        case .salePoints(let draft): return try await takePoints(text, draft: draft, turn: turn)
         case .giftGuest: return try await showGiftCard(for: text, turn: turn)
-        case .giftReason: return try await issueGift(reason: text, step: step, turn: turn)
-        case .cancelReason: return try await cancelSale(reason: text, step: step, turn: turn)
+        case .giftReason(let customerID, let catalogID):
+            return try await issueGift(reason: text, customerID: customerID, catalogID: catalogID, turn: turn)
+        case .cancelReason(let orderID): return try await cancelSale(reason: text, orderID: orderID, turn: turn)
         case .messageGuest: return try await findGuestToMessage(text, turn: turn)
-        case .messageText: return try await sendMessageToGuest(text, step: step, turn: turn)
-        case .broadcastText: return try await previewBroadcast(text, step: step, turn: turn)
-        case .saleCode, .saleRedeem, .saleQuote, .saleDone, .giftCard, .broadcastAudience, .broadcastConfirm, nil:
+        case .messageText(let customerID): return try await sendMessageToGuest(text, customerID: customerID, turn: turn)
+        case .broadcastText(let audience): return try await previewBroadcast(text, audience: audience, turn: turn)
+        case .saleCode, .saleRedeem, .saleQuote, .saleDone, .giftCard, .broadcastAudience, .broadcastConfirm:
             return nil
         }
     }
@@ -119,10 +113,10 @@ struct StaffBot: TelegramBot {
     private func perform(_ action: StaffMenuAction, turn: StaffTurn) async throws -> BotReply {
         switch action {
         case .sale:
-            try await turn.conversations.set(Conversation(state: StaffStep.saleCode.rawValue), chatID: turn.chatID, at: turn.now)
+            try await turn.conversations.set(.saleCode, chatID: turn.chatID, at: turn.now)
             return turn.reply(turn.say(turn.texts.askCode))
         case .gift:
-            try await turn.conversations.set(Conversation(state: StaffStep.giftGuest.rawValue), chatID: turn.chatID, at: turn.now)
+            try await turn.conversations.set(.giftGuest, chatID: turn.chatID, at: turn.now)
             return turn.reply(turn.say(turn.member.role == .manager ? turn.texts.askCodeOrPhone : turn.texts.askCode))
         case .cancelSale:
             return try await listCancellableSales(turn: turn)
@@ -130,7 +124,7 @@ struct StaffBot: TelegramBot {
             return try await showHistory(turn: turn)
         case .messageGuest:
             guard turn.member.role == .manager else { return turn.reply(turn.say(turn.texts.managersOnly, turn.menu)) }
-            try await turn.conversations.set(Conversation(state: StaffStep.messageGuest.rawValue), chatID: turn.chatID, at: turn.now)
+            try await turn.conversations.set(.messageGuest, chatID: turn.chatID, at: turn.now)
             return turn.reply(turn.say(turn.texts.askCodeOrPhone))
         case .broadcast:
             guard turn.member.role == .manager else { return turn.reply(turn.say(turn.texts.managersOnly, turn.menu)) }
@@ -145,18 +139,18 @@ struct StaffTurn {
     let chatID: Int64
     let member: StaffMember
     let texts: StaffTexts
-    let conversations: ConversationStore
+    let conversations: ConversationStore<StaffConversation>
 
     init(transaction: UpdateTransaction, chatID: Int64, member: StaffMember) {
         self.transaction = transaction
         self.chatID = chatID
         self.member = member
         self.texts = StaffTexts(language: member.language)
-        self.conversations = ConversationStore(bot: .staff, connection: transaction.connection, logger: transaction.logger)
+        self.conversations = transaction.tx.conversations(.staff, as: StaffConversation.self)
     }
 
     var now: Date { transaction.now }
-    var connection: PostgresConnection { transaction.connection }
+    var tx: StoreTransaction { transaction.tx }
 
     var menu: ReplyMarkup {
         var rows: [[ReplyMarkup.KeyboardButton]] = [

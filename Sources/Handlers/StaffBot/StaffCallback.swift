@@ -61,22 +61,3 @@ enum StaffCallback: Equatable {
         }
     }
 }
-
-/// The steps in which the staff bot waits for typed input or a button.
-enum StaffStep: String {
-    case saleCode = "sale_code"
-    case saleAmount = "sale_amount"
-    case saleRedeem = "sale_redeem"
-    case salePoints = "sale_points"
-    case saleQuote = "sale_quote"
-    case saleDone = "sale_done"
-    case giftGuest = "gift_guest"
-    case giftCard = "gift_card"
-    case giftReason = "gift_reason"
-    case cancelReason = "cancel_reason"
-    case messageGuest = "message_guest"
-    case messageText = "message_text"
-    case broadcastAudience = "broadcast_audience"
-    case broadcastText = "broadcast_text"
-    case broadcastConfirm = "broadcast_confirm"
-}

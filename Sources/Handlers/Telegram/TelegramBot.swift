@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 import Runtime
 import Store
 
@@ -13,9 +12,9 @@ protocol TelegramBot: Sendable {
     func apology(for update: TelegramUpdate) -> BotReply
 }
 
-/// The transaction an update is handled in, with the time it arrived.
+/// The transaction an update is handled in (every store bound to it), with the time it arrived.
 struct UpdateTransaction: Sendable {
-    let connection: PostgresConnection
+    let tx: StoreTransaction
     let now: Date
     let logger: Logger
 }

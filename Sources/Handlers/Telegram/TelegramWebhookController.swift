@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import PostgresNIO
 import Runtime
 import Store
 
@@ -18,7 +17,7 @@ struct TelegramWebhookController {
     }
 
     let routes: [Route]
-    let database: Database
+    let store: Store
     let clock: AppClock
 
     static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
@@ -71,43 +70,36 @@ struct TelegramWebhookController {
 
     /// Records the update and applies it in one transaction. Returns the call to answer with, or
     /// nil for a duplicate or an update that needs no answer. Races on a unique key (two guests
-    /// drawing the same code at once) retry the whole update.
+    /// drawing the same code at once, two taps of one Confirm) run the whole update again.
     private func handleOnce(_ update: TelegramUpdate, bot: any TelegramBot, logger: Logger) async throws -> BotCall? {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await database.withTransaction(logger: logger) { connection in
-                    let now = clock.now
-                    guard try await UpdateLog.record(bot: bot.bot, updateID: update.updateID, kind: update.kind, at: now, on: connection, logger: logger) else {
-                        logger.debug("duplicate Telegram update ignored")
-                        return nil
-                    }
-                    let reply = try await bot.handle(update, in: UpdateTransaction(connection: connection, now: now, logger: logger))
-                    return try await deliver(reply, bot: bot.bot, at: now, on: connection, logger: logger)
-                }
-            } catch let error as PSQLError where attempt < 3 && error.isRetryableRace {
-                continue
+        try await store.transaction(logger: logger, retryingRaces: 3) { tx in
+            let now = clock.now
+            guard try await tx.updates.record(bot: bot.bot, updateID: update.updateID, kind: update.kind, at: now) else {
+                logger.debug("duplicate Telegram update ignored")
+                return nil
             }
+            let reply = try await bot.handle(update, in: UpdateTransaction(tx: tx, now: now, logger: logger))
+            return try await deliver(reply, bot: bot.bot, at: now, in: tx)
         }
     }
 
     /// After an unexpected failure: records the update so a redelivery stays quiet, and says sorry.
     private func recordWithApology(_ update: TelegramUpdate, bot: any TelegramBot, logger: Logger) async throws -> BotCall? {
-        try await database.withTransaction(logger: logger) { connection in
+        try await store.transaction(logger: logger) { tx in
             let now = clock.now
-            guard try await UpdateLog.record(bot: bot.bot, updateID: update.updateID, kind: update.kind, at: now, on: connection, logger: logger) else {
+            guard try await tx.updates.record(bot: bot.bot, updateID: update.updateID, kind: update.kind, at: now) else {
                 return nil
             }
-            return try await deliver(bot.apology(for: update), bot: bot.bot, at: now, on: connection, logger: logger)
+            return try await deliver(bot.apology(for: update), bot: bot.bot, at: now, in: tx)
         }
     }
 
-    private func deliver(_ reply: BotReply, bot: OutboxStore.Bot, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> BotCall? {
+    /// Telegram takes one method in the webhook's answer, so the first call (a callback's answer,
+    /// which stops the spinner) goes back there and the rest wait in the outbox.
+    private func deliver(_ reply: BotReply, bot: OutboxStore.Bot, at now: Date, in tx: StoreTransaction) async throws -> BotCall? {
         for call in reply.calls.dropFirst() {
-            try await OutboxStore.enqueue(
-                bot: bot, chatID: call.chatID ?? 0, customerID: reply.customerID, method: call.method,
-                payload: call.body, at: now, on: connection, logger: logger
+            try await tx.outbox.enqueue(
+                bot: bot, chatID: call.chatID ?? 0, customerID: reply.customerID, method: call.method, payload: call.body, at: now
             )
         }
         return reply.calls.first
@@ -115,13 +107,5 @@ struct TelegramWebhookController {
 
     static func acknowledged() -> Response {
         Response(status: .ok)
-    }
-}
-
-extension PSQLError {
-    /// A unique violation, serialization failure or deadlock: the same update tried again succeeds.
-    var isRetryableRace: Bool {
-        guard let state = serverInfo?[.sqlState] else { return false }
-        return state == "23505" || state == "40001" || state == "40P01"
     }
 }

@@ -62,77 +62,88 @@ public struct BroadcastProgress: Sendable, Equatable {
 }
 
 public struct BroadcastStore: Sendable {
-    let logger: Logger
+    let session: SQLSession
 
-    public init(logger: Logger) {
-        self.logger = logger
+    var logger: Logger { session.logger }
+
+    /// On the pool; `tx.broadcasts` gives the same store inside a transaction.
+    public init(database: Database, logger: Logger) {
+        self.init(session: .pool(database, logger: logger))
+    }
+
+    init(session: SQLSession) {
+        self.session = session
     }
 
     /// How many guests the audience reaches right now.
-    public func audienceSize(_ audience: BroadcastAudience, at now: Date, on connection: PostgresConnection) async throws -> Int {
-        let (tier, since, month) = audience.filterValues(at: now)
-        return try await connection.query(
-            """
-            SELECT count(*)::int FROM customers c
-            WHERE c.telegram_id IS NOT NULL AND c.anonymised_at IS NULL AND c.blocked_at IS NULL
-              AND c.unreachable_at IS NULL AND c.promo_opt_in
-              AND (\(tier)::text IS NULL OR c.tier = \(tier))
-              AND (\(since)::timestamptz IS NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.created_at >= \(since)))
-              AND (\(month)::int IS NULL OR extract(month FROM c.birth_date)::int = \(month))
-            """,
-            logger: logger
-        ).collect().first?.decode(Int.self) ?? 0
-    }
-
-    /// Records the broadcast and queues one promotional message per guest in one statement.
-    public func queue(
-        _ audience: BroadcastAudience, text: String, by actor: Actor, progressChatID: Int64?, progressMessageID: Int64?,
-        at now: Date, on connection: PostgresConnection
-    ) async throws -> (broadcastID: Int64, recipients: Int) {
-        var days: Int?
-        if case .active(let value) = audience { days = value }
-        let (tier, since, month) = audience.filterValues(at: now)
-        let body = String(text.prefix(4000))
-        let row = try await connection.query(
-            """
-            WITH broadcast AS (
-                INSERT INTO broadcasts (audience, audience_tier, audience_days, body, created_by_kind, created_by_id, created_at,
-                                        recipients, progress_chat_id, progress_message_id)
-                VALUES (\(audience.kind), \(tier), \(days), \(body), \(actor.kind == .admin ? "admin" : "staff"), \(actor.id), \(now),
-                        0, \(progressChatID), \(progressMessageID))
-                RETURNING id
-            ), queued AS (
-                INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, next_attempt_at, created_at, broadcast_id)
-                SELECT 'client', c.telegram_id, c.id, 'promotional', 'sendMessage', jsonb_build_object('text', \(body)::text),
-                       \(now), \(now), broadcast.id
-                FROM customers c, broadcast
+    public func audienceSize(_ audience: BroadcastAudience, at now: Date) async throws -> Int {
+        try await session.withConnection { connection in
+            let (tier, since, month) = audience.filterValues(at: now)
+            return try await connection.query(
+                """
+                SELECT count(*)::int FROM customers c
                 WHERE c.telegram_id IS NOT NULL AND c.anonymised_at IS NULL AND c.blocked_at IS NULL
                   AND c.unreachable_at IS NULL AND c.promo_opt_in
                   AND (\(tier)::text IS NULL OR c.tier = \(tier))
                   AND (\(since)::timestamptz IS NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.created_at >= \(since)))
                   AND (\(month)::int IS NULL OR extract(month FROM c.birth_date)::int = \(month))
-                RETURNING 1
+                """,
+                logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
+        }
+    }
+
+    /// Records the broadcast and queues one promotional message per guest in one statement.
+    public func queue(
+        _ audience: BroadcastAudience, text: String, by actor: Actor, progressChatID: Int64?, progressMessageID: Int64?,
+        at now: Date
+    ) async throws -> (broadcastID: Int64, recipients: Int) {
+        try await session.withTransaction { connection in
+            var days: Int?
+            if case .active(let value) = audience { days = value }
+            let (tier, since, month) = audience.filterValues(at: now)
+            let body = String(text.prefix(4000))
+            let row = try await connection.query(
+                """
+                WITH broadcast AS (
+                    INSERT INTO broadcasts (audience, audience_tier, audience_days, body, created_by_kind, created_by_id, created_at,
+                                            recipients, progress_chat_id, progress_message_id)
+                    VALUES (\(audience.kind), \(tier), \(days), \(body), \(actor.kind == .admin ? "admin" : "staff"), \(actor.id), \(now),
+                            0, \(progressChatID), \(progressMessageID))
+                    RETURNING id
+                ), queued AS (
+                    INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, next_attempt_at, created_at, broadcast_id)
+                    SELECT 'client', c.telegram_id, c.id, 'promotional', 'sendMessage', jsonb_build_object('text', \(body)::text),
+                           \(now), \(now), broadcast.id
+                    FROM customers c, broadcast
+                    WHERE c.telegram_id IS NOT NULL AND c.anonymised_at IS NULL AND c.blocked_at IS NULL
+                      AND c.unreachable_at IS NULL AND c.promo_opt_in
+                      AND (\(tier)::text IS NULL OR c.tier = \(tier))
+                      AND (\(since)::timestamptz IS NULL OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.created_at >= \(since)))
+                      AND (\(month)::int IS NULL OR extract(month FROM c.birth_date)::int = \(month))
+                    RETURNING 1
+                )
+                SELECT broadcast.id, (SELECT count(*)::int FROM queued) FROM broadcast
+                """,
+                logger: logger
+            ).collect().first?.decode((Int64, Int).self)
+            guard let (id, recipients) = row else { return (0, 0) }
+            try await connection.query(
+                """
+                WITH counted AS (UPDATE broadcasts SET recipients = \(recipients), finished_at = CASE WHEN \(recipients) = 0 THEN \(now) END WHERE id = \(id))
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
+                VALUES (\(now), \(actor.kind.rawValue), \(actor.id), 'broadcast.queued', 'broadcast', \(String(id)),
+                        jsonb_build_object('audience', \(audience.kind), 'recipients', \(recipients)))
+                """,
+                logger: logger
             )
-            SELECT broadcast.id, (SELECT count(*)::int FROM queued) FROM broadcast
-            """,
-            logger: logger
-        ).collect().first?.decode((Int64, Int).self)
-        guard let (id, recipients) = row else { return (0, 0) }
-        try await connection.query(
-            """
-            WITH counted AS (UPDATE broadcasts SET recipients = \(recipients), finished_at = CASE WHEN \(recipients) = 0 THEN \(now) END WHERE id = \(id))
-            INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
-            VALUES (\(now), \(actor.kind.rawValue), \(actor.id), 'broadcast.queued', 'broadcast', \(String(id)),
-                    jsonb_build_object('audience', \(audience.kind), 'recipients', \(recipients)))
-            """,
-            logger: logger
-        )
-        return (id, recipients)
+            return (id, recipients)
+        }
     }
 
     /// Unfinished broadcasts whose counts moved since the last report.
-    public func progressToReport(database: Database) async throws -> [BroadcastProgress] {
-        try await database.withConnection(logger: logger) { connection in
+    public func progressToReport() async throws -> [BroadcastProgress] {
+        try await session.withConnection { connection in
             let rows = try await connection.query(
                 """
                 SELECT b.id, b.recipients,
@@ -163,8 +174,8 @@ public struct BroadcastStore: Sendable {
     /// Stores what was reported (and that the broadcast finished), queuing the edit of the
     /// progress message in the same transaction. A finished broadcast that could not reach
     /// everyone alerts the managers.
-    public func recordReport(_ progress: BroadcastProgress, edit: Data?, at now: Date, database: Database) async throws {
-        try await database.withTransaction(logger: logger) { connection in
+    public func recordReport(_ progress: BroadcastProgress, edit: Data?, at now: Date) async throws {
+        try await session.withTransaction { connection in
             try await connection.query(
                 """
                 UPDATE broadcasts SET reported_sent = \(progress.sent), reported_failed = \(progress.failed),

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Reviews, ideas and messages to management, written by the client bot (and later the partner
-/// API) inside the caller's transaction. Manager alerts are queued in the same transaction.
+/// Reviews, ideas and messages to management, written by the client bot and the partner API; each
+/// command is atomic. Manager alerts are queued in the same transaction.
 public struct FeedbackStore: Sendable {
     public enum NoteKind: String, Sendable {
         case idea
@@ -29,106 +29,120 @@ public struct FeedbackStore: Sendable {
         public var createdAt: Date
     }
 
-    let logger: Logger
+    let session: SQLSession
 
-    public init(logger: Logger) {
-        self.logger = logger
+    var logger: Logger { session.logger }
+
+    /// On the pool; `tx.feedback` gives the same store inside a transaction.
+    public init(database: Database, logger: Logger) {
+        self.init(session: .pool(database, logger: logger))
+    }
+
+    init(session: SQLSession) {
+        self.session = session
     }
 
     /// The guest's recent sales that can still be reviewed: not cancelled, not reviewed, newest first.
-    public func reviewableOrders(customerID: Int64, since: Date, limit: Int = 5, on connection: PostgresConnection) async throws -> [ReviewableOrder] {
-        let rows = try await connection.query(
-            """
-            SELECT o.id, o.amount_kopecks, o.created_at
-            FROM orders o
-            WHERE o.customer_id = \(customerID) AND o.created_at >= \(since)
-              AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
-              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.order_id = o.id AND f.kind = 'review')
-            ORDER BY o.created_at DESC, o.id DESC
-            LIMIT \(limit)
-            """,
-            logger: logger
-        )
-        var orders: [ReviewableOrder] = []
-        for try await (id, amount, createdAt) in rows.decode((Int64, Int64, Date).self) {
-            orders.append(ReviewableOrder(orderID: id, amount: Money(kopecks: amount), createdAt: createdAt))
+    public func reviewableOrders(customerID: Int64, since: Date, limit: Int = 5) async throws -> [ReviewableOrder] {
+        try await session.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT o.id, o.amount_kopecks, o.created_at
+                FROM orders o
+                WHERE o.customer_id = \(customerID) AND o.created_at >= \(since)
+                  AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
+                  AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.order_id = o.id AND f.kind = 'review')
+                ORDER BY o.created_at DESC, o.id DESC
+                LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var orders: [ReviewableOrder] = []
+            for try await (id, amount, createdAt) in rows.decode((Int64, Int64, Date).self) {
+                orders.append(ReviewableOrder(orderID: id, amount: Money(kopecks: amount), createdAt: createdAt))
+            }
+            return orders
         }
-        return orders
     }
 
     /// Records a 1–10 rating for one of the guest's orders; one review per order. A rating at or
     /// below `alertThreshold` alerts the managers.
     public func submitReview(
-        customerID: Int64, orderID: Int64, rating: Int, alertThreshold: Int, channel: Channel = .clientBot, at now: Date,
-        on connection: PostgresConnection
+        customerID: Int64, orderID: Int64, rating: Int, alertThreshold: Int, channel: Channel = .clientBot, at now: Date
     ) async throws -> ReviewOutcome {
-        guard (1...10).contains(rating) else { return .orderNotFound }
-        let inserted = try await connection.query(
-            """
-            INSERT INTO feedback (customer_id, kind, order_id, rating, channel, created_at, updated_at)
-            SELECT o.customer_id, 'review', o.id, \(rating), \(channel.rawValue), \(now), \(now)
-            FROM orders o
-            WHERE o.id = \(orderID) AND o.customer_id = \(customerID)
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """,
-            logger: logger
-        ).collect().first?.decode(Int64.self)
-        guard let feedbackID = inserted else {
-            let exists = try await connection.query(
-                "SELECT EXISTS (SELECT 1 FROM orders WHERE id = \(orderID) AND customer_id = \(customerID))", logger: logger
-            ).collect().first?.decode(Bool.self) ?? false
-            return exists ? .alreadyReviewed : .orderNotFound
+        try await session.withTransaction { connection in
+            guard (1...10).contains(rating) else { return .orderNotFound }
+            let inserted = try await connection.query(
+                """
+                INSERT INTO feedback (customer_id, kind, order_id, rating, channel, created_at, updated_at)
+                SELECT o.customer_id, 'review', o.id, \(rating), \(channel.rawValue), \(now), \(now)
+                FROM orders o
+                WHERE o.id = \(orderID) AND o.customer_id = \(customerID)
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """,
+                logger: logger
+            ).collect().first?.decode(Int64.self)
+            guard let feedbackID = inserted else {
+                let exists = try await connection.query(
+                    "SELECT EXISTS (SELECT 1 FROM orders WHERE id = \(orderID) AND customer_id = \(customerID))", logger: logger
+                ).collect().first?.decode(Bool.self) ?? false
+                return exists ? .alreadyReviewed : .orderNotFound
+            }
+            if rating <= alertThreshold {
+                try await alertManagers(template: "review_alert", feedbackID: feedbackID, customerID: customerID, extra: [
+                    "rating": rating, "order_id": orderID,
+                ], at: now, on: connection)
+            }
+            return .recorded(feedbackID: feedbackID)
         }
-        if rating <= alertThreshold {
-            try await alertManagers(template: "review_alert", feedbackID: feedbackID, customerID: customerID, extra: [
-                "rating": rating, "order_id": orderID,
-            ], at: now, on: connection)
-        }
-        return .recorded(feedbackID: feedbackID)
     }
 
     /// Adds the optional comment to a review the guest just rated. Returns false when there is no
     /// such review or it already has a comment.
     public func addReviewComment(
-        feedbackID: Int64, customerID: Int64, text: String, alertThreshold: Int, at now: Date, on connection: PostgresConnection
+        feedbackID: Int64, customerID: Int64, text: String, alertThreshold: Int, at now: Date
     ) async throws -> Bool {
-        let rating = try await connection.query(
-            """
-            UPDATE feedback SET body = \(Self.clip(text)), updated_at = \(now)
-            WHERE id = \(feedbackID) AND customer_id = \(customerID) AND kind = 'review' AND body IS NULL
-            RETURNING rating::int
-            """,
-            logger: logger
-        ).collect().first?.decode(Int.self)
-        guard let rating else { return false }
-        if rating <= alertThreshold {
-            try await alertManagers(template: "review_comment", feedbackID: feedbackID, customerID: customerID, extra: [
-                "rating": rating, "text": Self.clip(text),
-            ], at: now, on: connection)
+        try await session.withTransaction { connection in
+            let rating = try await connection.query(
+                """
+                UPDATE feedback SET body = \(Self.clip(text)), updated_at = \(now)
+                WHERE id = \(feedbackID) AND customer_id = \(customerID) AND kind = 'review' AND body IS NULL
+                RETURNING rating::int
+                """,
+                logger: logger
+            ).collect().first?.decode(Int.self)
+            guard let rating else { return false }
+            if rating <= alertThreshold {
+                try await alertManagers(template: "review_comment", feedbackID: feedbackID, customerID: customerID, extra: [
+                    "rating": rating, "text": Self.clip(text),
+                ], at: now, on: connection)
+            }
+            return true
         }
-        return true
     }
 
     /// Records an idea or a message to management. Messages alert the managers.
     @discardableResult
     public func submitNote(
-        _ kind: NoteKind, customerID: Int64, text: String, channel: Channel = .clientBot, at now: Date, on connection: PostgresConnection
+        _ kind: NoteKind, customerID: Int64, text: String, channel: Channel = .clientBot, at now: Date
     ) async throws -> Int64 {
-        let id = try await connection.query(
-            """
-            INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
-            VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), \(channel.rawValue), \(now), \(now))
-            RETURNING id
-            """,
-            logger: logger
-        ).collect().first?.decode(Int64.self) ?? 0
-        if kind == .message {
-            try await alertManagers(template: "guest_message", feedbackID: id, customerID: customerID, extra: [
-                "text": Self.clip(text),
-            ], at: now, on: connection)
+        try await session.withTransaction { connection in
+            let id = try await connection.query(
+                """
+                INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
+                VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), \(channel.rawValue), \(now), \(now))
+                RETURNING id
+                """,
+                logger: logger
+            ).collect().first?.decode(Int64.self) ?? 0
+            if kind == .message {
+                try await alertManagers(template: "guest_message", feedbackID: id, customerID: customerID, extra: [
+                    "text": Self.clip(text),
+                ], at: now, on: connection)
+            }
+            return id
         }
-        return id
     }
 
     private func alertManagers(

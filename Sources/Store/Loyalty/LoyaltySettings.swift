@@ -14,11 +14,13 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var reviewAlertThreshold: Int
     /// Wrong payment codes a staff member may enter per minute before being slowed down.
     public var wrongCodeLimitPerMinute: Int
+    /// Wrong admin passwords per account per 15 minutes (and four times as many per address).
+    public var adminLoginAttemptsPer15Minutes: Int
 
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, cancelWindowMinutes: 10,
         timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink",
-        reviewAlertThreshold: 6, wrongCodeLimitPerMinute: 5
+        reviewAlertThreshold: 6, wrongCodeLimitPerMinute: 5, adminLoginAttemptsPer15Minutes: 5
     )
 
     public static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
@@ -60,7 +62,8 @@ extension LoyaltySettings {
             birthdayGiftValidDays: integer("birthday_gift_valid_days", 7),
             birthdayGiftSlug: values["birthday_gift"] ?? "drink",
             reviewAlertThreshold: integer("review_alert_threshold", 6),
-            wrongCodeLimitPerMinute: integer("wrong_code_limit_per_minute", 5)
+            wrongCodeLimitPerMinute: integer("wrong_code_limit_per_minute", 5),
+            adminLoginAttemptsPer15Minutes: integer("admin_login_attempts_per_15_minutes", 5)
         )
     }
 }

@@ -7,70 +7,71 @@ extension LoyaltyStore {
     /// own earn/redeem rows are shown as the sale), gifts issued and redeemed.
     ///
     /// Each branch reads its own per-customer index and stops after `limit` rows.
-    public func recentActivity(customerID: Int64, limit: Int = 10, on connection: PostgresConnection) async throws -> [ActivityEntry] {
-        let rows = try await connection.query(
-            """
-            (SELECT 'order' AS source, o.created_at AS at, o.id AS ref, o.amount_kopecks AS amount,
-                    o.amount_paid_kopecks AS paid, o.points_earned AS points, o.points_redeemed AS other, NULL::text AS label
-             FROM orders o WHERE o.customer_id = \(customerID)
-             ORDER BY o.created_at DESC, o.id DESC LIMIT \(limit))
-            UNION ALL
-            (SELECT 'points', l.created_at, l.order_id, NULL, NULL, l.points, l.debt, l.kind
-             FROM points_ledger l
-             WHERE l.customer_id = \(customerID) AND l.kind NOT IN ('earn', 'redeem', 'debt_repayment')
-             ORDER BY l.id DESC LIMIT \(limit))
-            UNION ALL
-            (SELECT 'gift_issued', g.issued_at, g.id, NULL, NULL, NULL, NULL, g.name
-             FROM customer_gifts g WHERE g.customer_id = \(customerID) AND g.restored_from_gift_id IS NULL
-             ORDER BY g.expires_at DESC LIMIT \(limit))
-            UNION ALL
-            (SELECT 'gift_redeemed', r.redeemed_at, g.id, NULL, NULL, NULL, NULL, g.name
-             FROM customer_gifts g JOIN gift_redemptions r ON r.gift_id = g.id
-             WHERE g.customer_id = \(customerID)
-             ORDER BY g.expires_at DESC LIMIT \(limit))
-            ORDER BY at DESC, ref DESC
-            LIMIT \(limit)
-            """,
-            logger: logger
-        )
-        var entries: [ActivityEntry] = []
-        for try await (source, at, ref, amount, paid, points, other, label) in rows.decode((String, Date, Int64?, Int64?, Int64?, Int?, Int?, String?).self) {
-            let kind: ActivityEntry.Kind
-            switch source {
-            case "order":
-                kind = .order(id: ref ?? 0, amount: Money(kopecks: amount ?? 0), paid: Money(kopecks: paid ?? 0), earned: points ?? 0, redeemed: other ?? 0)
-            case "points":
-                kind = .points(kind: label ?? "", points: points ?? 0, debt: other ?? 0, orderID: ref)
-            case "gift_issued":
-                kind = .giftIssued(name: label ?? "")
-            default:
-                kind = .giftRedeemed(name: label ?? "")
+    public func recentActivity(customerID: Int64, limit: Int = 10) async throws -> [ActivityEntry] {
+        try await session.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                (SELECT 'order' AS source, o.created_at AS at, o.id AS ref, o.amount_kopecks AS amount,
+                        o.amount_paid_kopecks AS paid, o.points_earned AS points, o.points_redeemed AS other, NULL::text AS label
+                 FROM orders o WHERE o.customer_id = \(customerID)
+                 ORDER BY o.created_at DESC, o.id DESC LIMIT \(limit))
+                UNION ALL
+                (SELECT 'points', l.created_at, l.order_id, NULL, NULL, l.points, l.debt, l.kind
+                 FROM points_ledger l
+                 WHERE l.customer_id = \(customerID) AND l.kind NOT IN ('earn', 'redeem', 'debt_repayment')
+                 ORDER BY l.id DESC LIMIT \(limit))
+                UNION ALL
+                (SELECT 'gift_issued', g.issued_at, g.id, NULL, NULL, NULL, NULL, g.name
+                 FROM customer_gifts g WHERE g.customer_id = \(customerID) AND g.restored_from_gift_id IS NULL
+                 ORDER BY g.expires_at DESC LIMIT \(limit))
+                UNION ALL
+                (SELECT 'gift_redeemed', r.redeemed_at, g.id, NULL, NULL, NULL, NULL, g.name
+                 FROM customer_gifts g JOIN gift_redemptions r ON r.gift_id = g.id
+                 WHERE g.customer_id = \(customerID)
+                 ORDER BY g.expires_at DESC LIMIT \(limit))
+                ORDER BY at DESC, ref DESC
+                LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var entries: [ActivityEntry] = []
+            for try await (source, at, ref, amount, paid, points, other, label) in rows.decode((String, Date, Int64?, Int64?, Int64?, Int?, Int?, String?).self) {
+                let kind: ActivityEntry.Kind
+                switch source {
+                case "order":
+                    kind = .order(id: ref ?? 0, amount: Money(kopecks: amount ?? 0), paid: Money(kopecks: paid ?? 0), earned: points ?? 0, redeemed: other ?? 0)
+                case "points":
+                    kind = .points(kind: label ?? "", points: points ?? 0, debt: other ?? 0, orderID: ref)
+                case "gift_issued":
+                    kind = .giftIssued(name: label ?? "")
+                default:
+                    kind = .giftRedeemed(name: label ?? "")
+                }
+                entries.append(ActivityEntry(at: at, kind: kind))
             }
-            entries.append(ActivityEntry(at: at, kind: kind))
+            return entries
         }
-        return entries
     }
 
-    /// The guest's active gifts inside the caller's transaction.
-    public func activeGifts(customerID: Int64, at now: Date, on connection: PostgresConnection) async throws -> [CustomerGift] {
-        var gifts: [CustomerGift] = []
-        let rows = try await connection.query(
-            """
-            SELECT g.id, g.name, g.reason, g.issued_at, g.expires_at
-            FROM customer_gifts g
-            WHERE g.customer_id = \(customerID) AND g.expires_at > \(now)
-              AND NOT EXISTS (SELECT 1 FROM gift_redemptions r WHERE r.gift_id = g.id)
-            ORDER BY g.expires_at, g.id
-            """,
-            logger: logger
-        )
-        for try await (id, name, reason, issuedAt, expiresAt) in rows.decode((Int64, String, String, Date, Date).self) {
-            gifts.append(CustomerGift(id: id, customerID: customerID, name: name, reason: reason, issuedAt: issuedAt, expiresAt: expiresAt, redeemedAt: nil))
+    /// Gifts the guest can still use, soonest to expire first.
+    public func activeGifts(customerID: Int64, at now: Date) async throws -> [CustomerGift] {
+        try await session.withConnection { connection in
+            var gifts: [CustomerGift] = []
+            let rows = try await connection.query(
+                """
+                SELECT g.id, g.name, g.reason, g.issued_at, g.expires_at
+                FROM customer_gifts g
+                WHERE g.customer_id = \(customerID) AND g.expires_at > \(now)
+                  AND NOT EXISTS (SELECT 1 FROM gift_redemptions r WHERE r.gift_id = g.id)
+                ORDER BY g.expires_at, g.id
+                """,
+                logger: logger
+            )
+            for try await (id, name, reason, issuedAt, expiresAt) in rows.decode((Int64, String, String, Date, Date).self) {
+                gifts.append(CustomerGift(id: id, customerID: customerID, name: name, reason: reason, issuedAt: issuedAt, expiresAt: expiresAt, redeemedAt: nil))
+            }
+            return gifts
         }
-        return gifts
     }
 
-    public func settings(on connection: PostgresConnection) async throws -> LoyaltySettings {
-        try await LoyaltySettings.load(on: connection, logger: logger)
-    }
 }

@@ -10,7 +10,7 @@ extension LoyaltyStore {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard points != 0, !reason.isEmpty else { throw LoyaltyError.invalidPoints }
         let kind = points > 0 ? "manual_credit" : "manual_debit"
-        let balance = try await database.withConnection(logger: logger) { connection in
+        let balance = try await session.withConnection { connection in
             try await connection.query(
                 """
                 WITH account AS (

@@ -14,7 +14,7 @@ extension LoyaltyStore {
         let months = celebrated.map(\.month)
         let days = celebrated.map(\.day)
         let validDays = settings.birthdayGiftValidDays
-        return try await database.withConnection(logger: logger) { connection in
+        return try await session.withConnection { connection in
             try await connection.query(
                 """
                 WITH item AS (
@@ -48,30 +48,26 @@ extension LoyaltyStore {
     }
 
     /// Sets the guest's birth date. The first setting is free; after that it may be changed once.
-    public func changeBirthDate(customerID: Int64, to birthDate: CalendarDate, today: CalendarDate, at now: Date) async throws {
-        try await database.withConnection(logger: logger) { connection in
-            try await changeBirthDate(customerID: customerID, to: birthDate, today: today, at: now, on: connection)
-        }
-    }
-
     public func changeBirthDate(
-        customerID: Int64, to birthDate: CalendarDate, today: CalendarDate, at now: Date, on connection: PostgresConnection
+        customerID: Int64, to birthDate: CalendarDate, today: CalendarDate, at now: Date
     ) async throws {
-        guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw LoyaltyError.invalidBirthDate }
-        let changed = try await connection.query(
-            """
-            UPDATE customers
-            SET birth_date = \(birthDate.description)::date,
-                birth_date_changes = birth_date_changes + CASE WHEN birth_date IS NULL THEN 0 ELSE 1 END,
-                updated_at = \(now)
-            WHERE id = \(customerID) AND anonymised_at IS NULL AND (birth_date IS NULL OR birth_date_changes = 0)
-            RETURNING id
-            """,
-            logger: logger
-        ).collect().count == 1
-        guard changed else {
-            if try await refusalForCustomer(customerID, on: connection) == .customerNotFound { throw LoyaltyError.customerNotFound }
-            throw LoyaltyError.birthDateAlreadyChanged
+        try await session.withConnection { connection in
+            guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw LoyaltyError.invalidBirthDate }
+            let changed = try await connection.query(
+                """
+                UPDATE customers
+                SET birth_date = \(birthDate.description)::date,
+                    birth_date_changes = birth_date_changes + CASE WHEN birth_date IS NULL THEN 0 ELSE 1 END,
+                    updated_at = \(now)
+                WHERE id = \(customerID) AND anonymised_at IS NULL AND (birth_date IS NULL OR birth_date_changes = 0)
+                RETURNING id
+                """,
+                logger: logger
+            ).collect().count == 1
+            guard changed else {
+                if try await refusalForCustomer(customerID, on: connection) == .customerNotFound { throw LoyaltyError.customerNotFound }
+                throw LoyaltyError.birthDateAlreadyChanged
+            }
         }
     }
 }

@@ -11,16 +11,17 @@ extension LoyaltyStore {
     /// Gives the guest a fresh code, voiding their previous one. Uniqueness among active codes is
     /// the table's constraint: on the rare clash with another guest's code, an expired holder is
     /// cleared and a new code drawn.
+    ///
+    /// A code another guest holds is skipped by the insert's guard rather than by a unique
+    /// violation, so a caller's transaction stays usable; only two guests drawing the same free
+    /// code at the same instant can still raise one.
     public func issueCode(customerID: Int64, at now: Date) async throws -> IssuedCode {
-        try await database.withConnection(logger: logger) { connection in
+        try await session.withConnection { connection in
             try await issueCode(customerID: customerID, at: now, on: connection)
         }
     }
 
-    /// Issues a code inside the caller's transaction. A code another guest holds is skipped by
-    /// the insert's guard rather than by a unique violation, so the transaction stays usable;
-    /// only two guests drawing the same free code at the same instant can still raise one.
-    public func issueCode(customerID: Int64, at now: Date, on connection: PostgresConnection) async throws -> IssuedCode {
+    private func issueCode(customerID: Int64, at now: Date, on connection: PostgresConnection) async throws -> IssuedCode {
         let settings = try await LoyaltySettings.load(on: connection, logger: logger)
         let expiresAt = now.addingTimeInterval(TimeInterval(settings.codeLifetimeSeconds))
         for _ in 0..<8 {
@@ -51,12 +52,12 @@ extension LoyaltyStore {
 
     /// The guest behind a code, for the barista's screen. Looking does not consume the code.
     public func lookUp(code: PaymentCode, at now: Date) async throws -> CustomerCard {
-        try await database.withConnection(logger: logger) { connection in
+        try await session.withConnection { connection in
             try await lookUp(code: code, at: now, on: connection)
         }
     }
 
-    public func lookUp(code: PaymentCode, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard {
+    private func lookUp(code: PaymentCode, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard {
         let rows = try await connection.query(
             """
             SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks, p.expires_at
@@ -78,15 +79,11 @@ extension LoyaltyStore {
 
     /// The quote a barista is shown before confirming; reads only.
     public func quote(code: PaymentCode, amount: Money, redeem: RedeemRequest, at now: Date) async throws -> SaleQuote {
-        try await database.withConnection(logger: logger) { connection in
-            try await quote(code: code, amount: amount, redeem: redeem, at: now, on: connection)
+        try await session.withConnection { connection in
+            let card = try await lookUp(code: code, at: now, on: connection)
+            let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+            return try SaleQuote.compute(amount: amount, redeem: redeem, account: card.account, rules: settings.rules)
         }
-    }
-
-    public func quote(code: PaymentCode, amount: Money, redeem: RedeemRequest, at now: Date, on connection: PostgresConnection) async throws -> SaleQuote {
-        let card = try await lookUp(code: code, at: now, on: connection)
-        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
-        return try SaleQuote.compute(amount: amount, redeem: redeem, account: card.account, rules: settings.rules)
     }
 
     /// Why a command for this guest cannot go ahead, or nil when nothing stops it.

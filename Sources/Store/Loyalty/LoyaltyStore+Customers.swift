@@ -23,15 +23,15 @@ extension LoyaltyStore {
 
     /// Registers a guest. A second registration of the same Telegram id or phone is a domain
     /// error, decided by the unique constraints rather than a check that could race.
+    /// A conflict does not abort a caller's transaction: the insert skips it and the error names
+    /// which key was taken.
     public func registerCustomer(_ registration: Registration, at now: Date) async throws -> Customer {
-        try await database.withConnection(logger: logger) { connection in
+        try await session.withConnection { connection in
             try await registerCustomer(registration, at: now, on: connection)
         }
     }
 
-    /// Registers a guest inside the caller's transaction. A conflict does not abort the
-    /// transaction: the insert skips it and the error names which key was taken.
-    public func registerCustomer(_ registration: Registration, at now: Date, on connection: PostgresConnection) async throws -> Customer {
+    private func registerCustomer(_ registration: Registration, at now: Date, on connection: PostgresConnection) async throws -> Customer {
         let firstName = String(registration.firstName.prefix(200))
         let lastName = registration.lastName.map { String($0.prefix(200)) }
         let birthDate = registration.birthDate?.description
@@ -59,39 +59,21 @@ extension LoyaltyStore {
     }
 
     public func customer(telegramID: Int64) async throws -> Customer? {
-        try await database.withConnection(logger: logger) { connection in
-            try await customer(telegramID: telegramID, on: connection)
-        }
-    }
-
-    public func customer(telegramID: Int64, on connection: PostgresConnection) async throws -> Customer? {
         try await firstCustomer(
-            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL",
-            on: connection
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL"
         )
     }
 
-    public func customer(phone: PhoneNumber, on connection: PostgresConnection) async throws -> Customer? {
+    public func customer(phone: PhoneNumber) async throws -> Customer? {
         try await firstCustomer(
-            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE phone = \(phone.e164) AND anonymised_at IS NULL",
-            on: connection
-        )
-    }
-
-    public func customer(id: Int64, on connection: PostgresConnection) async throws -> Customer? {
-        try await firstCustomer(
-            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE id = \(id) AND anonymised_at IS NULL",
-            on: connection
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE phone = \(phone.e164) AND anonymised_at IS NULL"
         )
     }
 
     public func customer(id: Int64) async throws -> Customer? {
-        try await database.withConnection(logger: logger) { connection in
-            try await firstCustomer(
-                "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE id = \(id) AND anonymised_at IS NULL",
-                on: connection
-            )
-        }
+        try await firstCustomer(
+            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE id = \(id) AND anonymised_at IS NULL"
+        )
     }
 
     /// What `firstCustomer` decodes, in this order.
@@ -101,9 +83,9 @@ extension LoyaltyStore {
         birth_date IS NULL OR birth_date_changes = 0, blocked_at IS NOT NULL, unreachable_at IS NOT NULL
         """
 
-    private func firstCustomer(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Customer? {
-        let rows = try await connection.query(query, logger: logger)
-        for try await row in rows {
+    private func firstCustomer(_ query: PostgresQuery) async throws -> Customer? {
+        let rows = try await session.withConnection { connection in try await connection.query(query, logger: logger).collect() }
+        for row in rows {
             // Fifteen columns: wider than the tuples PostgresNIO decodes in one call.
             let column = row.makeRandomAccess()
             // The column's CHECK admits only E.164, so this always reads back.

@@ -4,71 +4,63 @@ import PostgresNIO
 
 extension LoyaltyStore {
     public func giftCatalog() async throws -> [GiftCatalogItem] {
-        try await database.withConnection(logger: logger) { connection in
-            try await giftCatalog(on: connection)
+        try await session.withConnection { connection in
+            var items: [GiftCatalogItem] = []
+            let rows = try await connection.query("SELECT id, slug, name, valid_days, active FROM gift_catalog ORDER BY id", logger: logger)
+            for try await (id, slug, name, validDays, active) in rows.decode((Int64, String, String, Int, Bool).self) {
+                items.append(GiftCatalogItem(id: id, slug: slug, name: name, validDays: validDays, active: active))
+            }
+            return items
         }
-    }
-
-    public func giftCatalog(on connection: PostgresConnection) async throws -> [GiftCatalogItem] {
-        var items: [GiftCatalogItem] = []
-        let rows = try await connection.query("SELECT id, slug, name, valid_days, active FROM gift_catalog ORDER BY id", logger: logger)
-        for try await (id, slug, name, validDays, active) in rows.decode((Int64, String, String, Int, Bool).self) {
-            items.append(GiftCatalogItem(id: id, slug: slug, name: name, validDays: validDays, active: active))
-        }
-        return items
     }
 
     /// Gives a guest a gift from the catalog, valid for the item's number of days; the guest is told.
-    public func issueGift(customerID: Int64, catalogID: Int64, reason: String, by actor: Actor, at now: Date) async throws -> CustomerGift {
-        try await database.withConnection(logger: logger) { connection in
-            try await issueGift(customerID: customerID, catalogID: catalogID, reason: reason, by: actor, at: now, on: connection)
-        }
-    }
-
     public func issueGift(
-        customerID: Int64, catalogID: Int64, reason: String, by actor: Actor, at now: Date, on connection: PostgresConnection
+        customerID: Int64, catalogID: Int64, reason: String, by actor: Actor, at now: Date
     ) async throws -> CustomerGift {
-        let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
-        let row = try await connection.query(
-            """
-            WITH guest AS (
-                SELECT id, telegram_id, language FROM customers
-                WHERE id = \(customerID) AND anonymised_at IS NULL AND blocked_at IS NULL
-            ), gift AS (
-                INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at)
-                SELECT guest.id, item.id, item.name, \(reason.isEmpty ? "gift" : reason), \(actor.kind.rawValue), \(actor.id),
-                       \(now), \(now) + make_interval(days => item.valid_days)
-                FROM guest, gift_catalog item
-                WHERE item.id = \(catalogID) AND item.active
-                RETURNING id, name, reason, expires_at
-            ), audit AS (
-                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
-                SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'gift.issued', 'customer', \(String(customerID)),
-                       jsonb_build_object('gift_id', gift.id, 'name', gift.name, 'reason', gift.reason)
-                FROM gift
-            ), notice AS (
-                INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, next_attempt_at, created_at)
-                SELECT 'client', guest.telegram_id, guest.id, 'transactional',
-                       jsonb_build_object('template', 'gift_issued', 'language', guest.language, 'gift_id', gift.id,
-                                          'name', gift.name, 'expires_at', gift.expires_at),
-                       \(now), \(now)
-                FROM gift, guest WHERE guest.telegram_id IS NOT NULL
-            )
-            SELECT id, name, reason, expires_at FROM gift
-            """,
-            logger: logger
-        ).collect().first?.decode((Int64, String, String, Date).self)
-        guard let (id, name, storedReason, expiresAt) = row else {
-            if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
-            throw LoyaltyError.giftNotFound
+        try await session.withConnection { connection in
+            let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+            let row = try await connection.query(
+                """
+                WITH guest AS (
+                    SELECT id, telegram_id, language FROM customers
+                    WHERE id = \(customerID) AND anonymised_at IS NULL AND blocked_at IS NULL
+                ), gift AS (
+                    INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at)
+                    SELECT guest.id, item.id, item.name, \(reason.isEmpty ? "gift" : reason), \(actor.kind.rawValue), \(actor.id),
+                           \(now), \(now) + make_interval(days => item.valid_days)
+                    FROM guest, gift_catalog item
+                    WHERE item.id = \(catalogID) AND item.active
+                    RETURNING id, name, reason, expires_at
+                ), audit AS (
+                    INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
+                    SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'gift.issued', 'customer', \(String(customerID)),
+                           jsonb_build_object('gift_id', gift.id, 'name', gift.name, 'reason', gift.reason)
+                    FROM gift
+                ), notice AS (
+                    INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, next_attempt_at, created_at)
+                    SELECT 'client', guest.telegram_id, guest.id, 'transactional',
+                           jsonb_build_object('template', 'gift_issued', 'language', guest.language, 'gift_id', gift.id,
+                                              'name', gift.name, 'expires_at', gift.expires_at),
+                           \(now), \(now)
+                    FROM gift, guest WHERE guest.telegram_id IS NOT NULL
+                )
+                SELECT id, name, reason, expires_at FROM gift
+                """,
+                logger: logger
+            ).collect().first?.decode((Int64, String, String, Date).self)
+            guard let (id, name, storedReason, expiresAt) = row else {
+                if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
+                throw LoyaltyError.giftNotFound
+            }
+            return CustomerGift(id: id, customerID: customerID, name: name, reason: storedReason, issuedAt: now.roundedToMicroseconds, expiresAt: expiresAt, redeemedAt: nil)
         }
-        return CustomerGift(id: id, customerID: customerID, name: name, reason: storedReason, issuedAt: now.roundedToMicroseconds, expiresAt: expiresAt, redeemedAt: nil)
     }
 
     /// Writes a gift off on its own (not at a sale): at most once, never when expired.
     public func redeemGift(giftID: Int64, by actor: Actor, at now: Date) async throws -> CustomerGift {
         do {
-            return try await database.withTransaction(logger: logger) { connection in
+            return try await session.withTransaction { connection in
                 try await redeemGift(giftID: giftID, by: actor, at: now, on: connection)
             }
         } catch let error as PSQLError where error.violates("gift_redemptions_pkey") {
@@ -76,9 +68,9 @@ extension LoyaltyStore {
         }
     }
 
-    /// Redeems inside the caller's transaction. A concurrent redemption of the same gift waits on
-    /// its row lock; should both pass the check, the loser fails on the redemption's primary key.
-    public func redeemGift(giftID: Int64, by actor: Actor, at now: Date, on connection: PostgresConnection) async throws -> CustomerGift {
+    /// A concurrent redemption of the same gift waits on its row lock; should both pass the
+    /// check, the loser fails on the redemption's primary key.
+    private func redeemGift(giftID: Int64, by actor: Actor, at now: Date, on connection: PostgresConnection) async throws -> CustomerGift {
         let row = try await connection.query(
             """
             SELECT g.customer_id, g.name, g.reason, g.issued_at, g.expires_at, r.gift_id IS NOT NULL
@@ -107,12 +99,5 @@ extension LoyaltyStore {
             id: giftID, customerID: customerID, name: name, reason: reason,
             issuedAt: issuedAt, expiresAt: expiresAt, redeemedAt: now.roundedToMicroseconds
         )
-    }
-
-    /// Gifts the guest can still use, soonest to expire first.
-    public func activeGifts(customerID: Int64, at now: Date) async throws -> [CustomerGift] {
-        try await database.withConnection(logger: logger) { connection in
-            try await activeGifts(customerID: customerID, at: now, on: connection)
-        }
     }
 }

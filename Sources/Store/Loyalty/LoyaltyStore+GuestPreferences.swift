@@ -2,32 +2,40 @@ import Domain
 import Foundation
 import PostgresNIO
 
-/// What guests change about themselves from the client bot, each inside the update's transaction.
+/// What guests change about themselves from the client bot, usually inside the update's transaction.
 extension LoyaltyStore {
-    public func setLanguage(_ language: Language, customerID: Int64, at now: Date, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE customers SET language = \(language.rawValue), updated_at = \(now) WHERE id = \(customerID)", logger: logger
-        )
+    public func setLanguage(_ language: Language, customerID: Int64, at now: Date) async throws {
+        try await session.withConnection { connection in
+            try await connection.query(
+                "UPDATE customers SET language = \(language.rawValue), updated_at = \(now) WHERE id = \(customerID)", logger: logger
+            )
+        }
     }
 
-    public func setPromoOptIn(_ optIn: Bool, customerID: Int64, at now: Date, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE customers SET promo_opt_in = \(optIn), updated_at = \(now) WHERE id = \(customerID)", logger: logger
-        )
+    public func setPromoOptIn(_ optIn: Bool, customerID: Int64, at now: Date) async throws {
+        try await session.withConnection { connection in
+            try await connection.query(
+                "UPDATE customers SET promo_opt_in = \(optIn), updated_at = \(now) WHERE id = \(customerID)", logger: logger
+            )
+        }
     }
 
     /// The guest blocked the bot (or Telegram answered 403): transactional messages wait until
     /// they come back, promotional ones are skipped.
-    public func markUnreachable(telegramID: Int64, at now: Date, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE customers SET unreachable_at = \(now) WHERE telegram_id = \(telegramID) AND unreachable_at IS NULL", logger: logger
-        )
+    public func markUnreachable(telegramID: Int64, at now: Date) async throws {
+        try await session.withConnection { connection in
+            try await connection.query(
+                "UPDATE customers SET unreachable_at = \(now) WHERE telegram_id = \(telegramID) AND unreachable_at IS NULL", logger: logger
+            )
+        }
     }
 
     /// The guest wrote to the bot or unblocked it: messages reach them again.
-    public func markReachable(telegramID: Int64, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE customers SET unreachable_at = NULL WHERE telegram_id = \(telegramID) AND unreachable_at IS NOT NULL", logger: logger
-        )
+    public func markReachable(telegramID: Int64) async throws {
+        try await session.withConnection { connection in
+            try await connection.query(
+                "UPDATE customers SET unreachable_at = NULL WHERE telegram_id = \(telegramID) AND unreachable_at IS NOT NULL", logger: logger
+            )
+        }
     }
 }

@@ -28,7 +28,7 @@ extension LoyaltyStore {
             """
         query.sql += " " + filter.sql + " ORDER BY o.created_at DESC, o.id DESC LIMIT \(max(1, min(limit, 100)))"
         query.binds = filter.binds
-        return try await database.withConnection(logger: logger) { connection in
+        return try await session.withConnection { connection in
             var records: [OrderRecord] = []
             for try await row in try await connection.query(query, logger: logger) {
                 let column = row.makeRandomAccess()

@@ -8,35 +8,29 @@ extension LoyaltyStore {
     /// balance, spend and tier, tier history, the audit row and the guest's receipt (outbox).
     ///
     /// The same idempotency key returns the first result, even when the two calls race; the same
-    /// key with a different sale is `idempotencyKeyReused`.
+    /// key with a different sale is `idempotencyKeyReused`. How a double tap ends in one order:
+    /// 1. the second call waits on the first one's lock on the guest;
+    /// 2. it then sees the key used (`LockedGuest.saleExists`) and answers with the first order,
+    ///    or, when the code is already consumed, finds that order by its key (`codeNotFound` below);
+    /// 3. should both pass the lock anyway, the loser fails on the key's unique index: on the pool
+    ///    it reads the winner's order on a fresh connection; inside a caller's transaction that
+    ///    transaction is spoiled, so the caller retries it whole (the webhook does) and lands in 2.
     public func confirmSale(_ request: SaleRequest, by actor: Actor, locationID: Int64, at now: Date) async throws -> ConfirmedSale {
         do {
-            return try await database.withTransaction(logger: logger) { connection in
-                try await confirm(request, by: actor, locationID: locationID, at: now, on: connection)
+            return try await session.withTransaction { connection in
+                do {
+                    return try await confirm(request, by: actor, locationID: locationID, at: now, on: connection)
+                } catch let refusal as LoyaltyError where refusal == .codeNotFound || refusal == .customerNotFound {
+                    // The code may have been consumed by an earlier or concurrent call of this very
+                    // sale, and a reused key must be told apart from an unknown guest.
+                    if let earlier = try await existingSale(request, on: connection) { return earlier }
+                    throw refusal
+                }
             }
-        } catch let error as PSQLError where error.violates("orders_idempotency_key_key") {
-            // A concurrent call with this key committed first: answer with its result.
-            if let earlier = try await existingSale(request) { return earlier }
+        } catch let error as PSQLError where error.violates("orders_idempotency_key_key") && !session.isInTransaction {
+            let earlier = try await session.withConnection { connection in try await existingSale(request, on: connection) }
+            if let earlier { return earlier }
             throw error
-        } catch let refusal as LoyaltyError where refusal == .codeNotFound || refusal == .customerNotFound {
-            // The code may have been consumed by an earlier or concurrent call of this very sale,
-            // and a reused key must be told apart from an unknown guest.
-            if let earlier = try await existingSale(request) { return earlier }
-            throw refusal
-        }
-    }
-
-    /// Confirms a sale inside the caller's transaction (the staff bot records its update in the
-    /// same one). A concurrent confirmation under the same key makes this transaction fail on the
-    /// key's unique index; retrying it then finds and returns the first order.
-    public func confirmSale(
-        _ request: SaleRequest, by actor: Actor, locationID: Int64, at now: Date, on connection: PostgresConnection
-    ) async throws -> ConfirmedSale {
-        do {
-            return try await confirm(request, by: actor, locationID: locationID, at: now, on: connection)
-        } catch LoyaltyError.codeNotFound {
-            if let earlier = try await existingSale(request, on: connection) { return earlier }
-            throw LoyaltyError.codeNotFound
         }
     }
 
@@ -115,12 +109,6 @@ extension LoyaltyStore {
     }
 
     /// The order an idempotency key already produced, if any.
-    func existingSale(_ request: SaleRequest) async throws -> ConfirmedSale? {
-        try await database.withConnection(logger: logger) { connection in
-            try await existingSale(request, on: connection)
-        }
-    }
-
     func existingSale(_ request: SaleRequest, on connection: PostgresConnection) async throws -> ConfirmedSale? {
         let rows = try await connection.query(
             """

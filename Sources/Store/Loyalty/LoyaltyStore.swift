@@ -8,20 +8,26 @@ import PostgresNIO
 ///
 /// Each command is one transaction whose guards are row locks and constraints, so races
 /// (double spend, double code use, double cancel) cannot happen rather than being unlikely.
+/// On the pool (`Store.loyalty`) each command is its own transaction; inside `Store.transaction`
+/// (`tx.loyalty`) every command joins the caller's, so an update's effects commit together.
 public struct LoyaltyStore: Sendable {
-    let database: Database
-    let logger: Logger
+    let session: SQLSession
     /// Draws a fresh payment code; production passes the system's random source.
     let drawCode: @Sendable () -> PaymentCode
 
+    var logger: Logger { session.logger }
+
     public init(database: Database, logger: Logger, drawCode: @escaping @Sendable () -> PaymentCode) {
-        self.database = database
-        self.logger = logger
+        self.init(session: .pool(database, logger: logger), drawCode: drawCode)
+    }
+
+    init(session: SQLSession, drawCode: @escaping @Sendable () -> PaymentCode) {
+        self.session = session
         self.drawCode = drawCode
     }
 
     public func settings() async throws -> LoyaltySettings {
-        try await database.withConnection(logger: logger) { connection in
+        try await session.withConnection { connection in
             try await LoyaltySettings.load(on: connection, logger: logger)
         }
     }

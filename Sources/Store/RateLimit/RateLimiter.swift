@@ -21,36 +21,47 @@ public struct RateLimiter: Sendable {
         }
     }
 
-    let logger: Logger
+    let session: SQLSession
 
-    public init(logger: Logger) {
-        self.logger = logger
+    var logger: Logger { session.logger }
+
+    /// On the pool; `tx.rateLimits` gives the same store inside a transaction.
+    public init(database: Database, logger: Logger) {
+        self.init(session: .pool(database, logger: logger))
+    }
+
+    init(session: SQLSession) {
+        self.session = session
     }
 
     /// Seconds until the window of the first exhausted limit ends, or nil while all have room.
-    public func retryAfter(_ limits: [Limit], at now: Date, on connection: PostgresConnection) async throws -> TimeInterval? {
-        for limit in limits {
-            let start = limit.windowStart(at: now)
-            let hits = try await connection.query(
-                "SELECT hits FROM rate_limit_counters WHERE key = \(limit.key) AND window_start = \(start)", logger: logger
-            ).collect().first?.decode(Int.self) ?? 0
-            if hits >= limit.maximum {
-                return max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up))
+    public func retryAfter(_ limits: [Limit], at now: Date) async throws -> TimeInterval? {
+        try await session.withConnection { connection in
+            for limit in limits {
+                let start = limit.windowStart(at: now)
+                let hits = try await connection.query(
+                    "SELECT hits FROM rate_limit_counters WHERE key = \(limit.key) AND window_start = \(start)", logger: logger
+                ).collect().first?.decode(Int.self) ?? 0
+                if hits >= limit.maximum {
+                    return max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up))
+                }
             }
+            return nil
         }
-        return nil
     }
 
     /// Counts one hit against each limit.
-    public func record(_ limits: [Limit], at now: Date, on connection: PostgresConnection) async throws {
-        for limit in limits {
-            try await connection.query(
-                """
-                INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (\(limit.key), \(limit.windowStart(at: now)), 1)
-                ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
-                """,
-                logger: logger
-            )
+    public func record(_ limits: [Limit], at now: Date) async throws {
+        try await session.withConnection { connection in
+            for limit in limits {
+                try await connection.query(
+                    """
+                    INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (\(limit.key), \(limit.windowStart(at: now)), 1)
+                    ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+                    """,
+                    logger: logger
+                )
+            }
         }
     }
 

@@ -19,10 +19,17 @@ public struct StaffInvites: Sendable {
         public var expiresAt: Date
     }
 
-    let logger: Logger
+    let session: SQLSession
 
-    public init(logger: Logger) {
-        self.logger = logger
+    var logger: Logger { session.logger }
+
+    /// On the pool; `tx.invites` gives the same store inside a transaction.
+    public init(database: Database, logger: Logger) {
+        self.init(session: .pool(database, logger: logger))
+    }
+
+    init(session: SQLSession) {
+        self.session = session
     }
 
     /// Invite payloads start with this, so the bot tells them from other deep links.
@@ -31,63 +38,67 @@ public struct StaffInvites: Sendable {
     /// Creates an invite valid for `lifetime`; the token is returned once and stored hashed.
     public func create(
         role: Actor.StaffRole, locationSlug: String, createdBy: String, token: String, at now: Date,
-        lifetime: TimeInterval = 24 * 3600, on connection: PostgresConnection
+        lifetime: TimeInterval = 24 * 3600
     ) async throws -> Created? {
-        let expiresAt = now.addingTimeInterval(lifetime)
-        let created = try await connection.query(
-            """
-            INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
-            SELECT \(Self.hash(token)), \(role.rawValue), id, \(createdBy), \(now), \(expiresAt)
-            FROM locations WHERE slug = \(locationSlug)
-            RETURNING id
-            """,
-            logger: logger
-        ).collect().count == 1
-        return created ? Created(token: token, expiresAt: expiresAt) : nil
+        try await session.withConnection { connection in
+            let expiresAt = now.addingTimeInterval(lifetime)
+            let created = try await connection.query(
+                """
+                INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
+                SELECT \(Self.hash(token)), \(role.rawValue), id, \(createdBy), \(now), \(expiresAt)
+                FROM locations WHERE slug = \(locationSlug)
+                RETURNING id
+                """,
+                logger: logger
+            ).collect().count == 1
+            return created ? Created(token: token, expiresAt: expiresAt) : nil
+        }
     }
 
     /// Opens an invite for the Telegram user: creates the staff member (or brings back a
     /// deactivated one) and marks the invite used, in the caller's transaction.
     public func redeem(
-        token: String, telegramID: Int64, displayName: String, language: Language, at now: Date, on connection: PostgresConnection
+        token: String, telegramID: Int64, displayName: String, language: Language, at now: Date
     ) async throws -> Outcome {
-        let staff = StaffStore(logger: logger)
-        if let member = try await staff.member(telegramID: telegramID, on: connection), member.active {
-            return .alreadyBound(member)
-        }
-        let invite = try await connection.query(
-            "SELECT id, role, location_id, used_at IS NOT NULL, expires_at <= \(now) FROM staff_invites WHERE token_hash = \(Self.hash(token)) FOR UPDATE",
-            logger: logger
-        ).collect().first?.decode((Int64, String, Int64, Bool, Bool).self)
-        guard let (inviteID, role, locationID, used, expired) = invite else { return .unknown }
-        guard !used else { return .used }
-        guard !expired else { return .expired }
-        let name = String(displayName.prefix(200)).isEmpty ? "Staff" : String(displayName.prefix(200))
-        let staffID = try await connection.query(
-            """
-            INSERT INTO staff (telegram_id, display_name, role, location_id, language, active)
-            VALUES (\(telegramID), \(name), \(role), \(locationID), \(language.rawValue), true)
-            ON CONFLICT (telegram_id) DO UPDATE
-                SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, location_id = EXCLUDED.location_id,
-                    active = true, deactivated_at = NULL
-            RETURNING id
-            """,
-            logger: logger
-        ).collect().first?.decode(Int64.self)
-        guard let staffID else { return .unknown }
-        try await connection.query(
-            """
-            WITH used AS (
-                UPDATE staff_invites SET used_at = \(now), staff_id = \(staffID) WHERE id = \(inviteID)
+        try await session.withTransaction { connection in
+            let staff = StaffStore(session: .transaction(connection, logger: logger))
+            if let member = try await staff.member(telegramID: telegramID), member.active {
+                return .alreadyBound(member)
+            }
+            let invite = try await connection.query(
+                "SELECT id, role, location_id, used_at IS NOT NULL, expires_at <= \(now) FROM staff_invites WHERE token_hash = \(Self.hash(token)) FOR UPDATE",
+                logger: logger
+            ).collect().first?.decode((Int64, String, Int64, Bool, Bool).self)
+            guard let (inviteID, role, locationID, used, expired) = invite else { return .unknown }
+            guard !used else { return .used }
+            guard !expired else { return .expired }
+            let name = String(displayName.prefix(200)).isEmpty ? "Staff" : String(displayName.prefix(200))
+            let staffID = try await connection.query(
+                """
+                INSERT INTO staff (telegram_id, display_name, role, location_id, language, active)
+                VALUES (\(telegramID), \(name), \(role), \(locationID), \(language.rawValue), true)
+                ON CONFLICT (telegram_id) DO UPDATE
+                    SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, location_id = EXCLUDED.location_id,
+                        active = true, deactivated_at = NULL
+                RETURNING id
+                """,
+                logger: logger
+            ).collect().first?.decode(Int64.self)
+            guard let staffID else { return .unknown }
+            try await connection.query(
+                """
+                WITH used AS (
+                    UPDATE staff_invites SET used_at = \(now), staff_id = \(staffID) WHERE id = \(inviteID)
+                )
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
+                VALUES (\(now), 'staff', \(String(staffID)), 'staff.bound', 'staff', \(String(staffID)),
+                        jsonb_build_object('invite_id', \(inviteID), 'role', \(role), 'location_id', \(locationID)))
+                """,
+                logger: logger
             )
-            INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
-            VALUES (\(now), 'staff', \(String(staffID)), 'staff.bound', 'staff', \(String(staffID)),
-                    jsonb_build_object('invite_id', \(inviteID), 'role', \(role), 'location_id', \(locationID)))
-            """,
-            logger: logger
-        )
-        guard let member = try await staff.member(telegramID: telegramID, on: connection) else { return .unknown }
-        return .bound(member)
+            guard let member = try await staff.member(telegramID: telegramID) else { return .unknown }
+            return .bound(member)
+        }
     }
 
     static func hash(_ token: String) -> Data {

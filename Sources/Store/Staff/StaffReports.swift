@@ -22,40 +22,49 @@ public struct StaffReports: Sendable {
         case location(Int64)
     }
 
-    let logger: Logger
+    let session: SQLSession
 
-    public init(logger: Logger) {
-        self.logger = logger
+    var logger: Logger { session.logger }
+
+    /// On the pool; `tx.staffReports` gives the same store inside a transaction.
+    public init(database: Database, logger: Logger) {
+        self.init(session: .pool(database, logger: logger))
+    }
+
+    init(session: SQLSession) {
+        self.session = session
     }
 
     /// Sales since `start`, newest first (served by `orders_staff_idx` / `orders_location_idx`).
-    public func sales(_ scope: Scope, since start: Date, limit: Int = 200, on connection: PostgresConnection) async throws -> [StaffSale] {
-        var staffID: Int64?
-        var locationID: Int64?
-        switch scope {
-        case .staff(let id): staffID = id
-        case .location(let id): locationID = id
+    public func sales(_ scope: Scope, since start: Date, limit: Int = 200) async throws -> [StaffSale] {
+        try await session.withConnection { connection in
+            var staffID: Int64?
+            var locationID: Int64?
+            switch scope {
+            case .staff(let id): staffID = id
+            case .location(let id): locationID = id
+            }
+            let rows = try await connection.query(
+                """
+                SELECT o.id, c.first_name, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at,
+                       EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id)
+                FROM orders o JOIN customers c ON c.id = o.customer_id
+                WHERE o.created_at >= \(start)
+                  AND (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))
+                  AND (\(locationID)::bigint IS NULL OR o.location_id = \(locationID))
+                ORDER BY o.created_at DESC, o.id DESC
+                LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var sales: [StaffSale] = []
+            for try await row in rows.decode((Int64, String, Int64, Int64, Int, Int, Date, Bool).self) {
+                sales.append(StaffSale(
+                    orderID: row.0, guestName: row.1, amount: Money(kopecks: row.2), paid: Money(kopecks: row.3),
+                    pointsRedeemed: row.4, pointsEarned: row.5, createdAt: row.6, cancelled: row.7
+                ))
+            }
+            return sales
         }
-        let rows = try await connection.query(
-            """
-            SELECT o.id, c.first_name, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at,
-                   EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id)
-            FROM orders o JOIN customers c ON c.id = o.customer_id
-            WHERE o.created_at >= \(start)
-              AND (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))
-              AND (\(locationID)::bigint IS NULL OR o.location_id = \(locationID))
-            ORDER BY o.created_at DESC, o.id DESC
-            LIMIT \(limit)
-            """,
-            logger: logger
-        )
-        var sales: [StaffSale] = []
-        for try await row in rows.decode((Int64, String, Int64, Int64, Int, Int, Date, Bool).self) {
-            sales.append(StaffSale(
-                orderID: row.0, guestName: row.1, amount: Money(kopecks: row.2), paid: Money(kopecks: row.3),
-                pointsRedeemed: row.4, pointsEarned: row.5, createdAt: row.6, cancelled: row.7
-            ))
-        }
-        return sales
     }
 }

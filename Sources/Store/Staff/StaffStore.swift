@@ -17,25 +17,34 @@ public struct StaffMember: Sendable, Equatable {
 
 /// Staff lookups for the staff bot, inside the update's transaction.
 public struct StaffStore: Sendable {
-    let logger: Logger
+    let session: SQLSession
 
-    public init(logger: Logger) {
-        self.logger = logger
+    var logger: Logger { session.logger }
+
+    /// On the pool; `tx.staff` gives the same store inside a transaction.
+    public init(database: Database, logger: Logger) {
+        self.init(session: .pool(database, logger: logger))
+    }
+
+    init(session: SQLSession) {
+        self.session = session
     }
 
     /// The staff member bound to this Telegram account, active or not; nil for strangers.
-    public func member(telegramID: Int64, on connection: PostgresConnection) async throws -> StaffMember? {
-        let rows = try await connection.query(
-            "SELECT id, display_name, role, location_id, language, active FROM staff WHERE telegram_id = \(telegramID)",
-            logger: logger
-        )
-        for try await (id, name, role, location, language, active) in rows.decode((Int64, String, String, Int64, String, Bool).self) {
-            return StaffMember(
-                id: id, displayName: name, role: Actor.StaffRole(rawValue: role) ?? .barista, locationID: location,
-                language: Language(rawValue: language) ?? .ru, active: active
+    public func member(telegramID: Int64) async throws -> StaffMember? {
+        try await session.withConnection { connection in
+            let rows = try await connection.query(
+                "SELECT id, display_name, role, location_id, language, active FROM staff WHERE telegram_id = \(telegramID)",
+                logger: logger
             )
+            for try await (id, name, role, location, language, active) in rows.decode((Int64, String, String, Int64, String, Bool).self) {
+                return StaffMember(
+                    id: id, displayName: name, role: Actor.StaffRole(rawValue: role) ?? .barista, locationID: location,
+                    language: Language(rawValue: language) ?? .ru, active: active
+                )
+            }
+            return nil
         }
-        return nil
     }
 }
 
@@ -46,15 +55,17 @@ extension StaffStore {
     }
 
     /// Registered guests for the playground's picker, newest first.
-    public func demoGuests(limit: Int = 20, on connection: PostgresConnection) async throws -> [DemoGuest] {
-        var guests: [DemoGuest] = []
-        let rows = try await connection.query(
-            "SELECT telegram_id, first_name FROM customers WHERE telegram_id IS NOT NULL AND anonymised_at IS NULL ORDER BY created_at DESC, id DESC LIMIT \(limit)",
-            logger: logger
-        )
-        for try await (id, name) in rows.decode((Int64, String).self) {
-            guests.append(DemoGuest(telegramID: id, firstName: name))
+    public func demoGuests(limit: Int = 20) async throws -> [DemoGuest] {
+        try await session.withConnection { connection in
+            var guests: [DemoGuest] = []
+            let rows = try await connection.query(
+                "SELECT telegram_id, first_name FROM customers WHERE telegram_id IS NOT NULL AND anonymised_at IS NULL ORDER BY created_at DESC, id DESC LIMIT \(limit)",
+                logger: logger
+            )
+            for try await (id, name) in rows.decode((Int64, String).self) {
+                guests.append(DemoGuest(telegramID: id, firstName: name))
+            }
+            return guests
         }
-        return guests
     }
 }

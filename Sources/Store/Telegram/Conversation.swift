@@ -2,59 +2,64 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Where one chat stands in a multi-step flow, e.g. "waiting for a review text for order 42".
-public struct Conversation: Sendable, Equatable {
-    public var state: String
-    /// Small string values the next step needs (an order id, a feedback id).
-    public var data: [String: String]
-
-    public init(state: String, data: [String: String] = [:]) {
-        self.state = state
-        self.data = data
-    }
+/// Where one chat stands in a multi-step flow, e.g. "waiting for a review text for order 42",
+/// with everything the next step needs. Each bot has one such type.
+public protocol ConversationState: Codable, Sendable, Equatable {
+    /// A short name of the step, stored beside the state so a person reading the table sees it.
+    var step: String { get }
 }
 
 /// Conversation rows, one per `(bot, chat_id)`, read and written inside the update's transaction.
-public struct ConversationStore: Sendable {
+/// The state is stored as JSON in `data`; a row that no longer decodes (written by an older
+/// build) counts as no conversation, and the chat starts over from the menu.
+public struct ConversationStore<State: ConversationState>: Sendable {
     let bot: OutboxStore.Bot
-    let connection: PostgresConnection
-    let logger: Logger
+    let session: SQLSession
 
-    public init(bot: OutboxStore.Bot, connection: PostgresConnection, logger: Logger) {
+    var logger: Logger { session.logger }
+
+    init(bot: OutboxStore.Bot, session: SQLSession) {
         self.bot = bot
-        self.connection = connection
-        self.logger = logger
+        self.session = session
     }
 
     /// The chat's current step, or nil when there is none or it expired.
-    public func current(chatID: Int64, at now: Date) async throws -> Conversation? {
-        let rows = try await connection.query(
-            "SELECT state, data::text FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID) AND expires_at > \(now)",
-            logger: logger
-        )
-        for try await (state, data) in rows.decode((String, String).self) {
-            let decoded = (try? JSONDecoder().decode([String: String].self, from: Data(data.utf8))) ?? [:]
-            return Conversation(state: state, data: decoded)
+    public func current(chatID: Int64, at now: Date) async throws -> State? {
+        let data = try await session.withConnection { connection in
+            try await connection.query(
+                "SELECT data::text FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID) AND expires_at > \(now)",
+                logger: logger
+            ).collect().first?.decode(String.self)
         }
-        return nil
+        guard let data else { return nil }
+        do {
+            return try JSONDecoder().decode(State.self, from: Data(data.utf8))
+        } catch {
+            logger.warning("conversation state unreadable; starting over", metadata: ["chat_id": "\(chatID)", "error": "\(error)"])
+            return nil
+        }
     }
 
-    public func set(_ conversation: Conversation, chatID: Int64, at now: Date, lifetime: TimeInterval = 30 * 60) async throws {
-        let data = String(decoding: (try? JSONEncoder().encode(conversation.data)) ?? Data("{}".utf8), as: UTF8.self)
-        try await connection.query(
-            """
-            INSERT INTO conversations (bot, chat_id, state, data, expires_at, updated_at)
-            VALUES (\(bot.rawValue), \(chatID), \(conversation.state), \(data)::jsonb, \(now.addingTimeInterval(lifetime)), \(now))
-            ON CONFLICT (bot, chat_id) DO UPDATE
-                SET state = EXCLUDED.state, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
-            """,
-            logger: logger
-        )
+    public func set(_ state: State, chatID: Int64, at now: Date, lifetime: TimeInterval = 30 * 60) async throws {
+        let data = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        try await session.withConnection { connection in
+            try await connection.query(
+                """
+                INSERT INTO conversations (bot, chat_id, state, data, expires_at, updated_at)
+                VALUES (\(bot.rawValue), \(chatID), \(state.step), \(data)::jsonb, \(now.addingTimeInterval(lifetime)), \(now))
+                ON CONFLICT (bot, chat_id) DO UPDATE
+                    SET state = EXCLUDED.state, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
+                """,
+                logger: logger
+            )
+        }
     }
 
     public func clear(chatID: Int64) async throws {
-        try await connection.query(
-            "DELETE FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID)", logger: logger
-        )
+        try await session.withConnection { connection in
+            try await connection.query(
+                "DELETE FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID)", logger: logger
+            )
+        }
     }
 }
