@@ -67,3 +67,15 @@ extension String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }
+
+extension Money {
+    /// Stored and sent as the whole number of kopecks.
+    public init(from decoder: any Decoder) throws {
+        self.init(kopecks: try decoder.singleValueContainer().decode(Int64.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(kopecks)
+    }
+}

@@ -2,7 +2,8 @@ import Store
 
 /// What an inline button in the client bot asks for. The callback data carries only a short
 /// action and an id (Telegram allows 64 bytes); everything else is read from the database.
-enum ClientCallback: Equatable {
+/// Adding a button is one case here, one route in `codec`, and its handler.
+enum ClientCallback: Equatable, Sendable {
     case newCode
     case reviewOrder(Int64)
     case rate(order: Int64, rating: Int)
@@ -13,38 +14,31 @@ enum ClientCallback: Equatable {
     case promo(on: Bool)
     case changeBirthday
 
+    static let codec = CallbackCodec<ClientCallback>([
+        CallbackRoute("code:new", .newCode),
+        CallbackRoute("rv", print: { if case .reviewOrder(let order) = $0 { [String(order)] } else { nil } },
+                      parse: { $0.singleID.map { .reviewOrder($0) } }),
+        CallbackRoute("rate", print: { if case .rate(let order, let rating) = $0 { [String(order), String(rating)] } else { nil } },
+                      parse: { arguments in
+                          guard arguments.count == 2, let order = Int64(arguments[0]), let rating = Int(arguments[1]),
+                                (1...10).contains(rating) else { return nil }
+                          return .rate(order: order, rating: rating)
+                      }),
+        CallbackRoute("skip:bday", .skipBirthday),
+        CallbackRoute("skip:comment", .skipComment),
+        CallbackRoute("cancel", .cancelInput),
+        CallbackRoute("set:lang", .toggleLanguage),
+        CallbackRoute("set:promo:on", .promo(on: true)),
+        CallbackRoute("set:promo:off", .promo(on: false)),
+        CallbackRoute("set:bday", .changeBirthday),
+    ])
+
     init?(data: String) {
-        let parts = data.split(separator: ":").map(String.init)
-        switch parts.first {
-        case "code" where parts == ["code", "new"]: self = .newCode
-        case "rv" where parts.count == 2: guard let order = Int64(parts[1]) else { return nil }; self = .reviewOrder(order)
-        case "rate" where parts.count == 3:
-            guard let order = Int64(parts[1]), let rating = Int(parts[2]), (1...10).contains(rating) else { return nil }
-            self = .rate(order: order, rating: rating)
-        case "skip" where parts == ["skip", "bday"]: self = .skipBirthday
-        case "skip" where parts == ["skip", "comment"]: self = .skipComment
-        case "cancel" where parts.count == 1: self = .cancelInput
-        case "set" where parts == ["set", "lang"]: self = .toggleLanguage
-        case "set" where parts == ["set", "promo", "on"]: self = .promo(on: true)
-        case "set" where parts == ["set", "promo", "off"]: self = .promo(on: false)
-        case "set" where parts == ["set", "bday"]: self = .changeBirthday
-        default: return nil
-        }
+        guard let action = Self.codec.action(from: data) else { return nil }
+        self = action
     }
 
-    var data: String {
-        switch self {
-        case .newCode: return "code:new"
-        case .reviewOrder(let order): return "rv:\(order)"
-        case .rate(let order, let rating): return "rate:\(order):\(rating)"
-        case .skipBirthday: return "skip:bday"
-        case .skipComment: return "skip:comment"
-        case .cancelInput: return "cancel"
-        case .toggleLanguage: return "set:lang"
-        case .promo(let on): return "set:promo:\(on ? "on" : "off")"
-        case .changeBirthday: return "set:bday"
-        }
-    }
+    var data: String { Self.codec.data(for: self) }
 }
 
 /// Where a guest's chat stands while the client bot waits for typed input.

@@ -3,8 +3,8 @@ import Foundation
 import Runtime
 import Store
 
-/// Turns outbox rows into Bot API calls: template events written by the loyalty engine become
-/// texts in the guest's language; rows that already hold a message body are sent as they are.
+/// Turns outbox rows into Bot API calls: notifications written by the engine become texts in the
+/// reader's language; rows that already hold a message body are sent as they are.
 public struct NotificationRenderer: Sendable {
     let timeZone: TimeZone
 
@@ -12,68 +12,68 @@ public struct NotificationRenderer: Sendable {
         self.timeZone = timeZone
     }
 
+    /// Nil when the row holds neither a notification nor a JSON body (nothing to send).
     public func render(_ item: OutboxItem) -> RenderedMessage? {
-        guard var fields = (try? JSONSerialization.jsonObject(with: item.payload)) as? [String: Any] else { return nil }
-        guard let template = fields["template"] as? String else {
-            if item.method != "answerCallbackQuery", fields["chat_id"] == nil { fields["chat_id"] = item.chatID }
-            return message(item.method, fields)
-        }
-        let texts = NotificationTexts(language: Language(rawValue: fields["language"] as? String ?? "ru") ?? .ru)
-        func int(_ key: String) -> Int { (fields[key] as? NSNumber)?.intValue ?? 0 }
-        func money(_ key: String) -> Money { Money(kopecks: (fields[key] as? NSNumber)?.int64Value ?? 0) }
-        func tier(_ key: String) -> Tier { Tier(rawValue: fields[key] as? String ?? "") ?? .standard }
-
-        let text: String
-        var markup: [String: Any]?
-        switch template {
-        case "sale_receipt":
-            let before = tier("tier_before"), after = tier("tier_after")
-            text = texts.receipt(
-                order: Int64(int("order_id")), amount: money("amount_kopecks"), paid: money("paid_kopecks"),
-                redeemed: int("points_redeemed"), credited: int("points_credited"), debtRepaid: int("debt_repaid"),
-                balance: int("balance"), debt: int("debt"), newTier: after > before ? after : nil, gifts: int("gift_count")
-            )
-            // The receipt invites one review of this order (the client bot's "rv" action).
-            markup = ["inline_keyboard": [[["text": texts.rateVisitButton, "callback_data": "rv:\(int("order_id"))"]]]]
-        case "sale_cancelled":
-            text = texts.saleCancelled(order: Int64(int("order_id")), balance: int("balance"), debt: int("debt"), tier: tier("tier"))
-        case "gift_issued":
-            text = texts.giftIssued(name: fields["name"] as? String ?? "", until: day(fields["expires_at"]))
-        case "birthday_gift":
-            text = texts.birthdayGift(name: fields["name"] as? String ?? "", until: day(fields["expires_at"]))
-        case "review_alert":
-            text = texts.reviewAlert(guest: fields["guest"] as? String ?? "", rating: int("rating"), order: Int64(int("order_id")))
-        case "review_comment":
-            text = texts.reviewComment(guest: fields["guest"] as? String ?? "", rating: int("rating"), comment: fields["text"] as? String ?? "")
-        case "broadcast_failed":
-            text = texts.broadcastFailed(broadcast: Int64(int("broadcast_id")), failed: int("failed"), recipients: int("recipients"))
-        case "guest_message":
-            text = texts.guestMessage(guest: fields["guest"] as? String ?? "", message: fields["text"] as? String ?? "")
-        default:
+        let notification: Notice
+        do {
+            guard let decoded = try Notice.decode(item.payload) else { return passThrough(item) }
+            notification = decoded
+        } catch {
             return nil
         }
-        var body: [String: Any] = ["chat_id": item.chatID, "text": text]
-        if let markup { body["reply_markup"] = markup }
-        return message("sendMessage", body)
+        let texts = NotificationTexts(language: item.language ?? Self.languageInside(item.payload) ?? .ru)
+        let call: BotCall
+        switch notification {
+        case .saleReceipt(let receipt):
+            let text = texts.receipt(
+                order: receipt.orderID, amount: receipt.amount, paid: receipt.paid, redeemed: receipt.pointsRedeemed,
+                credited: receipt.pointsCredited, debtRepaid: receipt.debtRepaid, balance: receipt.balance, debt: receipt.debt,
+                newTier: receipt.tierAfter > receipt.tierBefore ? receipt.tierAfter : nil, gifts: receipt.giftCount
+            )
+            // The receipt invites one review of this order.
+            let rate = ReplyMarkup.InlineButton(texts.rateVisitButton, data: ClientCallback.reviewOrder(receipt.orderID).data)
+            call = .sendMessage(chatID: item.chatID, text: text, markup: .inline([[rate]]))
+        case .saleCancelled(let cancellation):
+            let text = texts.saleCancelled(
+                order: cancellation.orderID, balance: cancellation.balance, debt: cancellation.debt, tier: cancellation.tier
+            )
+            call = .sendMessage(chatID: item.chatID, text: text)
+        case .giftIssued(let gift):
+            call = .sendMessage(chatID: item.chatID, text: texts.giftIssued(name: gift.name, until: day(gift.expiresAt)))
+        case .birthdayGift(let gift):
+            call = .sendMessage(chatID: item.chatID, text: texts.birthdayGift(name: gift.name, until: day(gift.expiresAt)))
+        case .reviewAlert(let alert):
+            call = .sendMessage(chatID: item.chatID, text: texts.reviewAlert(guest: alert.guest, rating: alert.rating, order: alert.orderID))
+        case .reviewComment(let comment):
+            let text = texts.reviewComment(guest: comment.guest, rating: comment.rating, comment: comment.text)
+            call = .sendMessage(chatID: item.chatID, text: text)
+        case .guestMessage(let message):
+            call = .sendMessage(chatID: item.chatID, text: texts.guestMessage(guest: message.guest, message: message.text))
+        case .broadcastFailed(let failure):
+            let text = texts.broadcastFailed(broadcast: failure.broadcastID, failed: failure.failed, recipients: failure.recipients)
+            call = .sendMessage(chatID: item.chatID, text: text)
+        }
+        return RenderedMessage(method: call.method, body: call.body)
     }
 
-    private func message(_ method: String, _ body: [String: Any]) -> RenderedMessage? {
+    /// A ready Bot API body, sent as it is with the row's chat filled in.
+    private func passThrough(_ item: OutboxItem) -> RenderedMessage? {
+        guard var body = (try? JSONSerialization.jsonObject(with: item.payload)) as? [String: Any] else { return nil }
+        if item.method != "answerCallbackQuery", body["chat_id"] == nil { body["chat_id"] = item.chatID }
         guard let data = try? JSONSerialization.data(withJSONObject: body) else { return nil }
-        return RenderedMessage(method: method, body: data)
+        return RenderedMessage(method: item.method, body: data)
     }
 
-    /// `DD.MM.YYYY` in the café's time zone, from PostgreSQL's JSON timestamp.
-    private func day(_ value: Any?) -> String {
-        guard let text = value as? String, let date = Self.parseTimestamp(text) else { return "—" }
+    /// Rows queued before the outbox had a language column carry it in the payload.
+    private static func languageInside(_ payload: Data) -> Language? {
+        struct Legacy: Decodable { var language: Language? }
+        return (try? JSONDecoder().decode(Legacy.self, from: payload))?.language
+    }
+
+    /// `DD.MM.YYYY` in the café's time zone.
+    private func day(_ date: Date) -> String {
         let day = CalendarDate(date, in: timeZone)
         let pad = { (number: Int) in number < 10 ? "0\(number)" : "\(number)" }
         return "\(pad(day.day)).\(pad(day.month)).\(day.year)"
-    }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        // PostgreSQL writes `2026-12-25T06:00:00+00:00`, sometimes with fractional seconds.
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let plain = Date.ISO8601FormatStyle()
-        return (try? withFraction.parse(text)) ?? (try? plain.parse(text))
     }
 }

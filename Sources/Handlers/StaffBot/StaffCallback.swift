@@ -1,7 +1,9 @@
 import Domain
 
 /// What an inline button in the staff bot asks for: a short action and an id (≤ 64 bytes).
-enum StaffCallback: Equatable {
+/// Adding a button is one case here, one route in `codec`, and its handler in
+/// `StaffBot+Callbacks.swift`.
+enum StaffCallback: Equatable, Sendable {
     case redeemNone
     case redeemMaximum
     case redeemEnter
@@ -18,46 +20,43 @@ enum StaffCallback: Equatable {
     case audienceBirthdays
     case sendBroadcast(nonce: String)
 
+    static let codec = CallbackCodec<StaffCallback>([
+        CallbackRoute("rd:none", .redeemNone),
+        CallbackRoute("rd:max", .redeemMaximum),
+        CallbackRoute("rd:enter", .redeemEnter),
+        CallbackRoute("gt", print: { if case .toggleGift(let id) = $0 { [String(id)] } else { nil } },
+                      parse: { $0.singleID.map { .toggleGift($0) } }),
+        CallbackRoute("sc", print: { if case .confirmSale(let nonce) = $0 { [nonce] } else { nil } },
+                      parse: { Nonce.single($0).map { .confirmSale(nonce: $0) } }),
+        CallbackRoute("sx", .abandon),
+        CallbackRoute("cx", print: { if case .cancelSale(let order) = $0 { [String(order)] } else { nil } },
+                      parse: { $0.singleID.map { .cancelSale(order: $0) } }),
+        CallbackRoute("gi", print: { if case .issueGift(let id) = $0 { [String(id)] } else { nil } },
+                      parse: { $0.singleID.map { .issueGift(catalogID: $0) } }),
+        CallbackRoute("gr", print: { if case .redeemGift(let id) = $0 { [String(id)] } else { nil } },
+                      parse: { $0.singleID.map { .redeemGift($0) } }),
+        CallbackRoute("ba:all", .audienceEveryone),
+        CallbackRoute("ba:tier", .audienceTierMenu),
+        CallbackRoute("ba:tier", print: { if case .audienceTier(let tier) = $0 { [tier.rawValue] } else { nil } },
+                      parse: { $0.count == 1 ? Tier(rawValue: $0[0]).map { .audienceTier($0) } : nil }),
+        CallbackRoute("ba:active", print: { if case .audienceActive(let days) = $0 { [String(days)] } else { nil } },
+                      parse: { $0.count == 1 ? Int($0[0]).flatMap { (1...365).contains($0) ? .audienceActive(days: $0) : nil } : nil }),
+        CallbackRoute("ba:bday", .audienceBirthdays),
+        CallbackRoute("bs", print: { if case .sendBroadcast(let nonce) = $0 { [nonce] } else { nil } },
+                      parse: { Nonce.single($0).map { .sendBroadcast(nonce: $0) } }),
+    ])
+
     init?(data: String) {
-        let parts = data.split(separator: ":").map(String.init)
-        let id = parts.count > 1 ? Int64(parts[1]) : nil
-        switch (parts.first ?? "", parts.count) {
-        case ("rd", 2) where parts[1] == "none": self = .redeemNone
-        case ("rd", 2) where parts[1] == "max": self = .redeemMaximum
-        case ("rd", 2) where parts[1] == "enter": self = .redeemEnter
-        case ("gt", 2): guard let id else { return nil }; self = .toggleGift(id)
-        case ("sc", 2): self = .confirmSale(nonce: parts[1])
-        case ("sx", 1): self = .abandon
-        case ("cx", 2): guard let id else { return nil }; self = .cancelSale(order: id)
-        case ("gi", 2): guard let id else { return nil }; self = .issueGift(catalogID: id)
-        case ("gr", 2): guard let id else { return nil }; self = .redeemGift(id)
-        case ("ba", 2) where parts[1] == "all": self = .audienceEveryone
-        case ("ba", 2) where parts[1] == "tier": self = .audienceTierMenu
-        case ("ba", 2) where parts[1] == "bday": self = .audienceBirthdays
-        case ("ba", 3) where parts[1] == "tier": guard let tier = Tier(rawValue: parts[2]) else { return nil }; self = .audienceTier(tier)
-        case ("ba", 3) where parts[1] == "active": guard let days = Int(parts[2]), (1...365).contains(days) else { return nil }; self = .audienceActive(days: days)
-        case ("bs", 2): self = .sendBroadcast(nonce: parts[1])
-        default: return nil
-        }
+        guard let action = Self.codec.action(from: data) else { return nil }
+        self = action
     }
 
-    var data: String {
-        switch self {
-        case .redeemNone: return "rd:none"
-        case .redeemMaximum: return "rd:max"
-        case .redeemEnter: return "rd:enter"
-        case .toggleGift(let id): return "gt:\(id)"
-        case .confirmSale(let nonce): return "sc:\(nonce)"
-        case .abandon: return "sx"
-        case .cancelSale(let order): return "cx:\(order)"
-        case .issueGift(let id): return "gi:\(id)"
-        case .redeemGift(let id): return "gr:\(id)"
-        case .audienceEveryone: return "ba:all"
-        case .audienceTierMenu: return "ba:tier"
-        case .audienceTier(let tier): return "ba:tier:\(tier.rawValue)"
-        case .audienceActive(let days): return "ba:active:\(days)"
-        case .audienceBirthdays: return "ba:bday"
-        case .sendBroadcast(let nonce): return "bs:\(nonce)"
-        }
+    var data: String { Self.codec.data(for: self) }
+}
+
+/// A confirm nonce as it travels in callback data: one non-empty argument without the separator.
+enum Nonce {
+    static func single(_ arguments: [String]) -> String? {
+        arguments.count == 1 && !arguments[0].isEmpty ? arguments[0] : nil
     }
 }

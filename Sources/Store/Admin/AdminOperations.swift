@@ -65,7 +65,9 @@ public struct AdminOperations: Sendable {
             guard let telegramID, !unreachable else { return .guestUnreachable }
             let message = compose(Language(rawValue: language) ?? .ru, text)
             let payload = try JSONSerialization.data(withJSONObject: ["text": message])
-            try await OutboxStore.enqueue(bot: .client, chatID: telegramID, customerID: customerID, payload: payload, at: now, on: connection, logger: logger)
+            try await OutboxWriter(session: .transaction(connection, logger: logger)).enqueue(
+                bot: .client, chatID: telegramID, customerID: customerID, payload: payload, at: now
+            )
             try await connection.query(
                 """
                 WITH done AS (UPDATE feedback SET status = 'done', updated_at = \(now) WHERE id = \(feedbackID))

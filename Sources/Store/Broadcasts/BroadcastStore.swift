@@ -184,18 +184,15 @@ public struct BroadcastStore: Sendable {
                 """,
                 logger: logger
             )
+            let outbox = OutboxWriter(session: .transaction(connection, logger: logger))
             if let edit, let chatID = progress.progressChatID {
-                try await OutboxStore.enqueue(
-                    bot: .staff, chatID: chatID, customerID: nil, method: "editMessageText", payload: edit, at: now,
-                    on: connection, logger: logger
-                )
+                try await outbox.enqueue(bot: .staff, chatID: chatID, customerID: nil, method: "editMessageText", payload: edit, at: now)
             }
             if progress.isDone, progress.failed > 0 {
-                let alert = try JSONSerialization.data(withJSONObject: [
-                    "template": "broadcast_failed", "broadcast_id": progress.broadcastID,
-                    "failed": progress.failed, "recipients": progress.recipients,
-                ] as [String: Any])
-                try await OutboxStore.enqueueForManagers(payload: alert, at: now, on: connection, logger: logger)
+                let failure = Notice.BroadcastFailure(
+                    broadcastID: progress.broadcastID, failed: progress.failed, recipients: progress.recipients
+                )
+                try await outbox.enqueueForManagers(.broadcastFailed(failure), at: now)
             }
         }
     }

@@ -90,9 +90,10 @@ public struct FeedbackStore: Sendable {
                 return exists ? .alreadyReviewed : .orderNotFound
             }
             if rating <= alertThreshold {
-                try await alertManagers(template: "review_alert", feedbackID: feedbackID, customerID: customerID, extra: [
-                    "rating": rating, "order_id": orderID,
-                ], at: now, on: connection)
+                let guest = try await guestName(customerID, on: connection)
+                try await managers(on: connection).enqueueForManagers(
+                    .reviewAlert(.init(feedbackID: feedbackID, guest: guest, rating: rating, orderID: orderID)), at: now
+                )
             }
             return .recorded(feedbackID: feedbackID)
         }
@@ -114,9 +115,10 @@ public struct FeedbackStore: Sendable {
             ).collect().first?.decode(Int.self)
             guard let rating else { return false }
             if rating <= alertThreshold {
-                try await alertManagers(template: "review_comment", feedbackID: feedbackID, customerID: customerID, extra: [
-                    "rating": rating, "text": Self.clip(text),
-                ], at: now, on: connection)
+                let guest = try await guestName(customerID, on: connection)
+                try await managers(on: connection).enqueueForManagers(
+                    .reviewComment(.init(feedbackID: feedbackID, guest: guest, rating: rating, text: Self.clip(text))), at: now
+                )
             }
             return true
         }
@@ -137,24 +139,24 @@ public struct FeedbackStore: Sendable {
                 logger: logger
             ).collect().first?.decode(Int64.self) ?? 0
             if kind == .message {
-                try await alertManagers(template: "guest_message", feedbackID: id, customerID: customerID, extra: [
-                    "text": Self.clip(text),
-                ], at: now, on: connection)
+                let guest = try await guestName(customerID, on: connection)
+                try await managers(on: connection).enqueueForManagers(
+                    .guestMessage(.init(feedbackID: id, guest: guest, text: Self.clip(text))), at: now
+                )
             }
             return id
         }
     }
 
-    private func alertManagers(
-        template: String, feedbackID: Int64, customerID: Int64, extra: [String: any Sendable], at now: Date, on connection: PostgresConnection
-    ) async throws {
-        let guest = try await connection.query(
+    private func guestName(_ customerID: Int64, on connection: PostgresConnection) async throws -> String {
+        try await connection.query(
             "SELECT first_name FROM customers WHERE id = \(customerID)", logger: logger
         ).collect().first?.decode(String.self) ?? ""
-        var event: [String: Any] = ["template": template, "feedback_id": feedbackID, "guest": guest]
-        for (key, value) in extra { event[key] = value }
-        let payload = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
-        try await OutboxStore.enqueueForManagers(payload: payload, at: now, on: connection, logger: logger)
+    }
+
+    /// The alerts go out in the same transaction as the feedback that caused them.
+    private func managers(on connection: PostgresConnection) -> OutboxWriter {
+        OutboxWriter(session: .transaction(connection, logger: logger))
     }
 
     /// Feedback bodies are stored up to 4000 characters; longer texts are cut, not refused.

@@ -13,29 +13,34 @@ extension LoyaltyStore {
         let celebrated = BirthdayCycle.birthDatesCelebrated(on: today)
         let months = celebrated.map(\.month)
         let days = celebrated.map(\.day)
-        let validDays = settings.birthdayGiftValidDays
+        let item = try await session.withConnection { connection in
+            try await connection.query(
+                "SELECT id, name FROM gift_catalog WHERE slug = \(settings.birthdayGiftSlug)", logger: logger
+            ).collect().first?.decode((Int64, String).self)
+        }
+        guard let (itemID, itemName) = item else {
+            logger.warning("birthday gift item not in the catalogue", metadata: ["slug": "\(settings.birthdayGiftSlug)"])
+            return 0
+        }
+        let expiresAt = now.addingTimeInterval(TimeInterval(settings.birthdayGiftValidDays) * 24 * 3600)
+        let notice = String(decoding: try Notice.birthdayGift(.init(name: itemName, expiresAt: expiresAt)).encoded(), as: UTF8.self)
         return try await session.withConnection { connection in
             try await connection.query(
                 """
-                WITH item AS (
-                    SELECT id, name FROM gift_catalog WHERE slug = \(settings.birthdayGiftSlug)
-                ), celebrants AS (
+                WITH celebrants AS (
                     SELECT c.id, c.telegram_id, c.language FROM customers c
                     JOIN unnest(\(months)::int[], \(days)::int[]) AS d (month, day)
                       ON extract(month FROM c.birth_date)::int = d.month AND extract(day FROM c.birth_date)::int = d.day
                     WHERE c.birth_date IS NOT NULL AND c.anonymised_at IS NULL AND c.blocked_at IS NULL
                 ), issued AS (
                     INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at, birthday_year)
-                    SELECT celebrants.id, item.id, item.name, 'birthday', 'system', 'birthday-job', \(now),
-                           \(now) + make_interval(days => \(validDays)::int), \(today.year)
-                    FROM celebrants, item
+                    SELECT celebrants.id, \(itemID), \(itemName), 'birthday', 'system', 'birthday-job', \(now), \(expiresAt), \(today.year)
+                    FROM celebrants
                     ON CONFLICT (customer_id, birthday_year) DO NOTHING
-                    RETURNING id, customer_id, name, expires_at
+                    RETURNING customer_id
                 ), congratulations AS (
-                    INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, next_attempt_at, created_at)
-                    SELECT 'client', celebrants.telegram_id, celebrants.id, 'transactional',
-                           jsonb_build_object('template', 'birthday_gift', 'language', celebrants.language,
-                                              'gift_id', issued.id, 'name', issued.name, 'expires_at', issued.expires_at),
+                    INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, language, next_attempt_at, created_at)
+                    SELECT 'client', celebrants.telegram_id, celebrants.id, 'transactional', \(notice)::jsonb, celebrants.language,
                            \(now), \(now)
                     FROM issued JOIN celebrants ON celebrants.id = issued.customer_id
                     WHERE celebrants.telegram_id IS NOT NULL

@@ -59,6 +59,9 @@ extension LoyaltyStore {
             let spendAfter = Money(kopecks: max(0, spend - amount))
             let currentTier = Tier(stored: storedTier)
             let newTier = settings.rules.tier(forSpend: spendAfter)
+            let notice = String(decoding: try Notice.saleCancelled(
+                .init(orderID: orderID, balance: balanceAfter, debt: debtAfter, tier: newTier)
+            ).encoded(), as: UTF8.self)
 
             try await connection.query(
                 """
@@ -97,11 +100,8 @@ extension LoyaltyStore {
                             jsonb_build_object('reason', \(cancelReason), 'points_restored', \(reversal.pointsRestored),
                                                'points_taken_back', \(reversal.pointsTakenBack), 'debt_added', \(reversal.debtAdded)))
                 )
-                INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, next_attempt_at, created_at)
-                SELECT 'client', \(telegramID), \(customerID), 'transactional',
-                       jsonb_build_object('template', 'sale_cancelled', 'language', \(language), 'order_id', \(orderID),
-                                          'balance', \(balanceAfter), 'debt', \(debtAfter), 'tier', \(newTier.rawValue)),
-                       \(now), \(now)
+                INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, language, next_attempt_at, created_at)
+                SELECT 'client', \(telegramID), \(customerID), 'transactional', \(notice)::jsonb, \(language), \(now), \(now)
                 WHERE \(telegramID)::bigint IS NOT NULL
                 """,
                 logger: logger

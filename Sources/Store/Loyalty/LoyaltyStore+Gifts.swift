@@ -20,6 +20,15 @@ extension LoyaltyStore {
     ) async throws -> CustomerGift {
         try await session.withConnection { connection in
             let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+            let item = try await connection.query(
+                "SELECT name, valid_days FROM gift_catalog WHERE id = \(catalogID) AND active", logger: logger
+            ).collect().first?.decode((String, Int).self)
+            guard let (itemName, validDays) = item else {
+                if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
+                throw LoyaltyError.giftNotFound
+            }
+            let expiresAt = now.addingTimeInterval(TimeInterval(validDays) * 24 * 3600)
+            let notice = String(decoding: try Notice.giftIssued(.init(name: itemName, expiresAt: expiresAt)).encoded(), as: UTF8.self)
             let row = try await connection.query(
                 """
                 WITH guest AS (
@@ -27,10 +36,9 @@ extension LoyaltyStore {
                     WHERE id = \(customerID) AND anonymised_at IS NULL AND blocked_at IS NULL
                 ), gift AS (
                     INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at)
-                    SELECT guest.id, item.id, item.name, \(reason.isEmpty ? "gift" : reason), \(actor.kind.rawValue), \(actor.id),
-                           \(now), \(now) + make_interval(days => item.valid_days)
-                    FROM guest, gift_catalog item
-                    WHERE item.id = \(catalogID) AND item.active
+                    SELECT guest.id, \(catalogID), \(itemName), \(reason.isEmpty ? "gift" : reason), \(actor.kind.rawValue), \(actor.id),
+                           \(now), \(expiresAt)
+                    FROM guest
                     RETURNING id, name, reason, expires_at
                 ), audit AS (
                     INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
@@ -38,22 +46,21 @@ extension LoyaltyStore {
                            jsonb_build_object('gift_id', gift.id, 'name', gift.name, 'reason', gift.reason)
                     FROM gift
                 ), notice AS (
-                    INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, next_attempt_at, created_at)
-                    SELECT 'client', guest.telegram_id, guest.id, 'transactional',
-                           jsonb_build_object('template', 'gift_issued', 'language', guest.language, 'gift_id', gift.id,
-                                              'name', gift.name, 'expires_at', gift.expires_at),
-                           \(now), \(now)
+                    INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, language, next_attempt_at, created_at)
+                    SELECT 'client', guest.telegram_id, guest.id, 'transactional', \(notice)::jsonb, guest.language, \(now), \(now)
                     FROM gift, guest WHERE guest.telegram_id IS NOT NULL
                 )
                 SELECT id, name, reason, expires_at FROM gift
                 """,
                 logger: logger
             ).collect().first?.decode((Int64, String, String, Date).self)
-            guard let (id, name, storedReason, expiresAt) = row else {
-                if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
-                throw LoyaltyError.giftNotFound
+            guard let (id, name, storedReason, storedExpiry) = row else {
+                throw try await refusalForCustomer(customerID, on: connection) ?? LoyaltyError.customerNotFound
             }
-            return CustomerGift(id: id, customerID: customerID, name: name, reason: storedReason, issuedAt: now.roundedToMicroseconds, expiresAt: expiresAt, redeemedAt: nil)
+            return CustomerGift(
+                id: id, customerID: customerID, name: name, reason: storedReason, issuedAt: now.roundedToMicroseconds,
+                expiresAt: storedExpiry, redeemedAt: nil
+            )
         }
     }
 

@@ -153,20 +153,16 @@ struct WriteSale: PostgresPreparedStatement {
                                       'gift_ids', $25::bigint[])
             FROM new_order
         ), receipt AS (
-            INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, next_attempt_at, created_at)
-            SELECT 'client', $23, $1, 'transactional',
-                   jsonb_build_object('template', 'sale_receipt', 'language', $24, 'order_id', new_order.id,
-                                      'amount_kopecks', $9, 'paid_kopecks', $12, 'points_redeemed', $11, 'points_credited', $22,
-                                      'debt_repaid', $14, 'balance', $19, 'debt', $20, 'tier_before', $15, 'tier_after', $16,
-                                      'gift_count', cardinality($25::bigint[])),
-                   $21, $21
+            -- The receipt is encoded by the application; only the new order's id is its own.
+            INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, language, next_attempt_at, created_at)
+            SELECT 'client', $23, $1, 'transactional', $24::jsonb || jsonb_build_object('order_id', new_order.id), $26, $21, $21
             FROM new_order WHERE $23::bigint IS NOT NULL
         )
         SELECT id FROM new_order
         """
     static let bindingDataTypes: [PostgresDataType] = [
         .int8, .text, .int8, .text, .text, .int8, .text, .text, .int8, .int8, .int8, .int8, .int8, .int8,
-        .text, .text, .int8, .int8, .int8, .int8, .timestamptz, .int8, .int8, .text, .int8Array,
+        .text, .text, .int8, .int8, .int8, .int8, .timestamptz, .int8, .int8, .text, .int8Array, .text,
     ]
 
     var customerID: Int64
@@ -181,8 +177,16 @@ struct WriteSale: PostgresPreparedStatement {
     var telegramID: Int64?
     var language: String
 
+    var receipt: Notice {
+        .saleReceipt(.init(
+            orderID: 0, amount: quote.amount, paid: quote.amountToPay, pointsRedeemed: quote.pointsRedeemed,
+            pointsCredited: quote.pointsCredited, debtRepaid: quote.debtRepaid, balance: balanceAfter, debt: debtAfter,
+            tierBefore: quote.tierBefore, tierAfter: quote.tierAfter, giftCount: request.giftIDs.count
+        ))
+    }
+
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 25)
+        var bindings = PostgresBindings(capacity: 26)
         bindings.append(customerID)
         bindings.append(code)
         bindings.append(locationID)
@@ -206,8 +210,9 @@ struct WriteSale: PostgresPreparedStatement {
         bindings.append(now)
         bindings.append(quote.pointsCredited)
         bindings.append(telegramID)
-        bindings.append(language)
+        bindings.append(String(decoding: try receipt.encoded(), as: UTF8.self))
         bindings.append(request.giftIDs)
+        bindings.append(language)
         return bindings
     }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import PostgresNIO
@@ -8,9 +9,21 @@ public struct OutboxItem: Sendable, Equatable {
     public var chatID: Int64
     public var customerID: Int64?
     public var method: String
-    /// Either a rendered Bot API body or a template event (`{"template": …}`) to render.
+    /// Either a rendered Bot API body or a `Notice` to render.
     public var payload: Data
     public var attempts: Int
+    /// The reader's language, for a notification.
+    public var language: Language?
+
+    public init(id: Int64, chatID: Int64, customerID: Int64?, method: String, payload: Data, attempts: Int, language: Language? = nil) {
+        self.id = id
+        self.chatID = chatID
+        self.customerID = customerID
+        self.method = method
+        self.payload = payload
+        self.attempts = attempts
+        self.language = language
+    }
 }
 
 /// The outbox's SQL: claiming due rows for one bot, and recording each row's fate.
@@ -50,13 +63,18 @@ public struct OutboxStore: Sendable {
                 )
                 UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now.addingTimeInterval(lease))
                 FROM due WHERE o.id = due.id AND NOT due.unreachable
-                RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text, o.attempts
+                RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text, o.attempts, o.language
                 """,
                 logger: logger
             )
             var items: [OutboxItem] = []
-            for try await (id, chatID, customerID, method, payload, attempts) in rows.decode((Int64, Int64, Int64?, String, String, Int).self) {
-                items.append(OutboxItem(id: id, chatID: chatID, customerID: customerID, method: method, payload: Data(payload.utf8), attempts: attempts))
+            for try await (id, chatID, customerID, method, payload, attempts, language) in rows.decode(
+                (Int64, Int64, Int64?, String, String, Int, String?).self
+            ) {
+                items.append(OutboxItem(
+                    id: id, chatID: chatID, customerID: customerID, method: method, payload: Data(payload.utf8), attempts: attempts,
+                    language: language.flatMap(Language.init(rawValue:))
+                ))
             }
             return items.sorted { $0.id < $1.id }
         }

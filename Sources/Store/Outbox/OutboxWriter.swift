@@ -1,6 +1,16 @@
+import Domain
 import Foundation
 import Logging
 import PostgresNIO
+
+extension OutboxStore {
+    public enum Kind: String, Sendable {
+        /// Receipts, gifts, replies: always sent.
+        case transactional
+        /// Broadcasts: only to guests who have not opted out.
+        case promotional
+    }
+}
 
 /// Queues Bot API calls and notifications, inside the caller's transaction (`tx.outbox`), so a
 /// message exists exactly when the change that caused it does.
@@ -19,10 +29,54 @@ public struct OutboxWriter: Sendable {
         method: String = "sendMessage", payload: Data, at now: Date
     ) async throws {
         try await session.withConnection { connection in
-            try await OutboxStore.enqueue(
-                bot: bot, chatID: chatID, customerID: customerID, kind: kind, method: method, payload: payload, at: now,
-                on: connection, logger: logger
+            try await Self.insert(
+                bot: bot, chatID: chatID, customerID: customerID, kind: kind, method: method, payload: payload, language: nil,
+                at: now, on: connection, logger: logger
             )
         }
+    }
+
+    /// Queues a notification for the client bot's guest, rendered in `language` when sent.
+    public func enqueue(_ notification: Notice, toGuest customerID: Int64, chatID: Int64, language: Language, at now: Date) async throws {
+        let payload = try notification.encoded()
+        try await session.withConnection { connection in
+            try await Self.insert(
+                bot: .client, chatID: chatID, customerID: customerID, kind: .transactional, method: "sendMessage", payload: payload,
+                language: language, at: now, on: connection, logger: logger
+            )
+        }
+    }
+
+    /// Queues a staff-bot notification (an alert about a low review…) to every active manager
+    /// bound to the staff bot, each in the manager's language. Returns how many it reached.
+    @discardableResult
+    public func enqueueForManagers(_ notification: Notice, at now: Date) async throws -> Int {
+        let payload = String(decoding: try notification.encoded(), as: UTF8.self)
+        return try await session.withConnection { connection in
+            try await connection.query(
+                """
+                INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, language, next_attempt_at, created_at)
+                SELECT 'staff', telegram_id, NULL, 'transactional', 'sendMessage', \(payload)::jsonb, language, \(now), \(now)
+                FROM staff
+                WHERE role = 'manager' AND active AND telegram_id IS NOT NULL
+                RETURNING 1
+                """,
+                logger: logger
+            ).collect().count
+        }
+    }
+
+    static func insert(
+        bot: OutboxStore.Bot, chatID: Int64, customerID: Int64?, kind: OutboxStore.Kind, method: String, payload: Data,
+        language: Language?, at now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, language, next_attempt_at, created_at)
+            VALUES (\(bot.rawValue), \(chatID), \(customerID), \(kind.rawValue), \(method),
+                    \(String(decoding: payload, as: UTF8.self))::jsonb, \(language?.rawValue), \(now), \(now))
+            """,
+            logger: logger
+        )
     }
 }

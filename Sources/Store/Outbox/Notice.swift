@@ -1,0 +1,163 @@
+import Domain
+import Foundation
+
+/// What the outbox carries for the sender to turn into a message in the reader's language.
+///
+/// Encoded in Swift as one flat JSON object whose `template` names the case, so a row reads
+/// plainly in the database and rows queued by earlier builds still decode.
+public enum Notice: Sendable, Equatable {
+    /// To the guest, after a sale.
+    case saleReceipt(SaleReceipt)
+    /// To the guest, after their sale was cancelled.
+    case saleCancelled(SaleCancellation)
+    /// To the guest: a gift from the café.
+    case giftIssued(Gift)
+    /// To the guest: their birthday gift.
+    case birthdayGift(Gift)
+    /// To managers: a low rating.
+    case reviewAlert(ReviewAlert)
+    /// To managers: a comment on a rating.
+    case reviewComment(ReviewComment)
+    /// To managers: a guest wrote to management.
+    case guestMessage(GuestMessage)
+    /// To managers: a broadcast ended with guests it could not reach.
+    case broadcastFailed(BroadcastFailure)
+
+    public struct SaleReceipt: Codable, Sendable, Equatable {
+        /// Filled in by the statement that writes the order (the id does not exist before it).
+        public var orderID: Int64
+        public var amount: Money
+        public var paid: Money
+        public var pointsRedeemed: Int
+        public var pointsCredited: Int
+        public var debtRepaid: Int
+        public var balance: Int
+        public var debt: Int
+        public var tierBefore: Tier
+        public var tierAfter: Tier
+        public var giftCount: Int
+
+        public init(
+            orderID: Int64, amount: Money, paid: Money, pointsRedeemed: Int, pointsCredited: Int, debtRepaid: Int,
+            balance: Int, debt: Int, tierBefore: Tier, tierAfter: Tier, giftCount: Int
+        ) {
+            self.orderID = orderID
+            self.amount = amount
+            self.paid = paid
+            self.pointsRedeemed = pointsRedeemed
+            self.pointsCredited = pointsCredited
+            self.debtRepaid = debtRepaid
+            self.balance = balance
+            self.debt = debt
+            self.tierBefore = tierBefore
+            self.tierAfter = tierAfter
+            self.giftCount = giftCount
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id", amount = "amount_kopecks", paid = "paid_kopecks", pointsRedeemed = "points_redeemed"
+            case pointsCredited = "points_credited", debtRepaid = "debt_repaid", balance, debt
+            case tierBefore = "tier_before", tierAfter = "tier_after", giftCount = "gift_count"
+        }
+    }
+
+    public struct SaleCancellation: Codable, Sendable, Equatable {
+        public var orderID: Int64
+        public var balance: Int
+        public var debt: Int
+        public var tier: Tier
+
+        public init(orderID: Int64, balance: Int, debt: Int, tier: Tier) {
+            self.orderID = orderID
+            self.balance = balance
+            self.debt = debt
+            self.tier = tier
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id", balance, debt, tier
+        }
+    }
+
+    public struct Gift: Codable, Sendable, Equatable {
+        public var name: String
+        public var expiresAt: Date
+
+        public init(name: String, expiresAt: Date) {
+            self.name = name
+            self.expiresAt = expiresAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, expiresAt = "expires_at"
+        }
+    }
+
+    public struct ReviewAlert: Codable, Sendable, Equatable {
+        public var feedbackID: Int64
+        public var guest: String
+        public var rating: Int
+        public var orderID: Int64
+
+        public init(feedbackID: Int64, guest: String, rating: Int, orderID: Int64) {
+            self.feedbackID = feedbackID
+            self.guest = guest
+            self.rating = rating
+            self.orderID = orderID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case feedbackID = "feedback_id", guest, rating, orderID = "order_id"
+        }
+    }
+
+    public struct ReviewComment: Codable, Sendable, Equatable {
+        public var feedbackID: Int64
+        public var guest: String
+        public var rating: Int
+        public var text: String
+
+        public init(feedbackID: Int64, guest: String, rating: Int, text: String) {
+            self.feedbackID = feedbackID
+            self.guest = guest
+            self.rating = rating
+            self.text = text
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case feedbackID = "feedback_id", guest, rating, text
+        }
+    }
+
+    public struct GuestMessage: Codable, Sendable, Equatable {
+        public var feedbackID: Int64
+        public var guest: String
+        public var text: String
+
+        public init(feedbackID: Int64, guest: String, text: String) {
+            self.feedbackID = feedbackID
+            self.guest = guest
+            self.text = text
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case feedbackID = "feedback_id", guest, text
+        }
+    }
+
+    public struct BroadcastFailure: Codable, Sendable, Equatable {
+        public var broadcastID: Int64
+        public var failed: Int
+        public var recipients: Int
+
+        public init(broadcastID: Int64, failed: Int, recipients: Int) {
+            self.broadcastID = broadcastID
+            self.failed = failed
+            self.recipients = recipients
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case broadcastID = "broadcast_id", failed, recipients
+        }
+    }
+}
