@@ -41,13 +41,13 @@ struct APIAdmissionMiddleware: ServerMiddleware {
         let limits = [Self.generalLimit] + (Self.specificLimit[operationID].map { [$0] } ?? [])
         guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].count <= 200,
               let admission = try await keys.admit(String(parts[1]), limits: limits, at: clock.now), !admission.key.revoked
-        else { return APIProblem.unauthorized.response(requestID: APIRequestScope.requestID) }
+        else { return Problem.unauthorized.openAPIResponse(requestID: APIRequestScope.requestID) }
         if let wait = admission.retryAfter {
-            return APIProblem.rateLimited(retryAfter: Int(wait)).response(requestID: APIRequestScope.requestID)
+            return Problem.rateLimited(retryAfter: Int(wait)).openAPIResponse(requestID: APIRequestScope.requestID)
         }
         let scope = Self.requiredScope[operationID] ?? "admin"
         guard admission.key.scopes.contains(scope) else {
-            return APIProblem.missingScope(scope).response(requestID: APIRequestScope.requestID)
+            return Problem.missingScope(scope).openAPIResponse(requestID: APIRequestScope.requestID)
         }
         return try await APIRequestScope.$apiKey.withValue(admission.key) {
             try await next(request, body, metadata)
@@ -73,8 +73,8 @@ struct IdempotencyMiddleware: ServerMiddleware {
         }
         let requestID = APIRequestScope.requestID
         guard let key = request.headerFields[Self.header], (1...200).contains(key.count) else {
-            return APIProblem.invalid("Idempotency-Key", "this header is required (1–200 characters), e.g. a UUID per intended change")
-                .response(requestID: requestID)
+            return Problem.invalid("Idempotency-Key", "this header is required (1–200 characters), e.g. a UUID per intended change")
+                .openAPIResponse(requestID: requestID)
         }
         var bytes = Data()
         if let body { bytes = try await Data(collecting: body, upTo: APIBodyLimit.bytes) }
@@ -89,13 +89,13 @@ struct IdempotencyMiddleware: ServerMiddleware {
             fields[HTTPField.Name("Idempotent-Replayed")!] = "true"
             return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(stored))
         case .mismatch:
-            return APIProblem(status: .unprocessableContent, code: LoyaltyError.idempotencyKeyReused.code, title: "Unprocessable",
+            return Problem(status: .unprocessableContent, code: LoyaltyError.idempotencyKeyReused.code, title: "Unprocessable",
                               detail: "This Idempotency-Key was used with a different request.", field: "Idempotency-Key")
-                .response(requestID: requestID)
+                .openAPIResponse(requestID: requestID)
         case .inFlight:
-            return APIProblem(status: .conflict, code: "idempotency_key_in_flight", title: "Conflict",
+            return Problem(status: .conflict, code: "idempotency_key_in_flight", title: "Conflict",
                               detail: "A request with this Idempotency-Key is still being processed; retry shortly.")
-                .response(requestID: requestID)
+                .openAPIResponse(requestID: requestID)
         case .proceed:
             break
         }
@@ -135,45 +135,45 @@ struct APIProblemMiddleware: ServerMiddleware {
             return try await next(request, body, metadata)
         } catch {
             if let problem = Self.problem(for: error) {
-                return problem.response(requestID: APIRequestScope.requestID)
+                return problem.openAPIResponse(requestID: APIRequestScope.requestID)
             }
             let underlying = (error as? ServerError)?.underlyingError ?? error
             if underlying.isConnectionFailure {
                 APIRequestScope.logger.warning("database unreachable", metadata: ["error": "\(String(reflecting: underlying))"])
-                return APIProblem.databaseUnavailable.response(requestID: APIRequestScope.requestID)
+                return Problem.databaseUnavailable.openAPIResponse(requestID: APIRequestScope.requestID)
             }
             APIRequestScope.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: underlying))"])
-            return APIProblem.internalError.response(requestID: APIRequestScope.requestID)
+            return Problem.internalError.openAPIResponse(requestID: APIRequestScope.requestID)
         }
     }
 
-    static func problem(for error: any Error) -> APIProblem? {
+    static func problem(for error: any Error) -> Problem? {
         let underlying = (error as? ServerError)?.underlyingError ?? error
-        if let problem = underlying as? APIProblem { return problem }
-        if let refusal = underlying as? LoyaltyError { return APIProblem(refusal) }
+        if let problem = underlying as? Problem { return problem }
+        if let refusal = underlying as? LoyaltyError { return Problem(refusal) }
         if underlying.isConnectionFailure { return nil }
         if underlying.isRefusedValue {
-            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request",
+            return Problem(status: .badRequest, code: "invalid_request", title: "Invalid request",
                               detail: "A value cannot be stored as sent (for example, text with a NUL character).")
         }
         if let decoding = underlying as? DecodingError { return decodingProblem(decoding) }
         let description = String(describing: underlying)
         if description.localizedCaseInsensitiveContains("content type") {
-            return APIProblem(status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
+            return Problem(status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
                               detail: "Send the body as application/json.")
         }
         if description.localizedCaseInsensitiveContains("too large") || description.localizedCaseInsensitiveContains("too many bytes") {
-            return APIProblem(status: .contentTooLarge, code: "payload_too_large", title: "Request body too large",
+            return Problem(status: .contentTooLarge, code: "payload_too_large", title: "Request body too large",
                               detail: "Bodies are limited to \(APIBodyLimit.bytes) bytes.")
         }
         if let serverError = error as? ServerError, !serverError.wrapsOurOwnError {
             // Missing or malformed parameters and bodies the generated code refused.
-            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: serverError.causeDescription + ": " + description)
+            return Problem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: serverError.causeDescription + ": " + description)
         }
         return nil
     }
 
-    static func decodingProblem(_ error: DecodingError) -> APIProblem {
+    static func decodingProblem(_ error: DecodingError) -> Problem {
         let path: [any CodingKey]
         let detail: String
         switch error {
@@ -184,7 +184,7 @@ struct APIProblemMiddleware: ServerMiddleware {
             path = context.codingPath
             detail = context.debugDescription
         @unknown default:
-            return APIProblem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: "\(error)")
+            return Problem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: "\(error)")
         }
         let field = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         return .invalid(field.isEmpty ? "body" : field, detail)

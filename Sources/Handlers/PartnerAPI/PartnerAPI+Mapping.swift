@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import PartnerAPIContract
+import Runtime
 import Store
 
 /// Engine values as the contract's schemas, and the contract's input as engine values.
@@ -60,7 +61,7 @@ extension Components.Schemas.OrderRequest {
         case .none: return .none
         case .max: return .maximum
         case .points:
-            guard let points = redeem.points, points > 0 else { throw APIProblem.invalid("redeem.points", "is required when mode is points") }
+            guard let points = redeem.points, points > 0 else { throw Problem.invalid("redeem.points", "is required when mode is points") }
             return .points(points)
         }
     }

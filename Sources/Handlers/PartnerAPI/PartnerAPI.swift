@@ -19,7 +19,7 @@ struct PartnerAPI: APIProtocol {
 
     var apiKey: APIKey {
         get throws {
-            guard let key = APIRequestScope.apiKey else { throw APIProblem.unauthorized }
+            guard let key = APIRequestScope.apiKey else { throw Problem.unauthorized }
             return key
         }
     }
@@ -31,20 +31,20 @@ struct PartnerAPI: APIProtocol {
     // MARK: Customers
 
     func registerCustomer(_ input: Operations.RegisterCustomer.Input) async throws -> Operations.RegisterCustomer.Output {
-        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
-        guard let phone = PhoneNumber(normalizing: body.phone) else { throw APIProblem.invalid("phone", "not a phone number") }
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
+        guard let phone = PhoneNumber(normalizing: body.phone) else { throw Problem.invalid("phone", "not a phone number") }
         let firstName = body.firstName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !firstName.isEmpty else { throw APIProblem.invalid("first_name", "must not be blank") }
+        guard !firstName.isEmpty else { throw Problem.invalid("first_name", "must not be blank") }
         var birthDate: CalendarDate?
         if let text = body.birthDate {
-            guard let date = CalendarDate(isoDate: text) else { throw APIProblem.invalid("birth_date", "must be a date YYYY-MM-DD") }
+            guard let date = CalendarDate(isoDate: text) else { throw Problem.invalid("birth_date", "must be a date YYYY-MM-DD") }
             birthDate = date
         }
         let now = clock.now
         if let birthDate {
             let settings = try await loyalty.settings()
             let today = CalendarDate(now, in: TimeZone(identifier: settings.timeZone) ?? .current)
-            guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw APIProblem.invalid("birth_date", "is not a plausible birth date") }
+            guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw Problem.invalid("birth_date", "is not a plausible birth date") }
         }
         let customer = try await loyalty.registerCustomer(
             .init(telegramID: body.telegramId, phone: phone, firstName: firstName, lastName: body.lastName, birthDate: birthDate,
@@ -60,7 +60,7 @@ struct PartnerAPI: APIProtocol {
     }
 
     func findCustomerByPhone(_ input: Operations.FindCustomerByPhone.Input) async throws -> Operations.FindCustomerByPhone.Output {
-        guard let phone = PhoneNumber(normalizing: input.query.phone) else { throw APIProblem.invalid("phone", "not a phone number") }
+        guard let phone = PhoneNumber(normalizing: input.query.phone) else { throw Problem.invalid("phone", "not a phone number") }
         let found = try await loyalty.customer(phone: phone)
         guard let found else { throw LoyaltyError.customerNotFound }
         return .ok(.init(body: .json(.init(found, rules: try await loyalty.settings().rules))))
@@ -75,7 +75,7 @@ struct PartnerAPI: APIProtocol {
     // MARK: Orders
 
     func quoteOrder(_ input: Operations.QuoteOrder.Input) async throws -> Operations.QuoteOrder.Output {
-        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
         let request = try saleRequest(body, idempotencyKey: "quote")
         let quote: SaleQuote
         switch request.guest {
@@ -90,7 +90,7 @@ struct PartnerAPI: APIProtocol {
     }
 
     func createOrder(_ input: Operations.CreateOrder.Input) async throws -> Operations.CreateOrder.Output {
-        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
         let key = try apiKey
         let request = try saleRequest(body, idempotencyKey: "api:\(key.id):\(input.headers.idempotencyKey)")
         let sale = try await loyalty.confirmSale(request, by: try actor, locationID: key.locationID, at: clock.now)
@@ -103,9 +103,9 @@ struct PartnerAPI: APIProtocol {
     }
 
     func cancelOrder(_ input: Operations.CancelOrder.Input) async throws -> Operations.CancelOrder.Output {
-        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw APIProblem.invalid("reason", "must not be blank") }
+        guard !reason.isEmpty else { throw Problem.invalid("reason", "must not be blank") }
         let cancelled = try await loyalty.cancelSale(orderID: input.path.orderId, by: try actor, reason: reason, at: clock.now)
         return .ok(.init(body: .json(.init(
             orderId: cancelled.orderID, pointsRestored: cancelled.reversal.pointsRestored, pointsTakenBack: cancelled.reversal.pointsTakenBack,
@@ -117,7 +117,7 @@ struct PartnerAPI: APIProtocol {
     func listCustomerOrders(_ input: Operations.ListCustomerOrders.Input) async throws -> Operations.ListCustomerOrders.Output {
         let customer = try await customer(telegramID: input.path.telegramId)
         let limit = input.query.limit ?? 20
-        guard (1...100).contains(limit) else { throw APIProblem.invalid("limit", "must be between 1 and 100") }
+        guard (1...100).contains(limit) else { throw Problem.invalid("limit", "must be between 1 and 100") }
         let records = try await loyalty.orders(customerID: customer.id, before: input.query.before, limit: limit)
         let next = records.count == limit ? records.last?.sale.orderID : nil
         return .ok(.init(body: .json(.init(items: records.map { .init($0.sale, cancelled: $0.cancelled) }, nextBefore: next))))
@@ -126,8 +126,8 @@ struct PartnerAPI: APIProtocol {
     // MARK: Feedback
 
     func createReview(_ input: Operations.CreateReview.Input) async throws -> Operations.CreateReview.Output {
-        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
-        guard (1...10).contains(body.rating) else { throw APIProblem.invalid("rating", "must be between 1 and 10") }
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
+        guard (1...10).contains(body.rating) else { throw Problem.invalid("rating", "must be between 1 and 10") }
         let customer = try await customer(telegramID: body.telegramId)
         let now = clock.now
         let id = try await store.transaction(logger: APIRequestScope.logger) { tx in
@@ -145,7 +145,7 @@ struct PartnerAPI: APIProtocol {
                 }
                 return id
             case .alreadyReviewed:
-                throw APIProblem(status: .conflict, code: "already_reviewed", title: "Conflict", detail: "This order already has a review.")
+                throw Problem(status: .conflict, code: "already_reviewed", title: "Conflict", detail: "This order already has a review.")
             case .orderNotFound:
                 throw LoyaltyError.orderNotFound
             }
@@ -154,9 +154,9 @@ struct PartnerAPI: APIProtocol {
     }
 
     func createIdea(_ input: Operations.CreateIdea.Input) async throws -> Operations.CreateIdea.Output {
-        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
         let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw APIProblem.invalid("text", "must not be blank") }
+        guard !text.isEmpty else { throw Problem.invalid("text", "must not be blank") }
         let customer = try await customer(telegramID: body.telegramId)
         let now = clock.now
         let id = try await store.pool.feedback.submitNote(.idea, customerID: customer.id, text: text, channel: .api, at: now)
@@ -171,9 +171,9 @@ struct PartnerAPI: APIProtocol {
     }
 
     func issueGift(_ input: Operations.IssueGift.Input) async throws -> Operations.IssueGift.Output {
-        guard case .json(let body) = input.body else { throw APIProblem.invalid("body", "must be JSON") }
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw APIProblem.invalid("reason", "must not be blank") }
+        guard !reason.isEmpty else { throw Problem.invalid("reason", "must not be blank") }
         let customer = try await customer(telegramID: body.telegramId)
         let gift = try await loyalty.issueGift(customerID: customer.id, catalogID: body.catalogId, reason: reason, by: try actor, at: clock.now)
         return .created(.init(body: .json(.init(gift))))
@@ -198,8 +198,8 @@ struct PartnerAPI: APIProtocol {
         let today = CalendarDate(clock.now, in: zone)
         let to = try input.query.to.map { try Self.day($0, field: "to") } ?? today
         let from = try input.query.from.map { try Self.day($0, field: "from") } ?? today.adding(days: -29)
-        guard from <= to else { throw APIProblem.invalid("from", "must not be after to") }
-        guard to.daysSince(from) <= 3660 else { throw APIProblem.invalid("from", "the period is limited to ten years") }
+        guard from <= to else { throw Problem.invalid("from", "must not be after to") }
+        guard to.daysSince(from) <= 3660 else { throw Problem.invalid("from", "the period is limited to ten years") }
         let summary = try await analytics.summary(from: from.start(in: zone), to: to.adding(days: 1).start(in: zone))
         let tiers = summary.tierDistribution
         return .ok(.init(body: .json(.init(
@@ -228,12 +228,12 @@ struct PartnerAPI: APIProtocol {
         let guest: GuestReference
         switch (body.code, body.telegramId) {
         case (let code?, nil):
-            guard let parsed = PaymentCode(typed: code) else { throw APIProblem.invalid("code", "must be 6 digits") }
+            guard let parsed = PaymentCode(typed: code) else { throw Problem.invalid("code", "must be 6 digits") }
             guest = .code(parsed)
         case (nil, let telegramID?):
             guest = .telegram(telegramID)
         default:
-            throw APIProblem.invalid("code", "give exactly one of code and telegram_id")
+            throw Problem.invalid("code", "give exactly one of code and telegram_id")
         }
         return SaleRequest(
             idempotencyKey: idempotencyKey, guest: guest, amount: body.moneyAmount, redeem: try body.redeemRequest(), giftIDs: body.giftIds ?? []
@@ -241,7 +241,7 @@ struct PartnerAPI: APIProtocol {
     }
 
     static func day(_ text: String, field: String) throws -> CalendarDate {
-        guard let date = CalendarDate(isoDate: text) else { throw APIProblem.invalid(field, "must be a date YYYY-MM-DD") }
+        guard let date = CalendarDate(isoDate: text) else { throw Problem.invalid(field, "must be a date YYYY-MM-DD") }
         return date
     }
 }
