@@ -2,35 +2,30 @@ import Domain
 import PropertyBased
 import Testing
 
-/// A guest's points under any sequence of sales, redemptions and cancellations, applied the way
-/// the store applies them. The property: no sequence ever creates points.
+/// A guest's points under any sequence of sales, redemptions and cancellations, applied by the
+/// shipped rules (`LoyaltyAccount.applying`, `.reverting`). The property: no sequence ever creates
+/// points.
 @Suite struct LedgerPropertyTests {
     struct Model {
-        var balance = 0
-        var debt = 0
-        var spend = Money.zero
-        var tier = Tier.standard
+        var account = LoyaltyAccount.new
         var active: [SaleQuote] = []
         let rules = LoyaltyRules.defaults
 
+        var balance: Int { account.balance }
+        var debt: Int { account.debt }
+        var spend: Money { account.qualificationSpend }
+        var tier: Tier { account.tier }
+
         mutating func sell(rubles: Int64, redeem: RedeemRequest) {
-            let account = LoyaltyAccount(balance: balance, debt: debt, tier: tier, qualificationSpend: spend)
             guard let quote = try? SaleQuote.compute(amount: .rubles(rubles), redeem: redeem, account: account, rules: rules) else { return }
-            balance += quote.balanceChange
-            debt -= quote.debtRepaid
-            spend = spend + quote.amount
-            tier = quote.tierAfter
+            account = account.applying(quote)
             active.append(quote)
         }
 
         mutating func cancel(index: Int) {
             guard !active.isEmpty else { return }
             let quote = active.remove(at: index % active.count)
-            let reversal = SaleReversal.compute(for: quote, balance: balance)
-            balance += reversal.balanceChange
-            debt += reversal.debtAdded
-            spend = spend - quote.amount
-            tier = rules.tier(forSpend: spend)
+            account = account.reverting(quote, rules: rules).account
         }
     }
 

@@ -6,21 +6,6 @@ public enum RedeemRequest: Sendable, Equatable, Codable {
     case points(Int)
 }
 
-/// The guest's standing when a sale is computed.
-public struct LoyaltyAccount: Sendable, Equatable {
-    public var balance: Int
-    public var debt: Int
-    public var tier: Tier
-    public var qualificationSpend: Money
-
-    public init(balance: Int, debt: Int, tier: Tier, qualificationSpend: Money) {
-        self.balance = balance
-        self.debt = debt
-        self.tier = tier
-        self.qualificationSpend = qualificationSpend
-    }
-}
-
 /// Everything a sale grants and takes, computed once and stored with the order, so a
 /// confirmation writes exactly what the quote showed and a cancellation undoes exactly that.
 public struct SaleQuote: Sendable, Equatable, Codable {

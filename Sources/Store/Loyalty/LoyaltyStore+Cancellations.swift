@@ -20,7 +20,7 @@ extension LoyaltyStore {
                        o.amount_paid_kopecks, o.points_earned, o.debt_repaid, o.tier_before, o.tier_after,
                        o.earn_rate_percent, o.redeem_cap_percent,
                        c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
-                       EXISTS (SELECT 1 FROM order_cancellations oc WHERE oc.order_id = o.id)
+                       EXISTS (SELECT 1 FROM order_cancellations oc WHERE oc.order_id = o.id) AS cancelled
                 FROM orders o JOIN customers c ON c.id = o.customer_id
                 WHERE o.id = \(orderID)
                 FOR UPDATE OF c
@@ -28,37 +28,15 @@ extension LoyaltyStore {
                 logger: logger
             ).collect().first
             guard let row else { throw LoyaltyError.orderNotFound }
-            let (customerID, staffID, createdAt, amount, maxRedeemable, redeemed, paid, earned, repaid, tierBefore, tierAfter, rate, cap)
-                = try row.decode((Int64, Int64?, Date, Int64, Int, Int, Int64, Int, Int, String, String, Int, Int).self)
-            // Tuple decoding stops at fifteen columns; the guest's half is read by position.
-            let guest = row.makeRandomAccess()
-            let telegramID = try guest[13].decode(Int64?.self)
-            let language = try guest[14].decode(String.self)
-            let storedTier = try guest[15].decode(String.self)
-            let balance = try guest[16].decode(Int.self)
-            let debt = try guest[17].decode(Int.self)
-            let spend = try guest[18].decode(Int64.self)
-            let alreadyCancelled = try guest[19].decode(Bool.self)
+            let sale = try CancellableSale(row)
+            guard !sale.cancelled else { throw LoyaltyError.alreadyCancelled }
+            try CancellationPolicy(windowMinutes: settings.cancelWindowMinutes)
+                .check(actor.canceller, soldBy: sale.staffID, soldAt: sale.createdAt, now: now)
 
-            guard !alreadyCancelled else { throw LoyaltyError.alreadyCancelled }
-            if actor.kind == .staff, actor.staffRole != .manager {
-                guard staffID == actor.staffID else { throw LoyaltyError.notYourSale }
-                guard now.timeIntervalSince(createdAt) <= TimeInterval(settings.cancelWindowMinutes * 60) else {
-                    throw LoyaltyError.cancelWindowPassed
-                }
-            }
-
-            let quote = SaleQuote(
-                amount: Money(kopecks: amount), maxRedeemable: maxRedeemable, pointsRedeemed: redeemed,
-                amountToPay: Money(kopecks: paid), pointsEarned: earned, debtRepaid: repaid,
-                tierBefore: Tier(stored: tierBefore), tierAfter: Tier(stored: tierAfter), earnRatePercent: rate, redeemCapPercent: cap
-            )
-            let reversal = SaleReversal.compute(for: quote, balance: balance)
-            let balanceAfter = balance + reversal.balanceChange
-            let debtAfter = debt + reversal.debtAdded
-            let spendAfter = Money(kopecks: max(0, spend - amount))
-            let currentTier = Tier(stored: storedTier)
-            let newTier = settings.rules.tier(forSpend: spendAfter)
+            let (reversal, after) = sale.account.reverting(sale.quote, rules: settings.rules)
+            let (customerID, telegramID, language) = (sale.customerID, sale.telegramID, sale.language)
+            let (balanceAfter, debtAfter, spendAfter, currentTier, newTier) =
+                (after.balance, after.debt, after.qualificationSpend, sale.account.tier, after.tier)
             let notice = String(decoding: try Notice.saleCancelled(
                 .init(orderID: orderID, balance: balanceAfter, debt: debtAfter, tier: newTier)
             ).encoded(), as: UTF8.self)
@@ -111,5 +89,46 @@ extension LoyaltyStore {
                 balanceAfter: balanceAfter, debtAfter: debtAfter, tierAfter: newTier
             )
         }
+    }
+}
+
+/// An order with its guest's account, as a cancellation reads them.
+private struct CancellableSale {
+    var customerID: Int64
+    var staffID: Int64?
+    var createdAt: Date
+    var quote: SaleQuote
+    var telegramID: Int64?
+    var language: String
+    var account: LoyaltyAccount
+    var cancelled: Bool
+
+    init(_ row: PostgresRow) throws {
+        let column = Columns(row)
+        customerID = try column("customer_id")
+        staffID = try column("staff_id")
+        createdAt = try column("created_at")
+        quote = SaleQuote(
+            amount: Money(kopecks: try column("amount_kopecks")), maxRedeemable: try column("max_redeemable"),
+            pointsRedeemed: try column("points_redeemed"), amountToPay: Money(kopecks: try column("amount_paid_kopecks")),
+            pointsEarned: try column("points_earned"), debtRepaid: try column("debt_repaid"),
+            tierBefore: Tier(stored: try column("tier_before")), tierAfter: Tier(stored: try column("tier_after")),
+            earnRatePercent: try column("earn_rate_percent"), redeemCapPercent: try column("redeem_cap_percent")
+        )
+        telegramID = try column("telegram_id")
+        language = try column("language")
+        account = LoyaltyAccount(
+            balance: try column("points_balance"), debt: try column("points_debt"), tier: Tier(stored: try column("tier")),
+            qualificationSpend: Money(kopecks: try column("qualification_spend_kopecks"))
+        )
+        cancelled = try column("cancelled")
+    }
+}
+
+extension Actor {
+    /// Baristas cancel only their own recent sales; everyone else is the back office.
+    var canceller: CancellationPolicy.Canceller {
+        guard kind == .staff, staffRole != .manager else { return .backOffice }
+        return .barista(staffID: staffID ?? 0)
     }
 }

@@ -88,8 +88,7 @@ extension LoyaltyStore {
             logger: logger
         ).collect().first?.decode((Int64, String, String, Date, Date, Bool).self)
         guard let (customerID, name, reason, issuedAt, expiresAt, redeemed) = row else { throw LoyaltyError.giftNotFound }
-        guard !redeemed else { throw LoyaltyError.giftAlreadyRedeemed }
-        guard expiresAt > now else { throw LoyaltyError.giftExpired }
+        try GiftUse.check(redeemed: redeemed, expiresAt: expiresAt, now: now)
         try await connection.query(
             """
             WITH redemption AS (

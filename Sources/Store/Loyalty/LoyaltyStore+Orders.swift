@@ -20,10 +20,8 @@ extension LoyaltyStore {
 
     private func orders(_ filter: PostgresQuery, limit: Int) async throws -> [OrderRecord] {
         var query: PostgresQuery = """
-            SELECT o.id, o.customer_id, o.amount_kopecks, o.max_redeemable, o.points_redeemed, o.amount_paid_kopecks,
-                   o.points_earned, o.debt_repaid, o.tier_before, o.tier_after, o.earn_rate_percent, o.redeem_cap_percent,
-                   o.balance_after, o.debt_after, o.created_at,
-                   EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
+            SELECT \(unescaped: ConfirmedSale.columns),
+                   EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id) AS cancelled
             FROM orders o
             """
         query.sql += " " + filter.sql + " ORDER BY o.created_at DESC, o.id DESC LIMIT \(max(1, min(limit, 100)))"
@@ -31,22 +29,33 @@ extension LoyaltyStore {
         return try await session.withConnection { connection in
             var records: [OrderRecord] = []
             for try await row in try await connection.query(query, logger: logger) {
-                let column = row.makeRandomAccess()
-                let quote = SaleQuote(
-                    amount: Money(kopecks: try column[2].decode(Int64.self)), maxRedeemable: try column[3].decode(Int.self),
-                    pointsRedeemed: try column[4].decode(Int.self), amountToPay: Money(kopecks: try column[5].decode(Int64.self)),
-                    pointsEarned: try column[6].decode(Int.self), debtRepaid: try column[7].decode(Int.self),
-                    tierBefore: Tier(stored: try column[8].decode(String.self)), tierAfter: Tier(stored: try column[9].decode(String.self)),
-                    earnRatePercent: try column[10].decode(Int.self), redeemCapPercent: try column[11].decode(Int.self)
-                )
-                let sale = ConfirmedSale(
-                    orderID: try column[0].decode(Int64.self), customerID: try column[1].decode(Int64.self), quote: quote,
-                    balanceAfter: try column[12].decode(Int.self), debtAfter: try column[13].decode(Int.self),
-                    createdAt: try column[14].decode(Date.self)
-                )
-                records.append(OrderRecord(sale: sale, cancelled: try column[15].decode(Bool.self)))
+                records.append(OrderRecord(sale: try ConfirmedSale(row), cancelled: try Columns(row)("cancelled")))
             }
             return records
         }
+    }
+}
+
+extension ConfirmedSale {
+    /// What `init(_ row:)` reads, from `orders o`.
+    static let columns = """
+        o.id, o.customer_id, o.amount_kopecks, o.max_redeemable, o.points_redeemed, o.amount_paid_kopecks,
+        o.points_earned, o.debt_repaid, o.tier_before, o.tier_after, o.earn_rate_percent, o.redeem_cap_percent,
+        o.balance_after, o.debt_after, o.created_at
+        """
+
+    init(_ row: PostgresRow) throws {
+        let column = Columns(row)
+        let quote = SaleQuote(
+            amount: Money(kopecks: try column("amount_kopecks")), maxRedeemable: try column("max_redeemable"),
+            pointsRedeemed: try column("points_redeemed"), amountToPay: Money(kopecks: try column("amount_paid_kopecks")),
+            pointsEarned: try column("points_earned"), debtRepaid: try column("debt_repaid"),
+            tierBefore: Tier(stored: try column("tier_before")), tierAfter: Tier(stored: try column("tier_after")),
+            earnRatePercent: try column("earn_rate_percent"), redeemCapPercent: try column("redeem_cap_percent")
+        )
+        self.init(
+            orderID: try column("id"), customerID: try column("customer_id"), quote: quote,
+            balanceAfter: try column("balance_after"), debtAfter: try column("debt_after"), createdAt: try column("created_at")
+        )
     }
 }

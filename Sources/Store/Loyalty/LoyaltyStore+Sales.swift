@@ -71,8 +71,8 @@ extension LoyaltyStore {
         let quote = try SaleQuote.compute(amount: request.amount, redeem: request.redeem, account: account, rules: guest.settings.rules)
         try await lockUsableGifts(request.giftIDs, customerID: guest.customerID, at: now, on: connection)
 
-        let balanceAfter = guest.balance + quote.balanceChange
-        let debtAfter = guest.debt - quote.debtRepaid
+        let after = account.applying(quote)
+        let (balanceAfter, debtAfter) = (after.balance, after.debt)
         let write = WriteSale(
             customerID: guest.customerID, code: code, locationID: locationID, actor: actor, request: request, quote: quote,
             balanceAfter: balanceAfter, debtAfter: debtAfter, now: now, telegramID: guest.telegramID, language: guest.language
@@ -102,32 +102,24 @@ extension LoyaltyStore {
         var found = 0
         for try await (_, expiresAt, redeemed) in rows.decode((Int64, Date, Bool).self) {
             found += 1
-            guard !redeemed else { throw LoyaltyError.giftAlreadyRedeemed }
-            guard expiresAt > now else { throw LoyaltyError.giftExpired }
+            try GiftUse.check(redeemed: redeemed, expiresAt: expiresAt, now: now)
         }
         guard found == Set(giftIDs).count else { throw LoyaltyError.giftNotFound }
     }
 
     /// The order an idempotency key already produced, if any.
     func existingSale(_ request: SaleRequest, on connection: PostgresConnection) async throws -> ConfirmedSale? {
-        let rows = try await connection.query(
+        let row = try await connection.query(
             """
-            SELECT id, customer_id, request_fingerprint, amount_kopecks, max_redeemable, points_redeemed, amount_paid_kopecks,
-                   points_earned, debt_repaid, tier_before, tier_after, earn_rate_percent, redeem_cap_percent,
-                   balance_after, debt_after, created_at
-            FROM orders WHERE idempotency_key = \(request.idempotencyKey)
+            SELECT \(unescaped: ConfirmedSale.columns), request_fingerprint
+            FROM orders o WHERE idempotency_key = \(request.idempotencyKey)
             """,
             logger: logger
-        )
-        for try await row in rows.decode((Int64, Int64, String, Int64, Int, Int, Int64, Int, Int, String, String, Int, Int, Int, Int, Date).self) {
-            guard row.2 == request.fingerprint else { throw LoyaltyError.idempotencyKeyReused }
-            let quote = SaleQuote(
-                amount: Money(kopecks: row.3), maxRedeemable: row.4, pointsRedeemed: row.5, amountToPay: Money(kopecks: row.6),
-                pointsEarned: row.7, debtRepaid: row.8, tierBefore: Tier(stored: row.9), tierAfter: Tier(stored: row.10),
-                earnRatePercent: row.11, redeemCapPercent: row.12
-            )
-            return ConfirmedSale(orderID: row.0, customerID: row.1, quote: quote, balanceAfter: row.13, debtAfter: row.14, createdAt: row.15)
+        ).collect().first
+        guard let row else { return nil }
+        guard try Columns(row)("request_fingerprint", as: String.self) == request.fingerprint else {
+            throw LoyaltyError.idempotencyKeyReused
         }
-        return nil
+        return try ConfirmedSale(row)
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Who may cancel a confirmed sale, and until when.
+public struct CancellationPolicy: Sendable, Equatable {
+    /// Who is asking.
+    public enum Canceller: Sendable, Equatable {
+        /// A barista, who may cancel only their own sale.
+        case barista(staffID: Int64)
+        /// A manager, an admin or a partner system: any sale, at any time.
+        case backOffice
+    }
+
+    /// How long after the sale a barista may still cancel it.
+    public var windowMinutes: Int
+
+    public init(windowMinutes: Int) {
+        self.windowMinutes = windowMinutes
+    }
+
+    /// Throws when `canceller` may not cancel a sale that `soldBy` confirmed at `soldAt`.
+    public func check(_ canceller: Canceller, soldBy staffID: Int64?, soldAt: Date, now: Date) throws(LoyaltyError) {
+        guard case .barista(let barista) = canceller else { return }
+        guard staffID == barista else { throw .notYourSale }
+        guard now.timeIntervalSince(soldAt) <= TimeInterval(windowMinutes * 60) else { throw .cancelWindowPassed }
+    }
+}

@@ -1,0 +1,64 @@
+/// A guest's standing: points, points debt, tier and the spend that qualifies for tiers.
+///
+/// Every change to an account is one of the pure functions below; the store only persists what
+/// they return, under a lock on the guest, so the rules the tests check are the rules that ship.
+public struct LoyaltyAccount: Sendable, Equatable {
+    public var balance: Int
+    public var debt: Int
+    public var tier: Tier
+    public var qualificationSpend: Money
+
+    public init(balance: Int, debt: Int, tier: Tier, qualificationSpend: Money) {
+        self.balance = balance
+        self.debt = debt
+        self.tier = tier
+        self.qualificationSpend = qualificationSpend
+    }
+
+    public static let new = LoyaltyAccount(balance: 0, debt: 0, tier: .standard, qualificationSpend: .zero)
+
+    /// The account after a confirmed sale: redeemed points leave, credited points arrive, debt is
+    /// repaid from the earnings, the amount counts towards tiers and the tier never drops.
+    public func applying(_ quote: SaleQuote) -> LoyaltyAccount {
+        LoyaltyAccount(
+            balance: balance + quote.balanceChange,
+            debt: debt - quote.debtRepaid,
+            tier: quote.tierAfter,
+            qualificationSpend: qualificationSpend + quote.amount
+        )
+    }
+
+    /// The account after that sale is cancelled (see `SaleReversal`): the amount no longer counts
+    /// towards tiers, and the tier is what the remaining spend reaches under today's rules.
+    public func reverting(_ quote: SaleQuote, rules: LoyaltyRules) -> (reversal: SaleReversal, account: LoyaltyAccount) {
+        let reversal = SaleReversal.compute(for: quote, balance: balance)
+        let spend = Money(kopecks: max(0, (qualificationSpend - quote.amount).kopecks))
+        let account = LoyaltyAccount(
+            balance: balance + reversal.balanceChange,
+            debt: debt + reversal.debtAdded,
+            tier: rules.tier(forSpend: spend),
+            qualificationSpend: spend
+        )
+        return (reversal, account)
+    }
+
+    /// The account after a manual credit or debit, which never takes the balance below zero.
+    public func applying(_ adjustment: PointsAdjustment) throws(LoyaltyError) -> LoyaltyAccount {
+        guard balance + adjustment.points >= 0 else { throw .insufficientPoints(balance: balance) }
+        var account = self
+        account.balance += adjustment.points
+        return account
+    }
+}
+
+/// Points credited (positive) or debited (negative) by hand, always with a reason.
+public struct PointsAdjustment: Sendable, Equatable {
+    public let points: Int
+    public let reason: String
+
+    public init(points: Int, reason: String) throws(LoyaltyError) {
+        guard points != 0, !reason.isEmpty else { throw .invalidPoints }
+        self.points = points
+        self.reason = reason
+    }
+}
