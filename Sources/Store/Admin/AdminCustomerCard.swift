@@ -87,21 +87,22 @@ extension AdminCustomers {
     func profile(id: Int64, on connection: PostgresConnection) async throws -> AdminCustomerCard.Profile? {
         let rows = try await connection.query(
             """
-            SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'DD.MM.YYYY'), language, tier,
+            SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'DD.MM.YYYY') AS birth_date, language, tier,
                    points_balance, points_debt, qualification_spend_kopecks, promo_opt_in, blocked_at, unreachable_at, anonymised_at,
                    created_at
             FROM customers WHERE id = \(id)
             """,
             logger: logger
         ).collect()
-        guard let row = rows.first?.makeRandomAccess() else { return nil }
+        guard let row = rows.first else { return nil }
+        let column = Columns(row)
         return AdminCustomerCard.Profile(
-            id: try row[0].decode(Int64.self), telegramID: try row[1].decode(Int64?.self), phone: try row[2].decode(String?.self),
-            firstName: try row[3].decode(String.self), lastName: try row[4].decode(String?.self), birthDate: try row[5].decode(String?.self),
-            language: try row[6].decode(String.self), tier: Tier(rawValue: try row[7].decode(String.self)) ?? .standard,
-            balance: try row[8].decode(Int.self), debt: try row[9].decode(Int.self), spendKopecks: try row[10].decode(Int64.self),
-            promoOptIn: try row[11].decode(Bool.self), blockedAt: try row[12].decode(Date?.self), unreachableAt: try row[13].decode(Date?.self),
-            anonymisedAt: try row[14].decode(Date?.self), createdAt: try row[15].decode(Date.self)
+            id: try column("id"), telegramID: try column("telegram_id"), phone: try column("phone"),
+            firstName: try column("first_name"), lastName: try column("last_name"), birthDate: try column("birth_date"),
+            language: try column("language"), tier: Tier(rawValue: try column("tier")) ?? .standard,
+            balance: try column("points_balance"), debt: try column("points_debt"), spendKopecks: try column("qualification_spend_kopecks"),
+            promoOptIn: try column("promo_opt_in"), blockedAt: try column("blocked_at"), unreachableAt: try column("unreachable_at"),
+            anonymisedAt: try column("anonymised_at"), createdAt: try column("created_at")
         )
     }
 

@@ -147,11 +147,12 @@ public struct BroadcastStore: Sendable {
             let rows = try await connection.query(
                 """
                 SELECT b.id, b.recipients,
-                       count(*) FILTER (WHERE o.status = 'sent')::int,
-                       count(*) FILTER (WHERE o.status IN ('failed', 'skipped'))::int,
-                       count(*) FILTER (WHERE o.status = 'pending')::int,
+                       count(*) FILTER (WHERE o.status = 'sent')::int AS sent,
+                       count(*) FILTER (WHERE o.status IN ('failed', 'skipped'))::int AS failed,
+                       count(*) FILTER (WHERE o.status = 'pending')::int AS pending,
                        b.progress_chat_id, b.progress_message_id,
-                       coalesce((SELECT language FROM staff s WHERE b.created_by_kind = 'staff' AND s.id::text = b.created_by_id), 'ru'),
+                       coalesce((SELECT language FROM staff s WHERE b.created_by_kind = 'staff' AND s.id::text = b.created_by_id), 'ru')
+                           AS creator_language,
                        b.reported_sent, b.reported_failed
                 FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id = b.id
                 WHERE b.finished_at IS NULL
@@ -160,12 +161,17 @@ public struct BroadcastStore: Sendable {
                 logger: logger
             )
             var result: [BroadcastProgress] = []
-            for try await row in rows.decode((Int64, Int, Int, Int, Int, Int64?, Int64?, String, Int, Int).self) {
+            for try await row in rows {
+                let column = Columns(row)
                 let progress = BroadcastProgress(
-                    broadcastID: row.0, recipients: row.1, sent: row.2, failed: row.3, pending: row.4,
-                    progressChatID: row.5, progressMessageID: row.6, creatorLanguage: Language(rawValue: row.7) ?? .ru
+                    broadcastID: try column("id"), recipients: try column("recipients"), sent: try column("sent"),
+                    failed: try column("failed"), pending: try column("pending"), progressChatID: try column("progress_chat_id"),
+                    progressMessageID: try column("progress_message_id"),
+                    creatorLanguage: Language(rawValue: try column("creator_language")) ?? .ru
                 )
-                if progress.isDone || progress.sent != row.8 || progress.failed != row.9 { result.append(progress) }
+                let reportedSent: Int = try column("reported_sent")
+                let reportedFailed: Int = try column("reported_failed")
+                if progress.isDone || progress.sent != reportedSent || progress.failed != reportedFailed { result.append(progress) }
             }
             return result
         }

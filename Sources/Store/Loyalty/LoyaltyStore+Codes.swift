@@ -66,12 +66,14 @@ extension LoyaltyStore {
             """,
             logger: logger
         )
-        for try await row in rows.decode((Int64, String, String, Int, Int, Int64, Date).self) {
-            guard row.6 > now else { throw LoyaltyError.codeExpired }
+        for try await (customerID, firstName, tier, balance, debt, spend, expiresAt) in rows.decode(
+            (Int64, String, String, Int, Int, Int64, Date).self
+        ) {
+            guard expiresAt > now else { throw LoyaltyError.codeExpired }
             return CustomerCard(
-                customerID: row.0, firstName: row.1,
-                account: LoyaltyAccount(balance: row.3, debt: row.4, tier: Tier(stored: row.2), qualificationSpend: Money(kopecks: row.5)),
-                codeExpiresAt: row.6
+                customerID: customerID, firstName: firstName,
+                account: LoyaltyAccount(balance: balance, debt: debt, tier: Tier(stored: tier), qualificationSpend: Money(kopecks: spend)),
+                codeExpiresAt: expiresAt
             )
         }
         throw LoyaltyError.codeNotFound

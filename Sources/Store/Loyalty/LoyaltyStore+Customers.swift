@@ -76,36 +76,37 @@ extension LoyaltyStore {
         )
     }
 
-    /// What `firstCustomer` decodes, in this order.
+    /// What `Customer.init(_ row:)` reads.
     private static let customerColumns = """
-        id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD'), language,
+        id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, language,
         tier, points_balance, points_debt, qualification_spend_kopecks, promo_opt_in,
-        birth_date IS NULL OR birth_date_changes = 0, blocked_at IS NOT NULL, unreachable_at IS NOT NULL
+        birth_date IS NULL OR birth_date_changes = 0 AS may_change_birth_date,
+        blocked_at IS NOT NULL AS blocked, unreachable_at IS NOT NULL AS unreachable
         """
 
     private func firstCustomer(_ query: PostgresQuery) async throws -> Customer? {
         let rows = try await session.withConnection { connection in try await connection.query(query, logger: logger).collect() }
-        for row in rows {
-            // Fifteen columns: wider than the tuples PostgresNIO decodes in one call.
-            let column = row.makeRandomAccess()
-            // The column's CHECK admits only E.164, so this always reads back.
-            guard let phone = PhoneNumber(normalizing: try column[2].decode(String.self)) else { continue }
-            let account = LoyaltyAccount(
-                balance: try column[8].decode(Int.self), debt: try column[9].decode(Int.self),
-                tier: Tier(stored: try column[7].decode(String.self)),
-                qualificationSpend: Money(kopecks: try column[10].decode(Int64.self))
-            )
-            return Customer(
-                id: try column[0].decode(Int64.self), telegramID: try column[1].decode(Int64.self), phone: phone,
-                firstName: try column[3].decode(String.self), lastName: try column[4].decode(String?.self),
-                birthDate: try column[5].decode(String?.self).flatMap(CalendarDate.init(iso:)),
-                language: Language(rawValue: try column[6].decode(String.self)) ?? .ru,
-                account: account,
-                promoOptIn: try column[11].decode(Bool.self), mayChangeBirthDate: try column[12].decode(Bool.self),
-                isBlocked: try column[13].decode(Bool.self), isUnreachable: try column[14].decode(Bool.self)
-            )
-        }
-        return nil
+        return try rows.first.flatMap(Customer.init(row:))
+    }
+}
+
+extension Customer {
+    init?(row: PostgresRow) throws {
+        let column = Columns(row)
+        // The column's CHECK admits only E.164, so this always reads back.
+        guard let phone = PhoneNumber(normalizing: try column("phone")) else { return nil }
+        self.init(
+            id: try column("id"), telegramID: try column("telegram_id"), phone: phone,
+            firstName: try column("first_name"), lastName: try column("last_name"),
+            birthDate: try column("birth_date", as: String?.self).flatMap(CalendarDate.init(iso:)),
+            language: Language(rawValue: try column("language")) ?? .ru,
+            account: LoyaltyAccount(
+                balance: try column("points_balance"), debt: try column("points_debt"), tier: Tier(stored: try column("tier")),
+                qualificationSpend: Money(kopecks: try column("qualification_spend_kopecks"))
+            ),
+            promoOptIn: try column("promo_opt_in"), mayChangeBirthDate: try column("may_change_birth_date"),
+            isBlocked: try column("blocked"), isUnreachable: try column("unreachable")
+        )
     }
 }
 

@@ -97,8 +97,12 @@ public struct APIKeyStore: Sendable {
                 "SELECT id, name, prefix, scopes, created_at, last_used_at, revoked_at FROM api_keys ORDER BY id", logger: logger
             )
             var keys: [Listed] = []
-            for try await row in rows.decode((Int64, String, String, [String], Date, Date?, Date?).self) {
-                keys.append(Listed(id: row.0, name: row.1, prefix: row.2, scopes: row.3, createdAt: row.4, lastUsedAt: row.5, revokedAt: row.6))
+            for try await (id, name, prefix, scopes, createdAt, lastUsedAt, revokedAt) in rows.decode(
+                (Int64, String, String, [String], Date, Date?, Date?).self
+            ) {
+                keys.append(Listed(
+                    id: id, name: name, prefix: prefix, scopes: scopes, createdAt: createdAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt
+                ))
             }
             return keys
         }

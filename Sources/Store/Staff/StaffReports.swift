@@ -47,7 +47,7 @@ public struct StaffReports: Sendable {
             let rows = try await connection.query(
                 """
                 SELECT o.id, c.first_name, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at,
-                       EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id)
+                       EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id) AS cancelled
                 FROM orders o JOIN customers c ON c.id = o.customer_id
                 WHERE o.created_at >= \(start)
                   AND (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))
@@ -58,10 +58,12 @@ public struct StaffReports: Sendable {
                 logger: logger
             )
             var sales: [StaffSale] = []
-            for try await row in rows.decode((Int64, String, Int64, Int64, Int, Int, Date, Bool).self) {
+            for try await row in rows {
+                let column = Columns(row)
                 sales.append(StaffSale(
-                    orderID: row.0, guestName: row.1, amount: Money(kopecks: row.2), paid: Money(kopecks: row.3),
-                    pointsRedeemed: row.4, pointsEarned: row.5, createdAt: row.6, cancelled: row.7
+                    orderID: try column("id"), guestName: try column("first_name"), amount: Money(kopecks: try column("amount_kopecks")),
+                    paid: Money(kopecks: try column("amount_paid_kopecks")), pointsRedeemed: try column("points_redeemed"),
+                    pointsEarned: try column("points_earned"), createdAt: try column("created_at"), cancelled: try column("cancelled")
                 ))
             }
             return sales
