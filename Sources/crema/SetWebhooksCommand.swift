@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Handlers
 import Runtime
+import Store
 
 struct SetWebhooksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,15 +23,15 @@ struct SetWebhooksCommand: AsyncParsableCommand {
     func run() async throws {
         let bootstrap = Bootstrap.load(label: "crema.webhooks")
         let telegram = bootstrap.configuration.telegram
-        let bots: [(name: String, path: String, token: String, secret: String)] = [
-            ("client", "/telegram/client", telegram.clientBotToken, telegram.clientWebhookSecret),
-            ("staff", "/telegram/staff", telegram.staffBotToken, telegram.staffWebhookSecret),
+        let bots: [(name: String, path: String, bot: OutboxStore.Bot, secret: String)] = [
+            ("client", "/telegram/client", .client, telegram.clientWebhookSecret),
+            ("staff", "/telegram/staff", .staff, telegram.staffWebhookSecret),
         ]
         guard delete || bootstrap.configuration.publicBaseURL != nil else {
             fail("PUBLIC_BASE_URL is required: Telegram delivers updates to <PUBLIC_BASE_URL>/telegram/client and /telegram/staff", code: 78)
         }
         for bot in bots {
-            let api = BotAPIClient(http: .shared, baseURL: telegram.apiBaseURL, token: bot.token)
+            let api = telegram.api(for: bot.bot)
             do {
                 let me = try await api.call("getMe", json: Data("{}".utf8))
                 let username = ((try? JSONSerialization.jsonObject(with: me)) as? [String: Any])?["username"] as? String ?? "?"

@@ -39,8 +39,6 @@ struct StaffInviteCommand: AsyncParsableCommand {
 
     /// The staff bot's username from Telegram, for the link; nil when Telegram cannot be asked.
     private func staffBotUsername(_ telegram: AppConfiguration.TelegramConfiguration) async -> String? {
-        let api = BotAPIClient(http: .shared, baseURL: telegram.apiBaseURL, token: telegram.staffBotToken, timeout: .seconds(5))
-        guard let me = try? await api.call("getMe", json: Data("{}".utf8)) else { return nil }
-        return ((try? JSONSerialization.jsonObject(with: me)) as? [String: Any])?["username"] as? String
+        await telegram.api(for: .staff, timeout: .seconds(5)).username()
     }
 }

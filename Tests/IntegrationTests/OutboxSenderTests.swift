@@ -148,3 +148,53 @@ import Testing
         }
     }
 }
+
+@Suite struct OutboxSenderLiveSettingsTests {
+    /// The owner changes the café's time zone in the panel while the sender leads: the next
+    /// messages follow it without a restart (the rate is re-read the same way).
+    @Test func theSenderTakesInANewTimeZoneWhileItRuns() async throws {
+        try await LoyaltyFixture.with { fixture in
+            try await FakeTelegramBotAPI.withRunning { fake in
+                var settings = OutboxSender.Settings()
+                settings.idlePoll = .milliseconds(20)
+                settings.liveRefresh = .milliseconds(50)
+                let stores = Store(database: fixture.database, logger: fixture.logger) { PaymentCode(number: 1) }.pool
+                let sender = OutboxSender(
+                    bot: .client, store: OutboxStore(database: fixture.database, logger: fixture.logger),
+                    api: BotAPIClient(http: .shared, baseURL: fake.baseURL, token: "123:abc"), clock: .system, settings: settings,
+                    logger: fixture.logger,
+                    live: {
+                        let current = try await stores.settings()
+                        let renderer = NotificationRenderer(timeZone: TimeZone(identifier: current.timeZone)!)
+                        return OutboxSender.Live(messagesPerSecond: current.broadcastMessagesPerSecond, render: renderer.render)
+                    }
+                )
+                let maria = try await fixture.guest()
+                // 22:30 UTC on the 25th is already the 26th in Moscow.
+                let drink = try await fixture.count("SELECT id::int FROM gift_catalog WHERE slug = 'drink'")
+                let late = Date(timeIntervalSince1970: 1_798_237_800).addingTimeInterval(-30 * 24 * 3600)  // valid 30 days
+                let leader = Task { try await sender.leadAndSend() }
+                defer { leader.cancel() }
+
+                _ = try await fixture.store.issueGift(customerID: maria.id, catalogID: Int64(drink), reason: "one", by: .system, at: late)
+                try await waitFor { await fake.calls("sendMessage").count == 1 }
+                _ = try await fixture.count("UPDATE settings SET value = '\"UTC\"' WHERE key = 'time_zone' RETURNING 1")
+                try await Task.sleep(for: .milliseconds(150))
+                _ = try await fixture.store.issueGift(customerID: maria.id, catalogID: Int64(drink), reason: "two", by: .system, at: late)
+                try await waitFor { await fake.calls("sendMessage").count == 2 }
+
+                let texts = await fake.calls("sendMessage").compactMap(\.text)
+                #expect(texts[0].contains("26.12.2026"))
+                #expect(texts[1].contains("25.12.2026"))
+            }
+        }
+    }
+
+    func waitFor(_ condition: @Sendable () async -> Bool) async throws {
+        let end = ContinuousClock.now + .seconds(10)
+        while await !condition() {
+            guard ContinuousClock.now < end else { Issue.record("timed out"); return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

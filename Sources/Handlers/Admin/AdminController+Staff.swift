@@ -59,9 +59,6 @@ extension AdminController {
 
     /// The staff bot's username from Telegram (getMe), for invite links.
     func staffBotUsername() async -> String? {
-        let telegram = configuration.telegram
-        let api = BotAPIClient(http: .shared, baseURL: telegram.apiBaseURL, token: telegram.staffBotToken, timeout: .seconds(3))
-        guard let me = try? await api.call("getMe", json: Data("{}".utf8)) else { return nil }
-        return ((try? JSONSerialization.jsonObject(with: me)) as? [String: Any])?["username"] as? String
+        await configuration.telegram.api(for: .staff, timeout: .seconds(3)).username()
     }
 }

@@ -1,137 +1,79 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import Runtime
 import ServiceLifecycle
 import Store
 
-/// The jobs every instance runs beside the HTTP server: one outbox sender per bot (only the
-/// holder of that bot's advisory lock sends) and the periodic clean-up.
+/// The jobs every instance runs beside the HTTP server, each its own `Service` with its own name
+/// in the logs and its own backoff. They start only once the schema is known to be current
+/// (`gate`), so an instance that refuses an old schema exits without having touched it.
 ///
-/// They start only once the schema is known to be current (`schemaReady` yields), so an instance
-/// that refuses an old schema exits without having touched it.
-struct BackgroundJobs: Service {
+/// Settings the owner edits in the panel (the time zone, the sending rate) are read on every run,
+/// so a change takes effect without a restart.
+struct BackgroundJobs {
     let configuration: AppConfiguration
     let dependencies: AppDependencies
-    let schemaReady: AsyncStream<Void>
+    let gate: StartGate
 
-    func run() async throws {
-        var ready = schemaReady.makeAsyncIterator()
-        guard await ready.next() != nil else {
-            // The schema check failed and the app is stopping with its error; finishing first
-            // would replace that error with "a service finished unexpectedly".
-            try? await gracefulShutdown()
-            return
-        }
-        let senders = try await makeSenders()
-        let jobs = Task {
-            await withDiscardingTaskGroup { group in
-                for sender in senders {
-                    group.addTask {
-                        await sender.run()
-                        dependencies.logger.debug("job finished", metadata: ["job": "outbox sender"])
-                    }
-                }
-                group.addTask {
-                    await pruneProcessedUpdates()
-                    dependencies.logger.debug("job finished", metadata: ["job": "clean-up"])
-                }
-                group.addTask {
-                    await refreshDashboards()
-                    dependencies.logger.debug("job finished", metadata: ["job": "dashboard snapshots"])
-                }
-                group.addTask {
-                    await reportBroadcastProgress()
-                    dependencies.logger.debug("job finished", metadata: ["job": "broadcast progress"])
-                }
-            }
-        }
-        try? await gracefulShutdown()
-        jobs.cancel()
-        // A job stuck in a database call that never returns (seen when PostgreSQL restarts
-        // mid-query) must not hold the shutdown: give them a moment, then leave.
-        do {
-            try await withDeadline(.seconds(3)) { await jobs.value }
-        } catch {
-            dependencies.logger.warning("a background job did not stop within 3 s; shutting down without it")
-        }
+    var services: [any Service] {
+        OutboxStore.Bot.allCases.map(outboxSender) + [cleanUp, dashboardSnapshots, broadcastProgress]
     }
 
-    private func makeSenders() async throws -> [OutboxSender] {
-        let logger = dependencies.logger
-        let store = OutboxStore(database: dependencies.database, logger: logger)
-        let loyaltySettings = try await dependencies.loyalty.settings()
-        let renderer = NotificationRenderer(timeZone: TimeZone(identifier: loyaltySettings.timeZone) ?? .current)
-        var settings = OutboxSender.Settings()
-        settings.messagesPerSecond = try await store.messagesPerSecond()
-        let telegram = configuration.telegram
-        return [(OutboxStore.Bot.client, telegram.clientBotToken), (.staff, telegram.staffBotToken)].map { bot, token in
-            OutboxSender(
-                bot: bot, store: store,
-                api: BotAPIClient(http: .shared, baseURL: telegram.apiBaseURL, token: token),
-                clock: dependencies.clock, settings: settings, logger: logger, render: renderer.render
-            )
-        }
-    }
+    private var logger: Logger { dependencies.logger }
 
-    /// Edits running broadcasts' progress messages every few seconds. Every instance runs
-    /// this; two reporting at once only repeat an edit, which Telegram answers "not modified".
-    private func reportBroadcastProgress() async {
-        let reporter = BroadcastProgressReporter(database: dependencies.database, logger: dependencies.logger)
-        while !Task.isCancelled {
-            do {
-                try await reporter.reportOnce(at: dependencies.clock.now)
-                try await Task.sleep(for: .seconds(3))
-            } catch is CancellationError {
-                return
-            } catch {
-                dependencies.logger.warning("broadcast progress report failed", metadata: ["error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: .seconds(10))
+    /// One sender per bot on every instance; only the holder of the bot's advisory lock sends,
+    /// the others check back every few seconds.
+    func outboxSender(for bot: OutboxStore.Bot) -> PeriodicJob {
+        let stores = dependencies.store.pool
+        let sender = OutboxSender(
+            bot: bot, store: OutboxStore(database: dependencies.database, logger: logger),
+            api: configuration.telegram.api(for: bot), clock: dependencies.clock, logger: logger,
+            live: {
+                let settings = try await stores.settings()
+                let renderer = NotificationRenderer(timeZone: TimeZone(identifier: settings.timeZone) ?? .current)
+                return OutboxSender.Live(messagesPerSecond: settings.broadcastMessagesPerSecond, render: renderer.render)
             }
+        )
+        return PeriodicJob("outbox sender (\(bot.rawValue))", every: .seconds(5), backoff: .seconds(2), maximumBackoff: .seconds(30),
+                           after: gate, logger: logger) {
+            try await sender.leadAndSend()
         }
     }
 
     /// Forgets processed updates after two days (Telegram redelivers for at most one), finished
-    /// rate-limit windows and expired idempotency records.
-    private func pruneProcessedUpdates() async {
-        while !Task.isCancelled {
-            do {
-                let removed = try await UpdateLog(database: dependencies.database, logger: dependencies.logger).prune(
-                    olderThan: dependencies.clock.now.addingTimeInterval(-2 * 24 * 3600)
-                )
-                _ = try await RateLimiter.prune(
-                    before: dependencies.clock.now.addingTimeInterval(-3600), database: dependencies.database, logger: dependencies.logger
-                )
-                _ = try await IdempotencyStore.prune(before: dependencies.clock.now, database: dependencies.database, logger: dependencies.logger)
-                try await AdminSessions.prune(before: dependencies.clock.now, database: dependencies.database, logger: dependencies.logger)
-                if removed > 0 { dependencies.logger.info("pruned processed Telegram updates", metadata: ["count": "\(removed)"]) }
-                try await Task.sleep(for: .seconds(3600))
-            } catch is CancellationError {
-                return
-            } catch {
-                dependencies.logger.warning("pruning Telegram updates failed", metadata: ["error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: .seconds(60))
+    /// rate-limit windows, expired idempotency records and admin sessions.
+    var cleanUp: PeriodicJob {
+        let database = dependencies.database
+        let (clock, logger) = (dependencies.clock, logger)
+        return PeriodicJob("clean-up", every: .seconds(3600), backoff: .seconds(60), after: gate, logger: logger) {
+            let removed = try await UpdateLog(database: database, logger: logger).prune(olderThan: clock.now.addingTimeInterval(-2 * 24 * 3600))
+            _ = try await RateLimiter.prune(before: clock.now.addingTimeInterval(-3600), database: database, logger: logger)
+            _ = try await IdempotencyStore.prune(before: clock.now, database: database, logger: logger)
+            try await AdminSessions.prune(before: clock.now, database: database, logger: logger)
+            if removed > 0 { logger.info("pruned processed Telegram updates", metadata: ["count": "\(removed)"]) }
+        }
+    }
+
+    /// Keeps the admin dashboard's periods computed in the café's time zone, so opening it never
+    /// waits on the sums. One instance does each refresh (the snapshot row is claimed first).
+    var dashboardSnapshots: PeriodicJob {
+        let snapshots = DashboardSnapshots(database: dependencies.database, logger: logger)
+        let (stores, clock) = (dependencies.store.pool, dependencies.clock)
+        return PeriodicJob("dashboard snapshots", every: .seconds(300), backoff: .seconds(60), after: gate, logger: logger) {
+            let timeZone = try await stores.settings().timeZone
+            for days in [7, 30, 90] {
+                try await snapshots.refresh(days: days, timeZone: timeZone, at: clock.now, interval: 4 * 60)
             }
         }
     }
 
-    /// Keeps the admin dashboard's periods computed, so opening it never waits on the sums.
-    /// One instance does each refresh (the snapshot row is claimed first).
-    private func refreshDashboards() async {
-        let snapshots = DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
-        while !Task.isCancelled {
-            do {
-                let timeZone = try await dependencies.loyalty.settings().timeZone
-                for days in [7, 30, 90] {
-                    try await snapshots.refresh(days: days, timeZone: timeZone, at: dependencies.clock.now, interval: 4 * 60)
-                }
-                try await Task.sleep(for: .seconds(300))
-            } catch is CancellationError {
-                return
-            } catch {
-                dependencies.logger.warning("refreshing the dashboard failed", metadata: ["error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: .seconds(60))
-            }
+    /// Edits running broadcasts' progress messages every few seconds. Every instance runs this;
+    /// two reporting at once only repeat an edit, which Telegram answers "not modified".
+    var broadcastProgress: PeriodicJob {
+        let reporter = BroadcastProgressReporter(database: dependencies.database, logger: logger)
+        let clock = dependencies.clock
+        return PeriodicJob("broadcast progress", every: .seconds(3), backoff: .seconds(10), after: gate, logger: logger) {
+            try await reporter.reportOnce(at: clock.now)
         }
     }
 }

@@ -21,10 +21,10 @@ public func buildApplication(
     schemaPolicy: SchemaPolicy = .requireCurrent
 ) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration: configuration, dependencies: dependencies)
-    let (schemaReady, schemaChecked) = AsyncStream.makeStream(of: Void.self)
+    let schemaChecked = StartGate()
     var services: [any Service] = [dependencies.database.client]
     if configuration.backgroundJobsEnabled {
-        services.append(BackgroundJobs(configuration: configuration, dependencies: dependencies, schemaReady: schemaReady))
+        services += BackgroundJobs(configuration: configuration, dependencies: dependencies, gate: schemaChecked).services
     }
     var app = Application(
         router: router,
@@ -37,14 +37,15 @@ public func buildApplication(
     )
     app.beforeServerStarts {
         let logger = dependencies.logger
-        defer { schemaChecked.finish() }
+        // Until this decides, the background jobs wait; a failed check tells them not to start.
+        defer { schemaChecked.decide(false) }
         switch schemaPolicy {
         case .migrate:
             try await dependencies.migrator.migrate(on: dependencies.database, logger: logger)
         case .requireCurrent:
             try await dependencies.migrator.verify(on: dependencies.database, logger: logger)
         }
-        schemaChecked.yield()
+        schemaChecked.decide(true)
     }
     return app
 }

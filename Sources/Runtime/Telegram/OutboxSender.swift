@@ -17,7 +17,8 @@ public struct RenderedMessage: Sendable, Equatable {
 /// `perChatInterval`; on 429 it pauses the bot for `retry_after`; on 403 it marks the guest
 /// unreachable; on 5xx or no answer it retries with exponential backoff; a 400 is final.
 ///
-/// Every instance runs one, but only the holder of the bot's advisory lock sends.
+/// Every instance runs one per bot (`leadAndSend`, from a periodic job), but only the holder of
+/// the bot's advisory lock sends.
 public struct OutboxSender: Sendable {
     public struct Settings: Sendable {
         public var messagesPerSecond: Int = 25
@@ -27,8 +28,22 @@ public struct OutboxSender: Sendable {
         public var maximumBackoff: TimeInterval = 300
         public var maximumAttempts: Int = 8
         public var idlePoll: Duration = .milliseconds(200)
+        /// How often the leader re-reads what the owner may change while it sends (`Live`).
+        public var liveRefresh: Duration = .seconds(10)
 
         public init() {}
+    }
+
+    /// What the café's owner may change while the sender runs: the rate, and how messages are
+    /// rendered (the café's time zone).
+    public struct Live: Sendable {
+        public var messagesPerSecond: Int
+        public var render: @Sendable (OutboxItem) -> RenderedMessage?
+
+        public init(messagesPerSecond: Int, render: @escaping @Sendable (OutboxItem) -> RenderedMessage?) {
+            self.messagesPerSecond = messagesPerSecond
+            self.render = render
+        }
     }
 
     public struct Stats: Sendable, Equatable {
@@ -42,13 +57,17 @@ public struct OutboxSender: Sendable {
     let store: OutboxStore
     let api: BotAPIClient
     let render: @Sendable (OutboxItem) -> RenderedMessage?
+    let live: (@Sendable () async throws -> Live)?
     let clock: AppClock
     let settings: Settings
     let logger: Logger
 
+    /// With `live`, the rate and the renderer are re-read every `settings.liveRefresh`;
+    /// without it, `settings.messagesPerSecond` and `render` hold for the sender's life.
     public init(
         bot: OutboxStore.Bot, store: OutboxStore, api: BotAPIClient, clock: AppClock, settings: Settings = .init(),
-        logger: Logger, render: @escaping @Sendable (OutboxItem) -> RenderedMessage?
+        logger: Logger, live: (@Sendable () async throws -> Live)? = nil,
+        render: @escaping @Sendable (OutboxItem) -> RenderedMessage? = { _ in nil }
     ) {
         self.bot = bot
         self.store = store
@@ -56,85 +75,106 @@ public struct OutboxSender: Sendable {
         self.clock = clock
         self.settings = settings
         self.logger = logger
+        self.live = live
         self.render = render
     }
 
     /// Sends until no pending row is left or `deadline` passes (tests, one-shot runs).
     public func drain(within deadline: Duration) async throws -> Stats {
-        var pacer = Pacer(settings: settings)
-        var stats = Stats()
+        var run = try await start()
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
-            let worked = try await sendBatch(pacer: &pacer, stats: &stats)
+            let worked = try await sendBatch(&run)
             if !worked {
-                guard try await store.hasPending(bot: bot) else { return stats }
+                guard try await store.hasPending(bot: bot) else { return run.stats }
                 try await Task.sleep(for: settings.idlePoll)
             }
         }
-        return stats
+        return run.stats
     }
 
-    /// Runs until cancelled: sends while it is the leader, otherwise checks back every few seconds.
-    public func run() async {
-        while !Task.isCancelled {
-            do {
-                _ = try await store.whileLeader(of: bot) {
-                    var pacer = Pacer(settings: settings)
-                    var stats = Stats()
-                    while !Task.isCancelled {
-                        if try await !sendBatch(pacer: &pacer, stats: &stats) {
-                            try await Task.sleep(for: settings.idlePoll)
-                        }
-                    }
-                    return stats
+    /// Sends for as long as this instance holds the bot's lock, until cancelled; returns at once,
+    /// with nil, when another instance holds it.
+    @discardableResult
+    public func leadAndSend() async throws -> Stats? {
+        try await store.whileLeader(of: bot) {
+            var run = try await start()
+            while !Task.isCancelled {
+                if try await !sendBatch(&run) {
+                    try await Task.sleep(for: settings.idlePoll)
                 }
-                try await Task.sleep(for: .seconds(5))
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.warning("outbox sender paused", metadata: ["bot": "\(bot.rawValue)", "error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: .seconds(2))
             }
+            return run.stats
         }
     }
 
+    /// The leader's state for one run: pace, renderer and counts.
+    struct Run {
+        var pacer: Pacer
+        var render: @Sendable (OutboxItem) -> RenderedMessage?
+        var stats = Stats()
+        var refreshedAt = ContinuousClock.now
+    }
+
+    private func start() async throws -> Run {
+        guard let live else {
+            return Run(pacer: Pacer(settings: settings, messagesPerSecond: settings.messagesPerSecond), render: render)
+        }
+        let current = try await live()
+        return Run(pacer: Pacer(settings: settings, messagesPerSecond: current.messagesPerSecond), render: current.render)
+    }
+
+    /// Takes in the owner's latest rate and time zone; the pace so far is kept when the rate is
+    /// unchanged.
+    private func refresh(_ run: inout Run) async throws {
+        guard let live, ContinuousClock.now - run.refreshedAt >= settings.liveRefresh else { return }
+        let current = try await live()
+        if current.messagesPerSecond != run.pacer.rate {
+            logger.info("outbox rate changed", metadata: ["bot": "\(bot.rawValue)", "per_second": "\(current.messagesPerSecond)"])
+            run.pacer = Pacer(settings: settings, messagesPerSecond: current.messagesPerSecond)
+        }
+        run.render = current.render
+        run.refreshedAt = ContinuousClock.now
+    }
+
     /// Claims and sends one batch; false when nothing was due.
-    func sendBatch(pacer: inout Pacer, stats: inout Stats) async throws -> Bool {
-        try await pacer.waitOutPause()
+    func sendBatch(_ run: inout Run) async throws -> Bool {
+        try await refresh(&run)
+        try await run.pacer.waitOutPause()
         let items = try await store.claimDue(bot: bot, limit: settings.batchSize, now: clock.now)
         guard !items.isEmpty else { return false }
         for (index, item) in items.enumerated() {
-            if let pause = pacer.pausedUntilDate(now: clock.now) {
+            if let pause = run.pacer.pausedUntilDate(now: clock.now) {
                 // A 429 stopped the bot: the rest of the batch waits for the pause, uncounted.
                 for waiting in items[index...] {
                     try await store.retry(waiting.id, at: pause, reason: "bot paused after 429", countsAsAttempt: false)
                 }
                 break
             }
-            try await send(item, pacer: &pacer, stats: &stats)
+            try await send(item, run: &run)
         }
         return true
     }
 
-    private func send(_ item: OutboxItem, pacer: inout Pacer, stats: inout Stats) async throws {
-        guard let message = render(item) else {
-            stats.failed += 1
+    private func send(_ item: OutboxItem, run: inout Run) async throws {
+        guard let message = run.render(item) else {
+            run.stats.failed += 1
             return try await store.markFailed(item.id, reason: "nothing to render")
         }
         // Answering a button press is not a message in the chat: only the bot's total rate applies.
         let paced = message.method != "answerCallbackQuery"
-        if paced, let wait = pacer.chatWait(item.chatID) {
+        if paced, let wait = run.pacer.chatWait(item.chatID) {
             return try await store.retry(item.id, at: clock.now.addingTimeInterval(wait), reason: "one message per second per chat", countsAsAttempt: false)
         }
-        try await pacer.waitForSlot()
+        try await run.pacer.waitForSlot()
         do {
             _ = try await api.call(message.method, json: message.body)
-            pacer.sent(to: paced ? item.chatID : nil)
-            stats.sent += 1
+            run.pacer.sent(to: paced ? item.chatID : nil)
+            run.stats.sent += 1
             try await store.markSent(item.id, at: clock.now)
         } catch let error as BotAPIError {
-            pacer.sent(to: paced ? item.chatID : nil)
-            try await handle(error, for: item, pacer: &pacer, stats: &stats)
+            run.pacer.sent(to: paced ? item.chatID : nil)
+            try await handle(error, for: item, pacer: &run.pacer, stats: &run.stats)
         }
     }
 
@@ -186,8 +226,8 @@ struct Pacer {
     private var lastByChat: [Int64: ContinuousClock.Instant] = [:]
     private var pausedUntil: ContinuousClock.Instant?
 
-    init(settings: OutboxSender.Settings) {
-        self.rate = max(1, settings.messagesPerSecond)
+    init(settings: OutboxSender.Settings, messagesPerSecond: Int) {
+        self.rate = max(1, messagesPerSecond)
         self.interval = .seconds(1) / rate
         self.perChat = settings.perChatInterval
     }

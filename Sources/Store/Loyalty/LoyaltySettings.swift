@@ -16,11 +16,14 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var wrongCodeLimitPerMinute: Int
     /// Wrong admin passwords per account per 15 minutes (and four times as many per address).
     public var adminLoginAttemptsPer15Minutes: Int
+    /// How many messages a bot's outbox sender sends per second (Telegram allows about 30).
+    public var broadcastMessagesPerSecond: Int
 
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, cancelWindowMinutes: 10,
         timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink",
-        reviewAlertThreshold: 6, wrongCodeLimitPerMinute: 5, adminLoginAttemptsPer15Minutes: 5
+        reviewAlertThreshold: 6, wrongCodeLimitPerMinute: 5, adminLoginAttemptsPer15Minutes: 5,
+        broadcastMessagesPerSecond: 25
     )
 
     public static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
@@ -63,7 +66,8 @@ extension LoyaltySettings {
             birthdayGiftSlug: values["birthday_gift"] ?? "drink",
             reviewAlertThreshold: integer("review_alert_threshold", 6),
             wrongCodeLimitPerMinute: integer("wrong_code_limit_per_minute", 5),
-            adminLoginAttemptsPer15Minutes: integer("admin_login_attempts_per_15_minutes", 5)
+            adminLoginAttemptsPer15Minutes: integer("admin_login_attempts_per_15_minutes", 5),
+            broadcastMessagesPerSecond: integer("broadcast_messages_per_second", 25)
         )
     }
 }

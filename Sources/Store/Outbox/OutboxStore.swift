@@ -180,14 +180,3 @@ extension OutboxStore {
         }
     }
 }
-
-extension OutboxStore {
-    /// The owner's cap on messages per second per bot (`broadcast_messages_per_second`).
-    public func messagesPerSecond() async throws -> Int {
-        try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
-                "SELECT (value #>> '{}')::int FROM settings WHERE key = 'broadcast_messages_per_second'", logger: logger
-            ).collect().first?.decode(Int?.self) ?? nil
-        } ?? 25
-    }
-}
