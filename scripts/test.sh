@@ -6,6 +6,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib/postgres.sh
 
+# The tree is formatted by the checked-in .swift-format; a difference fails the run before the
+# build (fix it with: swift format format -i -r Sources Tests Package.swift bench).
+if ! swift format lint --strict -r Sources Tests Package.swift bench; then
+    echo "formatting differs from .swift-format: run 'swift format format -i -r Sources Tests Package.swift bench'" >&2
+    exit 1
+fi
+
 # A fresh folder under /tmp: the postgres user can always enter it, wherever the clone lives.
 workdir=$(mktemp -d /tmp/crema-test.XXXXXX)
 chmod 755 "$workdir"

@@ -23,9 +23,11 @@ public struct AppDependencies: Sendable {
 
     /// The stores over this database, drawing payment codes from `random`.
     public var store: Store {
-        Store(database: database, logger: logger, drawCode: { [random] in
-            PaymentCode(number: random.number(in: 0...999_999))
-        })
+        Store(
+            database: database, logger: logger,
+            drawCode: { [random] in
+                PaymentCode(number: random.number(in: 0...999_999))
+            })
     }
 
     /// The loyalty engine on the pool: each command its own transaction.

@@ -5,7 +5,8 @@ import Store
 struct CheckLedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-ledger",
-        abstract: "Verify the points ledger: balances equal ledger sums, nothing ran negative, orders and cancellations match their rows. Exits 1 on any mismatch."
+        abstract:
+            "Verify the points ledger: balances equal ledger sums, nothing ran negative, orders and cancellations match their rows. Exits 1 on any mismatch."
     )
 
     func run() async throws {
@@ -19,7 +20,9 @@ struct CheckLedgerCommand: AsyncParsableCommand {
         for problem in report.problems {
             print("MISMATCH \(problem)")
         }
-        print("checked \(report.customersChecked) customers and \(report.ordersChecked) orders: \(report.isClean ? "ledger is clean" : "\(report.problems.count) problem(s)")")
+        print(
+            "checked \(report.customersChecked) customers and \(report.ordersChecked) orders: \(report.isClean ? "ledger is clean" : "\(report.problems.count) problem(s)")"
+        )
         if !report.isClean { throw ExitCode(1) }
     }
 }

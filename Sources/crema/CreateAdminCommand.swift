@@ -36,7 +36,10 @@ struct CreateAdminCommand: AsyncParsableCommand {
                     email: email, passwordHash: hash, role: AdminRole(rawValue: role)!, at: Date()
                 )
             }
-            print(created ? "admin #\(id) \(email.lowercased()) created as \(role)" : "admin #\(id) \(email.lowercased()): password and role reset, sessions ended")
+            print(
+                created
+                    ? "admin #\(id) \(email.lowercased()) created as \(role)"
+                    : "admin #\(id) \(email.lowercased()): password and role reset, sessions ended")
         }
     }
 

@@ -76,7 +76,7 @@ extension Bootstrap {
             throw exit
         } catch let error as MigrationError {
             fail("\(error)")
-        } catch where error.isConnectionFailure {
+        } catch  where error.isConnectionFailure {
             fail("cannot reach PostgreSQL at \(configuration.database.host):\(configuration.database.port) (DATABASE_URL)")
         } catch {
             fail("\(String(reflecting: error))")

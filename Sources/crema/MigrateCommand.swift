@@ -18,7 +18,9 @@ struct MigrateCommand: AsyncParsableCommand {
             let migrator = Migrator(migrations: try Migration.bundled())
             if status {
                 let report = try await bootstrap.withDatabase { try await migrator.status(on: $0, logger: logger) }
-                print("applied: \(report.applied.count), pending: \(report.pending.joined(separator: ", ").ifEmpty("none")), edited: \(report.edited.joined(separator: ", ").ifEmpty("none"))")
+                print(
+                    "applied: \(report.applied.count), pending: \(report.pending.joined(separator: ", ").ifEmpty("none")), edited: \(report.edited.joined(separator: ", ").ifEmpty("none"))"
+                )
                 if !report.isCurrent { throw ExitCode(1) }
                 return
             }

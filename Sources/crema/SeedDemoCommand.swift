@@ -36,7 +36,9 @@ struct SeedDemoCommand: AsyncParsableCommand {
                 let summary = try await DemoSeed(adminPasswordHash: hash).run(on: database, logger: logger)
                 print("demo data: \(summary.customersAdded) guests and \(summary.staffAdded) staff added")
                 if !production {
-                    print("admin panel login: \(DemoSeed.adminEmail) / \(Self.demoAdminPassword)\(summary.adminAdded ? "" : " (account already existed; its password was left as it is)")")
+                    print(
+                        "admin panel login: \(DemoSeed.adminEmail) / \(Self.demoAdminPassword)\(summary.adminAdded ? "" : " (account already existed; its password was left as it is)")"
+                    )
                 }
                 if customers > 0 {
                     try await ScaleSeed(customers: customers, orders: orders).run(on: database, logger: logger) { line in print(line) }

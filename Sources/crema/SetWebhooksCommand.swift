@@ -28,7 +28,8 @@ struct SetWebhooksCommand: AsyncParsableCommand {
             ("staff", "/telegram/staff", .staff, telegram.staffWebhookSecret),
         ]
         guard delete || bootstrap.configuration.publicBaseURL != nil else {
-            fail("PUBLIC_BASE_URL is required: Telegram delivers updates to <PUBLIC_BASE_URL>/telegram/client and /telegram/staff", code: 78)
+            fail(
+                "PUBLIC_BASE_URL is required: Telegram delivers updates to <PUBLIC_BASE_URL>/telegram/client and /telegram/staff", code: 78)
         }
         for bot in bots {
             let api = telegram.api(for: bot.bot)
@@ -41,13 +42,16 @@ struct SetWebhooksCommand: AsyncParsableCommand {
                     continue
                 }
                 let url = bootstrap.configuration.publicBaseURL!.appendingPathComponent(String(bot.path.dropFirst())).absoluteString
-                _ = try await api.call("setWebhook", json: try JSONSerialization.data(withJSONObject: [
-                    "url": url,
-                    "secret_token": bot.secret,
-                    "allowed_updates": Self.allowedUpdates,
-                    "drop_pending_updates": dropPendingUpdates,
-                    "max_connections": 40,
-                ] as [String: Any]))
+                _ = try await api.call(
+                    "setWebhook",
+                    json: try JSONSerialization.data(
+                        withJSONObject: [
+                            "url": url,
+                            "secret_token": bot.secret,
+                            "allowed_updates": Self.allowedUpdates,
+                            "drop_pending_updates": dropPendingUpdates,
+                            "max_connections": 40,
+                        ] as [String: Any]))
                 if bot.name == "client" { try await setClientCommands(api) }
                 print("\(bot.name) bot @\(username): webhook set to \(url)")
             } catch {
@@ -60,7 +64,7 @@ struct SetWebhooksCommand: AsyncParsableCommand {
     private func setClientCommands(_ api: BotAPIClient) async throws {
         for (language, code) in [(Language.en, nil), (.ru, "ru")] as [(Language, String?)] {
             var body: [String: Any] = [
-                "commands": ClientBotCommands.list(for: language).map { ["command": $0.command, "description": $0.description] },
+                "commands": ClientBotCommands.list(for: language).map { ["command": $0.command, "description": $0.description] }
             ]
             if let code { body["language_code"] = code }
             _ = try await api.call("setMyCommands", json: try JSONSerialization.data(withJSONObject: body))

@@ -22,7 +22,8 @@ public struct APIClient: Sendable {
     ) async throws -> String {
         let store = APIKeyStore(database: database, logger: Logger(label: "crema.test.api"))
         let created = try await store.create(
-            name: name, scopes: scopes, locationSlug: "main", prefix: prefix, secret: "s3cret-\(prefix)", createdBy: "test", at: TestDefaults.now
+            name: name, scopes: scopes, locationSlug: "main", prefix: prefix, secret: "s3cret-\(prefix)", createdBy: "test",
+            at: TestDefaults.now
         )
         guard let created else { throw TestHarnessError("could not create an API key") }
         return created.key

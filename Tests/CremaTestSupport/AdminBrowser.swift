@@ -1,6 +1,6 @@
 import Foundation
-import Handlers
 import HTTPTypes
+import Handlers
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -44,7 +44,8 @@ public actor AdminBrowser {
     @discardableResult
     public func signIn(email: String, password: String = "correct horse battery") async throws -> Page {
         let form = try await get("/admin/login")
-        let answer = try await post("/admin/login", ["email": email, "password": password, "_csrf": form.csrf ?? "", "next": "/admin"], csrf: false)
+        let answer = try await post(
+            "/admin/login", ["email": email, "password": password, "_csrf": form.csrf ?? "", "next": "/admin"], csrf: false)
         // Follow the redirect, as a browser does, which also picks up the session's CSRF token.
         if answer.status == 303, let location = answer.location { _ = try await get(location) }
         return answer
@@ -91,8 +92,8 @@ public actor AdminBrowser {
 
     public static func firstMatch(_ pattern: String, in text: String) -> String? {
         guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let range = Range(match.range(at: 1), in: text)
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let range = Range(match.range(at: 1), in: text)
         else { return nil }
         return String(text[range])
     }

@@ -107,8 +107,13 @@ public enum FakeFailure: Sendable, Equatable {
     var answer: (status: Int, body: [String: Any]) {
         switch self {
         case .tooManyRequests(let seconds):
-            return (429, ["ok": false, "error_code": 429, "description": "Too Many Requests: retry after \(seconds)",
-                          "parameters": ["retry_after": seconds]])
+            return (
+                429,
+                [
+                    "ok": false, "error_code": 429, "description": "Too Many Requests: retry after \(seconds)",
+                    "parameters": ["retry_after": seconds],
+                ]
+            )
         case .blocked:
             return (403, ["ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"])
         case .badRequest(let description):
@@ -187,7 +192,13 @@ public actor FakeTelegramState {
         case "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands":
             return (200, ["ok": true, "result": true])
         case "getMe":
-            return (200, ["ok": true, "result": ["id": 7_000_000_001, "is_bot": true, "first_name": "Crema test bot", "username": "crema_test_bot"]])
+            return (
+                200,
+                [
+                    "ok": true,
+                    "result": ["id": 7_000_000_001, "is_bot": true, "first_name": "Crema test bot", "username": "crema_test_bot"],
+                ]
+            )
         default:
             return (404, ["ok": false, "error_code": 404, "description": "Not Found: method not found"])
         }

@@ -21,9 +21,11 @@ public struct LoyaltyFixture: Sendable {
                     PaymentCode(number: random.number(in: 0...999_999))
                 }
                 let location = try await database.withConnection(logger: logger) { connection in
-                    try await connection.query("SELECT id FROM locations WHERE slug = 'main'", logger: logger).collect().first?.decode(Int64.self)
+                    try await connection.query("SELECT id FROM locations WHERE slug = 'main'", logger: logger).collect().first?.decode(
+                        Int64.self)
                 }
-                return try await body(LoyaltyFixture(store: store, database: database, mainLocationID: try location.unwrap("main location")))
+                return try await body(
+                    LoyaltyFixture(store: store, database: database, mainLocationID: try location.unwrap("main location")))
             }
         }
     }
@@ -42,7 +44,9 @@ public struct LoyaltyFixture: Sendable {
     /// Registers a guest with a phone derived from their Telegram id.
     public func guest(_ telegramID: Int64 = 111_111_111, name: String = "Мария") async throws -> Customer {
         try await store.registerCustomer(
-            .init(telegramID: telegramID, phone: PhoneNumber(normalizing: "+7900\(String(telegramID).suffix(7))")!, firstName: name, language: .ru),
+            .init(
+                telegramID: telegramID, phone: PhoneNumber(normalizing: "+7900\(String(telegramID).suffix(7))")!, firstName: name,
+                language: .ru),
             at: TestDefaults.now
         )
     }

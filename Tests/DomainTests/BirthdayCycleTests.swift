@@ -29,8 +29,12 @@ import Testing
 
 @Suite struct CafeCalendarTests {
     @Test func leapDayGuestsAreCelebratedOnThe28thOfACommonYearOnly() {
-        #expect(BirthdayCycle.birthDatesCelebrated(on: CalendarDate(year: 2027, month: 2, day: 28)).map { [$0.month, $0.day] } == [[2, 28], [2, 29]])
-        #expect(BirthdayCycle.birthDatesCelebrated(on: CalendarDate(year: 2028, month: 2, day: 28)).map { [$0.month, $0.day] } == [[2, 28]])
+        #expect(
+            BirthdayCycle.birthDatesCelebrated(on: CalendarDate(year: 2027, month: 2, day: 28)).map { [$0.month, $0.day] } == [
+                [2, 28], [2, 29],
+            ])
+        #expect(
+            BirthdayCycle.birthDatesCelebrated(on: CalendarDate(year: 2028, month: 2, day: 28)).map { [$0.month, $0.day] } == [[2, 28]])
     }
 
     @Test func theDayIsTheCafesNotUTCs() {

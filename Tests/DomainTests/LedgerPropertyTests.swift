@@ -17,7 +17,9 @@ import Testing
         var tier: Tier { account.tier }
 
         mutating func sell(rubles: Int64, redeem: RedeemRequest) {
-            guard let quote = try? SaleQuote.compute(amount: .rubles(rubles), redeem: redeem, account: account, rules: rules) else { return }
+            guard let quote = try? SaleQuote.compute(amount: .rubles(rubles), redeem: redeem, account: account, rules: rules) else {
+                return
+            }
             account = account.applying(quote)
             active.append(quote)
         }
@@ -31,14 +33,14 @@ import Testing
 
     @Test func buyThenSpendThenCancelTheFirstLeavesDebtThatLaterEarningsRepay() {
         var model = Model()
-        model.sell(rubles: 10_000, redeem: .none)            // earns 100
+        model.sell(rubles: 10_000, redeem: .none)  // earns 100
         #expect(model.balance == 100)
-        model.sell(rubles: 1_000, redeem: .maximum)          // spends the 100 (cap 300)
+        model.sell(rubles: 1_000, redeem: .maximum)  // spends the 100 (cap 300)
         #expect(model.balance == 0)
         model.cancel(index: 0)
         #expect(model.balance == 0)
         #expect(model.debt == 100)
-        model.sell(rubles: 3_000, redeem: .none)             // earns 30, all to the debt
+        model.sell(rubles: 3_000, redeem: .none)  // earns 30, all to the debt
         #expect(model.debt == 70)
         #expect(model.balance == 0)
     }

@@ -2,10 +2,11 @@ import Domain
 import Testing
 
 @Suite struct MoneyTests {
-    @Test(arguments: [
-        ("350", 35_000), ("350.50", 35_050), ("350,50", 35_050), ("350,5", 35_050),
-        ("1 250", 125_000), (" 99 ", 9_900), ("0,01", 1), ("350 ₽", 35_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("350", 35_000), ("350.50", 35_050), ("350,50", 35_050), ("350,5", 35_050),
+            ("1 250", 125_000), (" 99 ", 9_900), ("0,01", 1), ("350 ₽", 35_000),
+        ] as [(String, Int64)])
     func readsWhatBaristasType(text: String, kopecks: Int64) {
         #expect(Money(parsing: text)?.kopecks == kopecks)
     }

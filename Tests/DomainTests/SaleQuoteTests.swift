@@ -70,7 +70,8 @@ import Testing
         ) { kopecks, balance, debt, requested in
             let redeem: RedeemRequest = requested < 0 ? .maximum : (requested == 0 ? .none : .points(requested))
             let standing = account(balance: balance, debt: debt)
-            guard let quote = try? SaleQuote.compute(amount: Money(kopecks: Int64(kopecks)), redeem: redeem, account: standing, rules: rules)
+            guard
+                let quote = try? SaleQuote.compute(amount: Money(kopecks: Int64(kopecks)), redeem: redeem, account: standing, rules: rules)
             else { return }
             #expect(quote.pointsRedeemed >= 0 && quote.pointsEarned >= 0 && quote.amountToPay.kopecks >= 0)
             #expect(quote.pointsRedeemed <= balance)

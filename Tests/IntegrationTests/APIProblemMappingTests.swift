@@ -1,12 +1,13 @@
-import _ConnectionPoolModule
 import CremaTestSupport
 import Foundation
 import HTTPTypes
-@testable import Handlers
 import Logging
 import OpenAPIRuntime
 import Store
 import Testing
+import _ConnectionPoolModule
+
+@testable import Handlers
 
 /// What reaches the partner when something below the API fails: a database that went away is
 /// 503 "retry", our own bug is 500, and only the generated decoding's refusals are 400.
@@ -23,12 +24,14 @@ import Testing
     }
 
     func wrapped(_ error: any Error, cause: String) -> ServerError {
-        ServerError(operationID: "createOrder", request: request, requestBody: nil, requestMetadata: ServerRequestMetadata(),
-                    causeDescription: cause, underlyingError: error)
+        ServerError(
+            operationID: "createOrder", request: request, requestBody: nil, requestMetadata: ServerRequestMetadata(),
+            causeDescription: cause, underlyingError: error)
     }
 
     @Test func aPoolThatCannotConnectIsServiceUnavailable() async throws {
-        let failure = wrapped(ConnectionPoolError.connectionCreationCircuitBreakerTripped, cause: "Middleware of type 'APIKeyMiddleware' threw an error.")
+        let failure = wrapped(
+            ConnectionPoolError.connectionCreationCircuitBreakerTripped, cause: "Middleware of type 'APIKeyMiddleware' threw an error.")
         let answer = try await answer(to: failure)
         #expect(answer.status == 503)
         #expect(answer.code == "database_unavailable")
@@ -40,7 +43,8 @@ import Testing
             try await RunningDatabase.with(url: url) { database in
                 do {
                     try await database.withConnection(logger: Logger(label: "test")) { connection in
-                        _ = try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: Logger(label: "test")).collect()
+                        _ = try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: Logger(label: "test"))
+                            .collect()
                     }
                     return nil as (any Error)?
                 } catch {

@@ -34,7 +34,8 @@ import Testing
             let send = try #require(preview.inlineData.first)
             let sent = try await manager.press(send, messageID: 301)
             #expect(sent.json["text"] as? String == "Готово")
-            #expect(try await fixture.count("SELECT count(*)::int FROM outbox WHERE broadcast_id IS NOT NULL AND kind = 'promotional'") == 880)
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM outbox WHERE broadcast_id IS NOT NULL AND kind = 'promotional'") == 880)
 
             let blocked: [Int64] = [10_000_002, 10_000_003, 10_000_004, 10_000_005, 10_000_006]
             let delivered = try await FakeTelegramBotAPI.withRunning { fake in
@@ -72,7 +73,8 @@ import Testing
             #expect(try await reporter.reportOnce(at: app.clock.now) == 1)
             let edit = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" && $0.method == "editMessageText" })
             #expect(edit.chatID == 700 && edit.payload["message_id"] as? Int == 301)
-            #expect(edit.payload["text"] as? String == "✅ Рассылка №\(progress.broadcastID) завершена: доставлено 875 из 880, не доставлено 5.")
+            #expect(
+                edit.payload["text"] as? String == "✅ Рассылка №\(progress.broadcastID) завершена: доставлено 875 из 880, не доставлено 5.")
             let alert = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" && $0.method == "sendMessage" })
             #expect(alert.chatID == 700 && alert.payload["template"] as? String == "broadcast_failed")
             // Finished broadcasts are not reported again.

@@ -10,16 +10,17 @@ import Testing
     /// One example of every case with the given numbers; the switch below makes a new case a
     /// compile error here until it has an example.
     static func staffExamples(id: Int64, days: Int, nonce: String) -> [StaffCallback] {
-        let all: [StaffCallback] = [
-            .redeemNone, .redeemMaximum, .redeemEnter, .toggleGift(id), .confirmSale(nonce: nonce), .abandon,
-            .cancelSale(order: id), .issueGift(catalogID: id), .redeemGift(id), .audienceEveryone, .audienceTierMenu,
-            .audienceActive(days: days), .audienceBirthdays, .sendBroadcast(nonce: nonce),
-        ] + Tier.allCases.map { .audienceTier($0) }
+        let all: [StaffCallback] =
+            [
+                .redeemNone, .redeemMaximum, .redeemEnter, .toggleGift(id), .confirmSale(nonce: nonce), .abandon,
+                .cancelSale(order: id), .issueGift(catalogID: id), .redeemGift(id), .audienceEveryone, .audienceTierMenu,
+                .audienceActive(days: days), .audienceBirthdays, .sendBroadcast(nonce: nonce),
+            ] + Tier.allCases.map { .audienceTier($0) }
         for example in all {
             switch example {
             case .redeemNone, .redeemMaximum, .redeemEnter, .toggleGift, .confirmSale, .abandon, .cancelSale, .issueGift,
-                 .redeemGift, .audienceEveryone, .audienceTierMenu, .audienceTier, .audienceActive, .audienceBirthdays,
-                 .sendBroadcast:
+                .redeemGift, .audienceEveryone, .audienceTierMenu, .audienceTier, .audienceActive, .audienceBirthdays,
+                .sendBroadcast:
                 break
             }
         }

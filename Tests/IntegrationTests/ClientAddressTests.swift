@@ -1,5 +1,6 @@
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 /// Which address a request is taken to come from: only a trusted proxy may name another.
 @Suite struct ClientAddressTests {
@@ -16,7 +17,9 @@ import Testing
 
     @Test func onlyTheHopTheProxyAddedCounts() {
         // A client sent "6.6.6.6"; a proxy that appends (rather than replaces) adds the real address last.
-        #expect(ClientAddressMiddleware.clientAddress(peer: "127.0.0.1", forwardedFor: ["6.6.6.6, 203.0.113.7"], trusted: nginx) == "203.0.113.7")
+        #expect(
+            ClientAddressMiddleware.clientAddress(peer: "127.0.0.1", forwardedFor: ["6.6.6.6, 203.0.113.7"], trusted: nginx)
+                == "203.0.113.7")
         #expect(ClientAddressMiddleware.clientAddress(peer: "127.0.0.1", forwardedFor: [], trusted: nginx) == "127.0.0.1")
     }
 }

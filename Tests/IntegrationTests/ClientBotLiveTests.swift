@@ -12,11 +12,13 @@ import Testing
             try await FakeTelegramBotAPI.withRunning { fake in
                 let port = try await ClusterScript.freePort()
                 let secret = "live_client_secret"
-                let server = try CremaProcess(["serve"], environment: [
-                    "APP_ENV": "test", "DATABASE_URL": url.string, "PORT": String(port), "LOG_LEVEL": "warning",
-                    "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString, "TELEGRAM_CLIENT_WEBHOOK_SECRET": secret,
-                    "TELEGRAM_CLIENT_BOT_TOKEN": "111:client",
-                ])
+                let server = try CremaProcess(
+                    ["serve"],
+                    environment: [
+                        "APP_ENV": "test", "DATABASE_URL": url.string, "PORT": String(port), "LOG_LEVEL": "warning",
+                        "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString, "TELEGRAM_CLIENT_WEBHOOK_SECRET": secret,
+                        "TELEGRAM_CLIENT_BOT_TOKEN": "111:client",
+                    ])
                 defer { server.signal(SIGTERM) }
                 try await waitUntilReady(port: port)
 
@@ -45,7 +47,9 @@ import Testing
                     #expect(button?.first?.first?["callback_data"] as? String == "rv:\(sale.orderID)")
                     // The sender marks the row after Telegram's answer, a moment after the fake saw the call.
                     let marked = ContinuousClock.now + .seconds(5)
-                    while try await fixture.count("SELECT count(*)::int FROM outbox WHERE status = 'sent'") == 0, ContinuousClock.now < marked {
+                    while try await fixture.count("SELECT count(*)::int FROM outbox WHERE status = 'sent'") == 0,
+                        ContinuousClock.now < marked
+                    {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     #expect(try await fixture.count("SELECT count(*)::int FROM outbox WHERE status = 'sent'") == 1)

@@ -53,13 +53,19 @@ import Testing
             #expect(answer.text?.contains("вы в программе") == true)
             #expect(answer.text?.contains("ДД.ММ.ГГГГ") == true)
             #expect(answer.inlineData == ["skip:bday"])
-            #expect(try await fixture.count("SELECT count(*)::int FROM customers WHERE phone = '+79000000000' AND telegram_id = 111111111 AND language = 'ru'") == 1)
-            #expect(try await fixture.count("SELECT count(*)::int FROM conversations WHERE chat_id = 111111111 AND state = 'birth_date'") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM customers WHERE phone = '+79000000000' AND telegram_id = 111111111 AND language = 'ru'") == 1
+            )
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM conversations WHERE chat_id = 111111111 AND state = 'birth_date'") == 1)
 
             let birthday = try await chat.send(text: "14.03.1995")
             #expect(birthday.text == "Дата рождения сохранена: 14.03.1995.")
             #expect(birthday.keyboardButtons.contains("👤 Профиль"))
-            #expect(try await fixture.count("SELECT count(*)::int FROM customers WHERE birth_date = '1995-03-14' AND birth_date_changes = 0") == 1)
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM customers WHERE birth_date = '1995-03-14' AND birth_date_changes = 0")
+                    == 1)
             #expect(try await fixture.count("SELECT count(*)::int FROM conversations") == 0)
         }
     }
@@ -102,7 +108,8 @@ import Testing
             let barista = try await fixture.staff(.barista)
             try await fixture.sell(to: maria, rubles: 1_250, by: barista)
             let drink = try #require(try await fixture.store.giftCatalog().first { $0.slug == "drink" })
-            _ = try await fixture.store.issueGift(customerID: maria.id, catalogID: drink.id, reason: "welcome", by: barista, at: TestDefaults.now)
+            _ = try await fixture.store.issueGift(
+                customerID: maria.id, catalogID: drink.id, reason: "welcome", by: barista, at: TestDefaults.now)
 
             let answer = try await chat.send(text: "Профиль")
             let text = try #require(answer.text)
@@ -121,7 +128,8 @@ import Testing
             #expect(text.contains("Код действует 90 сек., до 09:01:30"))
             #expect(first.inlineData == ["code:new"])
             let firstCode = try #require(text.firstMatch(of: /(\d{3}) (\d{3})/)).output
-            #expect(try await fixture.count("SELECT count(*)::int FROM payment_codes WHERE code = \(String(firstCode.1 + firstCode.2))") == 1)
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM payment_codes WHERE code = \(String(firstCode.1 + firstCode.2))") == 1)
 
             let pressed = try await chat.press("code:new", messageID: 42)
             #expect(pressed.method == "answerCallbackQuery")
@@ -132,7 +140,8 @@ import Testing
             let secondCode = try #require(newText.firstMatch(of: /(\d{3}) (\d{3})/)).output
             #expect(secondCode.0 != firstCode.0)
             #expect(try await fixture.count("SELECT count(*)::int FROM payment_codes") == 1)
-            #expect(try await fixture.count("SELECT count(*)::int FROM payment_codes WHERE code = \(String(secondCode.1 + secondCode.2))") == 1)
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM payment_codes WHERE code = \(String(secondCode.1 + secondCode.2))") == 1)
         }
     }
 
@@ -163,7 +172,9 @@ import Testing
 
             let rated = try await chat.press("rate:\(sale.orderID):4")
             #expect(rated.method == "answerCallbackQuery")
-            #expect(try await fixture.count("SELECT count(*)::int FROM feedback WHERE kind = 'review' AND rating = 4 AND order_id = \(sale.orderID)") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM feedback WHERE kind = 'review' AND rating = 4 AND order_id = \(sale.orderID)") == 1)
             let comment = try await chat.send(text: "Кофе был холодный")
             #expect(comment.text == "Спасибо, комментарий передан команде кофейни.")
             #expect(try await fixture.count("SELECT count(*)::int FROM feedback WHERE body = 'Кофе был холодный'") == 1)
@@ -187,7 +198,9 @@ import Testing
             try await chat.send(text: "✉️ Написать нам")
             let messageSaved = try await chat.send(text: "Спасибо за вчерашний вечер")
             #expect(messageSaved.text == "Сообщение отправлено руководству. Ответ придёт сюда.")
-            #expect(try await fixture.count("SELECT count(*)::int FROM feedback WHERE kind = 'idea' AND body = 'Добавьте овсяное молоко' AND status = 'new'") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM feedback WHERE kind = 'idea' AND body = 'Добавьте овсяное молоко' AND status = 'new'") == 1)
             #expect(try await fixture.count("SELECT count(*)::int FROM feedback WHERE kind = 'message'") == 1)
         }
     }
@@ -208,8 +221,12 @@ import Testing
             try await chat.press("set:bday")
             try await chat.send(text: "02.02.1990")
             let third = try await chat.press("set:bday")
-            #expect(third.json["text"] as? String == "Дату рождения можно изменить только один раз — вы это уже сделали. Если нужна помощь, напишите нам.")
-            #expect(try await fixture.count("SELECT count(*)::int FROM customers WHERE birth_date = '1990-02-02' AND birth_date_changes = 1") == 1)
+            #expect(
+                third.json["text"] as? String
+                    == "Дату рождения можно изменить только один раз — вы это уже сделали. Если нужна помощь, напишите нам.")
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM customers WHERE birth_date = '1990-02-02' AND birth_date_changes = 1")
+                    == 1)
 
             try await chat.press("set:lang")
             #expect(try await fixture.count("SELECT count(*)::int FROM customers WHERE language = 'en'") == 1)
@@ -261,12 +278,15 @@ import Testing
 
     @Test func unsupportedContentGetsAHintAndGroupsGetOneLine() async throws {
         try await withBot { _, chat, fixture in
-            let photo = try await chat.post(JSONSerialization.jsonObject(with: try Fixtures.telegramUpdate("photo_message")) as! [String: Any])
+            let photo = try await chat.post(
+                JSONSerialization.jsonObject(with: try Fixtures.telegramUpdate("photo_message")) as! [String: Any])
             #expect(photo.text == "Я понимаю только текст и кнопки меню. Выберите действие внизу.")
-            let group = try await chat.post(JSONSerialization.jsonObject(with: try Fixtures.telegramUpdate("group_message")) as! [String: Any])
+            let group = try await chat.post(
+                JSONSerialization.jsonObject(with: try Fixtures.telegramUpdate("group_message")) as! [String: Any])
             #expect(group.text == "Я работаю только в личных сообщениях — напишите мне напрямую.")
             #expect(group.json["chat_id"] as? Int == -1_001_234_567_890)
-            let edited = try await chat.post(JSONSerialization.jsonObject(with: try Fixtures.telegramUpdate("edited_message")) as! [String: Any])
+            let edited = try await chat.post(
+                JSONSerialization.jsonObject(with: try Fixtures.telegramUpdate("edited_message")) as! [String: Any])
             #expect(edited.status == 200 && edited.body.isEmpty)
             #expect(try await fixture.count("SELECT count(*)::int FROM customers") == 0)
         }

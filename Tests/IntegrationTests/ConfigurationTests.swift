@@ -92,8 +92,9 @@ import Testing
         #expect(configuration.telegram.clientWebhookSecret == generated["TELEGRAM_CLIENT_WEBHOOK_SECRET"])
         #expect(configuration.telegram.clientWebhookSecret.count == 48)
         // The same seed gives the same secrets: tests can rely on them.
-        #expect(try load(["DATABASE_URL": database]).telegram.clientWebhookSecret
-            == load(["DATABASE_URL": database]).telegram.clientWebhookSecret)
+        #expect(
+            try load(["DATABASE_URL": database]).telegram.clientWebhookSecret
+                == load(["DATABASE_URL": database]).telegram.clientWebhookSecret)
     }
 
     @Test func aMalformedSecretIsRefusedWithoutEchoingIt() {

@@ -9,14 +9,16 @@ import Testing
 /// The dev playground's server side: the page, the stand-in Bot API and their absence outside dev.
 @Suite struct DevPlaygroundTests {
     @Test func inDevTheBotsTalkToTheStandInInsideTheServer() throws {
-        let dev = try AppConfiguration(environment: ["APP_ENV": "dev", "DATABASE_URL": "postgres://u@127.0.0.1:5432/d", "PORT": "8123"], random: .seeded(1))
+        let dev = try AppConfiguration(
+            environment: ["APP_ENV": "dev", "DATABASE_URL": "postgres://u@127.0.0.1:5432/d", "PORT": "8123"], random: .seeded(1))
         #expect(dev.telegram.apiBaseURL.absoluteString == "http://127.0.0.1:8123/dev/bot-api")
         #expect(dev.devPlaygroundEnabled)
-        let prod = try AppConfiguration(environment: [
-            "APP_ENV": "prod", "DATABASE_URL": "postgres://u@127.0.0.1:5432/d", "PUBLIC_BASE_URL": "https://crema.example.com",
-            "TELEGRAM_CLIENT_BOT_TOKEN": "1:a", "TELEGRAM_STAFF_BOT_TOKEN": "2:b",
-            "TELEGRAM_CLIENT_WEBHOOK_SECRET": "client_secret", "TELEGRAM_STAFF_WEBHOOK_SECRET": "staff_secret",
-        ], random: .seeded(1))
+        let prod = try AppConfiguration(
+            environment: [
+                "APP_ENV": "prod", "DATABASE_URL": "postgres://u@127.0.0.1:5432/d", "PUBLIC_BASE_URL": "https://crema.example.com",
+                "TELEGRAM_CLIENT_BOT_TOKEN": "1:a", "TELEGRAM_STAFF_BOT_TOKEN": "2:b",
+                "TELEGRAM_CLIENT_WEBHOOK_SECRET": "client_secret", "TELEGRAM_STAFF_WEBHOOK_SECRET": "staff_secret",
+            ], random: .seeded(1))
         #expect(prod.telegram.apiBaseURL.absoluteString == "https://api.telegram.org")
         #expect(!prod.devPlaygroundEnabled)
     }
@@ -30,17 +32,22 @@ import Testing
                 body: ByteBuffer(string: #"{"chat_id": 42, "text": "Привет"}"#)
             )
             #expect(sent.status == .ok)
-            let result = try #require((try JSONSerialization.jsonObject(with: Data(sent.body.readableBytesView)) as? [String: Any])?["result"] as? [String: Any])
+            let result = try #require(
+                (try JSONSerialization.jsonObject(with: Data(sent.body.readableBytesView)) as? [String: Any])?["result"] as? [String: Any])
             let messageID = try #require(result["message_id"] as? Int)
 
             let calls = try await client.execute(uri: "/dev/playground/calls?after=0", method: .get)
-            let list = try #require((try JSONSerialization.jsonObject(with: Data(calls.body.readableBytesView)) as? [String: Any])?["calls"] as? [[String: Any]])
+            let list = try #require(
+                (try JSONSerialization.jsonObject(with: Data(calls.body.readableBytesView)) as? [String: Any])?["calls"] as? [[String: Any]]
+            )
             #expect(list.count == 1)
             #expect(list.first?["chat_id"] as? Int == 42 && list.first?["message_id"] as? Int == messageID)
 
-            let stranger = try await client.execute(uri: "/dev/bot-api/bot1:nope/sendMessage", method: .post, body: ByteBuffer(string: "{}"))
+            let stranger = try await client.execute(
+                uri: "/dev/bot-api/bot1:nope/sendMessage", method: .post, body: ByteBuffer(string: "{}"))
             #expect(stranger.status == .unauthorized)
-            let empty = try await client.execute(uri: "/dev/bot-api/bot\(token)/sendMessage", method: .post, body: ByteBuffer(string: #"{"chat_id": 42}"#))
+            let empty = try await client.execute(
+                uri: "/dev/bot-api/bot\(token)/sendMessage", method: .post, body: ByteBuffer(string: #"{"chat_id": 42}"#))
             #expect(empty.status == .badRequest)
         }
     }
@@ -48,8 +55,11 @@ import Testing
     @Test func thePlaygroundInviteBindsTheBaristaThroughTheStaffWebhook() async throws {
         try await TestApp.with(environment: ["APP_ENV": "dev"]) { app, client in
             let invite = try await client.execute(uri: "/dev/playground/invite", method: .post)
-            let token = try #require((try JSONSerialization.jsonObject(with: Data(invite.body.readableBytesView)) as? [String: Any])?["token"] as? String)
-            let barista = BotUser(client: client, path: "/telegram/staff", secret: app.configuration.telegram.staffWebhookSecret, userID: 990_000_001, firstName: "Barista")
+            let token = try #require(
+                (try JSONSerialization.jsonObject(with: Data(invite.body.readableBytesView)) as? [String: Any])?["token"] as? String)
+            let barista = BotUser(
+                client: client, path: "/telegram/staff", secret: app.configuration.telegram.staffWebhookSecret, userID: 990_000_001,
+                firstName: "Barista")
             let answer = try await barista.send(text: "/start \(token)")
             #expect(answer.text?.hasPrefix("Здравствуйте, Barista! Вы подключены как менеджер.") == true)
         }

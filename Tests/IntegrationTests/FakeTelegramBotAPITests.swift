@@ -4,7 +4,9 @@ import Testing
 
 /// The fake must answer the way Telegram does (shared/telegram/BOTAPI.md), or tests that use it prove nothing.
 @Suite struct FakeTelegramBotAPITests {
-    func call(_ fake: FakeTelegramBotAPI, token: String = "123:abc", _ method: String, _ body: [String: Any]) async throws -> (status: Int, json: [String: Any]) {
+    func call(
+        _ fake: FakeTelegramBotAPI, token: String = "123:abc", _ method: String, _ body: [String: Any]
+    ) async throws -> (status: Int, json: [String: Any]) {
         let data = try JSONSerialization.data(withJSONObject: body)
         let answer = try await HTTPProbe.postJSON("\(fake.baseURL.absoluteString)/bot\(token)/\(method)", body: data)
         return (answer.status, try JSONSerialization.jsonObject(with: answer.body) as? [String: Any] ?? [:])

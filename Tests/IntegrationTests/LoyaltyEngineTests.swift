@@ -12,7 +12,8 @@ import Testing
             #expect(maria.account.tier == .standard && maria.account.balance == 0)
             await #expect(throws: LoyaltyError.alreadyRegistered) {
                 try await fixture.store.registerCustomer(
-                    .init(telegramID: 111_111_111, phone: PhoneNumber(normalizing: "+79990000000")!, firstName: "M", language: .ru), at: TestDefaults.now)
+                    .init(telegramID: 111_111_111, phone: PhoneNumber(normalizing: "+79990000000")!, firstName: "M", language: .ru),
+                    at: TestDefaults.now)
             }
             await #expect(throws: LoyaltyError.phoneTaken) {
                 try await fixture.store.registerCustomer(
@@ -65,11 +66,15 @@ import Testing
             #expect(sale.quote.pointsEarned == 12)
             #expect(sale.balanceAfter == 12)
             #expect(try await fixture.store.customer(id: maria.id)?.account.balance == 12)
-            #expect(try await fixture.count("SELECT count(*) FROM points_ledger WHERE order_id = \(sale.orderID) AND kind = 'earn' AND points = 12") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM points_ledger WHERE order_id = \(sale.orderID) AND kind = 'earn' AND points = 12") == 1)
             #expect(try await fixture.count("SELECT count(*) FROM payment_codes") == 0)
             #expect(try await fixture.count("SELECT count(*) FROM audit_log WHERE action = 'sale.confirmed'") == 1)
-            #expect(try await fixture.count(
-                "SELECT count(*) FROM outbox WHERE chat_id = 111111111 AND payload->>'template' = 'sale_receipt' AND (payload->>'balance')::int = 12") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM outbox WHERE chat_id = 111111111 AND payload->>'template' = 'sale_receipt' AND (payload->>'balance')::int = 12"
+                ) == 1)
             #expect(try await fixture.checkLedger().isClean)
         }
     }
@@ -183,7 +188,8 @@ import Testing
     @Test func concurrentDebitsNeverTakeTheBalanceBelowZero() async throws {
         try await LoyaltyFixture.with { fixture in
             let maria = try await fixture.guest()
-            _ = try await fixture.store.adjustPoints(customerID: maria.id, by: 100, reason: "welcome", actor: .admin(id: "owner"), at: TestDefaults.now)
+            _ = try await fixture.store.adjustPoints(
+                customerID: maria.id, by: 100, reason: "welcome", actor: .admin(id: "owner"), at: TestDefaults.now)
             let successes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<30 {
                     group.addTask {
@@ -202,7 +208,8 @@ import Testing
     @Test func theLedgerRefusesEditsAndDeletes() async throws {
         try await LoyaltyFixture.with { fixture in
             let maria = try await fixture.guest()
-            _ = try await fixture.store.adjustPoints(customerID: maria.id, by: 5, reason: "test", actor: .admin(id: "owner"), at: TestDefaults.now)
+            _ = try await fixture.store.adjustPoints(
+                customerID: maria.id, by: 5, reason: "test", actor: .admin(id: "owner"), at: TestDefaults.now)
             await #expect(throws: PSQLError.self) { try await fixture.count("UPDATE points_ledger SET points = 500 RETURNING 1") }
             await #expect(throws: PSQLError.self) { try await fixture.count("DELETE FROM points_ledger RETURNING 1") }
         }
@@ -229,7 +236,8 @@ import Testing
                 try await fixture.store.cancelSale(orderID: first.orderID, by: barista, reason: "again", at: TestDefaults.now)
             }
             await #expect(throws: LoyaltyError.cancelWindowPassed) {
-                try await fixture.store.cancelSale(orderID: second.orderID, by: barista, reason: "late", at: TestDefaults.now.addingTimeInterval(11 * 60))
+                try await fixture.store.cancelSale(
+                    orderID: second.orderID, by: barista, reason: "late", at: TestDefaults.now.addingTimeInterval(11 * 60))
             }
             let manager = try await fixture.staff(.manager, name: "Boss")
             _ = try await fixture.store.cancelSale(
@@ -249,12 +257,17 @@ import Testing
             #expect(upgrade.quote.tierAfter == .silver)
             #expect(try await fixture.store.customer(id: maria.id)?.account.tier == .silver)
 
-            let downgrade = try await fixture.store.cancelSale(orderID: upgrade.orderID, by: manager, reason: "refund", at: TestDefaults.now)
+            let downgrade = try await fixture.store.cancelSale(
+                orderID: upgrade.orderID, by: manager, reason: "refund", at: TestDefaults.now)
             #expect(downgrade.tierAfter == .standard)
-            #expect(try await fixture.count(
-                "SELECT count(*) FROM tier_history WHERE customer_id = \(maria.id) AND from_tier = 'standard' AND to_tier = 'silver' AND cause = 'sale'") == 1)
-            #expect(try await fixture.count(
-                "SELECT count(*) FROM tier_history WHERE customer_id = \(maria.id) AND from_tier = 'silver' AND to_tier = 'standard' AND cause = 'cancellation'") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM tier_history WHERE customer_id = \(maria.id) AND from_tier = 'standard' AND to_tier = 'silver' AND cause = 'sale'"
+                ) == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM tier_history WHERE customer_id = \(maria.id) AND from_tier = 'silver' AND to_tier = 'standard' AND cause = 'cancellation'"
+                ) == 1)
             #expect(try await fixture.checkLedger().isClean)
         }
     }
@@ -263,13 +276,13 @@ import Testing
         try await LoyaltyFixture.with { fixture in
             let maria = try await fixture.guest()
             let manager = try await fixture.staff(.manager)
-            let first = try await fixture.sell(to: maria, rubles: 10_000, by: manager)        // +100
-            try await fixture.sell(to: maria, rubles: 1_000, redeem: .maximum, by: manager)     // -100
+            let first = try await fixture.sell(to: maria, rubles: 10_000, by: manager)  // +100
+            try await fixture.sell(to: maria, rubles: 1_000, redeem: .maximum, by: manager)  // -100
             let cancelled = try await fixture.store.cancelSale(orderID: first.orderID, by: manager, reason: "refund", at: TestDefaults.now)
             #expect(cancelled.balanceAfter == 0)
             #expect(cancelled.debtAfter == 100)
 
-            let next = try await fixture.sell(to: maria, rubles: 3_000, by: manager)           // earns 30, all to the debt
+            let next = try await fixture.sell(to: maria, rubles: 3_000, by: manager)  // earns 30, all to the debt
             #expect(next.quote.debtRepaid == 30)
             #expect(next.balanceAfter == 0)
             #expect(next.debtAfter == 70)
@@ -291,7 +304,8 @@ import Testing
 
             try await RunningDatabase.with(url: url) { database in
                 try await database.withConnection(logger: .init(label: "test")) { connection in
-                    try await connection.query("UPDATE customers SET points_balance = 50 WHERE id = (SELECT min(id) FROM customers)", logger: .init(label: "test"))
+                    try await connection.query(
+                        "UPDATE customers SET points_balance = 50 WHERE id = (SELECT min(id) FROM customers)", logger: .init(label: "test"))
                 }
             }
             let tampered = try await CremaProcess.run(["check-ledger"], environment: environment)

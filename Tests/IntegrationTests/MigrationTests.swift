@@ -2,8 +2,9 @@ import CremaTestSupport
 import Foundation
 import Logging
 import PostgresNIO
-@testable import Store
 import Testing
+
+@testable import Store
 
 @Suite struct MigrationTests {
     let logger = Logger(label: "test.migrations")
@@ -12,7 +13,8 @@ import Testing
         try await database.withConnection(logger: logger) { connection in
             var versions: [Int] = []
             for try await version in try await connection.query("SELECT version FROM schema_migrations ORDER BY version", logger: logger)
-                .decode(Int.self) {
+                .decode(Int.self)
+            {
                 versions.append(version)
             }
             return versions
@@ -92,7 +94,8 @@ import Testing
         try await withTestDatabase { url in
             try await RunningDatabase.with(url: url) { database in
                 try await database.withConnection(logger: logger) { connection in
-                    try await connection.query("UPDATE schema_migrations SET checksum = 'tampered' WHERE version = \(first.version)", logger: logger)
+                    try await connection.query(
+                        "UPDATE schema_migrations SET checksum = 'tampered' WHERE version = \(first.version)", logger: logger)
                 }
             }
             let outcome = try await CremaProcess.run(["migrate"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string])
@@ -122,7 +125,8 @@ import Testing
         try await withTestDatabase { url in
             try await RunningDatabase.with(url: url) { database in
                 try await database.withConnection(logger: logger) { connection in
-                    try await connection.query("INSERT INTO audit_log (actor_kind, action) VALUES ('system', 'test.inserted')", logger: logger)
+                    try await connection.query(
+                        "INSERT INTO audit_log (actor_kind, action) VALUES ('system', 'test.inserted')", logger: logger)
                 }
                 for statement in ["UPDATE audit_log SET action = 'test.changed'", "DELETE FROM audit_log", "TRUNCATE audit_log"] {
                     await #expect(throws: PSQLError.self) {
@@ -139,17 +143,17 @@ import Testing
 @Suite struct SQLScriptTests {
     @Test func splitsOnSemicolonsOutsideQuotesCommentsAndDollarBodies() {
         let script = """
-        -- a comment; with a semicolon
-        CREATE TABLE a (note text DEFAULT 'x;y', "odd;name" int);
-        /* block; /* nested; */ still comment; */
-        CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION 'no; never';
-        END;
-        $$;
-        CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
-        INSERT INTO a (note) VALUES ('it''s; fine')
-        """
+            -- a comment; with a semicolon
+            CREATE TABLE a (note text DEFAULT 'x;y', "odd;name" int);
+            /* block; /* nested; */ still comment; */
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'no; never';
+            END;
+            $$;
+            CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
+            INSERT INTO a (note) VALUES ('it''s; fine')
+            """
         let statements = SQLScript.statements(in: script)
         #expect(statements.count == 4)
         #expect(statements[0].hasSuffix("\"odd;name\" int)"))

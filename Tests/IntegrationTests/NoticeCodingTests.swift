@@ -9,10 +9,11 @@ import Testing
     static let expiry = Date(timeIntervalSince1970: 1_798_185_600)  // 2026-12-25T08:00:00Z
 
     static let examples: [Notice] = [
-        .saleReceipt(.init(
-            orderID: 42, amount: .rubles(450), paid: .rubles(400), pointsRedeemed: 50, pointsCredited: 0, debtRepaid: 0,
-            balance: 12, debt: 3, tierBefore: .standard, tierAfter: .silver, giftCount: 1
-        )),
+        .saleReceipt(
+            .init(
+                orderID: 42, amount: .rubles(450), paid: .rubles(400), pointsRedeemed: 50, pointsCredited: 0, debtRepaid: 0,
+                balance: 12, debt: 3, tierBefore: .standard, tierAfter: .silver, giftCount: 1
+            )),
         .saleCancelled(.init(orderID: 42, balance: 0, debt: 7, tier: .standard)),
         .giftIssued(.init(name: "Капучино", expiresAt: expiry)),
         .birthdayGift(.init(name: "Drink", expiresAt: expiry)),
@@ -30,18 +31,27 @@ import Testing
     }
 
     @Test func aReceiptQueuedByAnEarlierBuildStillReads() throws {
-        let stored = Data("""
+        let stored = Data(
+            """
             {"debt": 0, "balance": 104, "order_id": 17, "language": "ru", "template": "sale_receipt", "tier_after": "standard",
              "gift_count": 0, "debt_repaid": 0, "tier_before": "standard", "paid_kopecks": 45000, "amount_kopecks": 45000,
              "points_credited": 4, "points_redeemed": 0}
             """.utf8)
         let notice = try #require(try Notice.decode(stored))
-        #expect(notice == .saleReceipt(.init(
-            orderID: 17, amount: .rubles(450), paid: .rubles(450), pointsRedeemed: 0, pointsCredited: 4, debtRepaid: 0,
-            balance: 104, debt: 0, tierBefore: .standard, tierAfter: .standard, giftCount: 0
-        )))
-        let gift = Data(#"{"name": "Drink", "gift_id": 3, "language": "en", "template": "gift_issued", "expires_at": "2026-12-25T08:00:00.123+00:00"}"#.utf8)
-        guard case .giftIssued(let issued) = try #require(try Notice.decode(gift)) else { Issue.record("not a gift"); return }
+        #expect(
+            notice
+                == .saleReceipt(
+                    .init(
+                        orderID: 17, amount: .rubles(450), paid: .rubles(450), pointsRedeemed: 0, pointsCredited: 4, debtRepaid: 0,
+                        balance: 104, debt: 0, tierBefore: .standard, tierAfter: .standard, giftCount: 0
+                    )))
+        let gift = Data(
+            #"{"name": "Drink", "gift_id": 3, "language": "en", "template": "gift_issued", "expires_at": "2026-12-25T08:00:00.123+00:00"}"#
+                .utf8)
+        guard case .giftIssued(let issued) = try #require(try Notice.decode(gift)) else {
+            Issue.record("not a gift")
+            return
+        }
         #expect(abs(issued.expiresAt.timeIntervalSince(Self.expiry) - 0.123) < 0.001)
     }
 

@@ -105,7 +105,8 @@ import Testing
             await fake.fail("sendMessage", times: 5, with: .badRequest("chat not found"))
             _ = try await sender.drain(within: .seconds(10))
             #expect(await fake.calls("sendMessage").count == 1)
-            #expect(try await fixture.count("SELECT count(*) FROM outbox WHERE status = 'failed' AND last_error LIKE '%chat not found%'") == 1)
+            #expect(
+                try await fixture.count("SELECT count(*) FROM outbox WHERE status = 'failed' AND last_error LIKE '%chat not found%'") == 1)
         }
     }
 
@@ -115,9 +116,10 @@ import Testing
             let stats = try await sender.drain(within: .seconds(20))
             #expect(stats.sent == 60)
             let times = await fake.calls("sendMessage").map(\.receivedAt)
-            let busiestSecond = times.indices.map { start in
-                times[start...].prefix { $0 - times[start] < .seconds(1) }.count
-            }.max() ?? 0
+            let busiestSecond =
+                times.indices.map { start in
+                    times[start...].prefix { $0 - times[start] < .seconds(1) }.count
+                }.max() ?? 0
             #expect(busiestSecond <= 25)
             #expect(Set(await fake.calls("sendMessage").compactMap(\.chatID)).count == 60)
         }
@@ -193,7 +195,10 @@ import Testing
     func waitFor(_ condition: @Sendable () async -> Bool) async throws {
         let end = ContinuousClock.now + .seconds(10)
         while await !condition() {
-            guard ContinuousClock.now < end else { Issue.record("timed out"); return }
+            guard ContinuousClock.now < end else {
+                Issue.record("timed out")
+                return
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
     }

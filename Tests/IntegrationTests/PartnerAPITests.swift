@@ -19,9 +19,11 @@ import Testing
 
     @Test func theOriginalFlowWorksEndToEnd() async throws {
         try await withAPI { app, api, fixture in
-            let registered = try await api.post("/api/v1/customers", json: [
-                "telegram_id": 111_111_111, "phone": "8 (900) 000-00-00", "first_name": "Мария", "birth_date": "1995-03-14",
-            ])
+            let registered = try await api.post(
+                "/api/v1/customers",
+                json: [
+                    "telegram_id": 111_111_111, "phone": "8 (900) 000-00-00", "first_name": "Мария", "birth_date": "1995-03-14",
+                ])
             #expect(registered.status == 201, "\(registered.text)")
             #expect(registered.json["phone"] as? String == "+79000000000")
             #expect(registered.json["tier"] as? String == "standard")
@@ -43,7 +45,8 @@ import Testing
             let orderID = try #require(order.int("id"))
             #expect(order.int("balance_after") == 12)
 
-            let review = try await api.post("/api/v1/feedback/reviews", json: ["telegram_id": 111_111_111, "order_id": orderID, "rating": 9, "text": "Вкусно"])
+            let review = try await api.post(
+                "/api/v1/feedback/reviews", json: ["telegram_id": 111_111_111, "order_id": orderID, "rating": 9, "text": "Вкусно"])
             #expect(review.status == 201 && review.json["kind"] as? String == "review")
             let idea = try await api.post("/api/v1/feedback/ideas", json: ["telegram_id": 111_111_111, "text": "Овсяное молоко"])
             #expect(idea.status == 201)
@@ -52,7 +55,8 @@ import Testing
 
             let fetched = try await api.get("/api/v1/orders/\(orderID)")
             #expect(fetched.status == 200 && fetched.json["cancelled"] as? Bool == false)
-            let cancelled = try await api.post("/api/v1/orders/\(orderID)/cancel", json: ["reason": "wrong amount"], idempotencyKey: "cancel-1")
+            let cancelled = try await api.post(
+                "/api/v1/orders/\(orderID)/cancel", json: ["reason": "wrong amount"], idempotencyKey: "cancel-1")
             #expect(cancelled.status == 200 && cancelled.int("points_taken_back") == 12)
             let again = try await api.post("/api/v1/orders/\(orderID)/cancel", json: ["reason": "wrong amount"], idempotencyKey: "cancel-2")
             #expect(again.status == 409 && again.code == "already_cancelled")
@@ -74,7 +78,8 @@ import Testing
             #expect(forbidden.json["detail"] as? String == "This key lacks the scope customers:write.")
             #expect(try await api.get("/api/v1/customers/1").status == 404)
 
-            let revoked = try await APIKeyStore(database: app.database, logger: fixture.logger).revoke(prefix: "crema_test0001", by: "test", at: TestDefaults.now)
+            let revoked = try await APIKeyStore(database: app.database, logger: fixture.logger).revoke(
+                prefix: "crema_test0001", by: "test", at: TestDefaults.now)
             #expect(revoked)
             #expect(try await api.get("/api/v1/customers/1").status == 401)
         }
@@ -91,7 +96,8 @@ import Testing
             #expect(garbage.status == 400 && garbage.code == "invalid_request")
             let xml = try await api.send(.post, "/api/v1/customers", body: Data("<a/>".utf8), headers: [.contentType: "application/xml"])
             #expect(xml.status == 415 || xml.status == 400)
-            let date = try await api.post("/api/v1/customers", json: ["telegram_id": 5, "phone": "+79000000005", "first_name": "A", "birth_date": "1990-02-30"])
+            let date = try await api.post(
+                "/api/v1/customers", json: ["telegram_id": 5, "phone": "+79000000005", "first_name": "A", "birth_date": "1990-02-30"])
             #expect(date.status == 400 && date.json["field"] as? String == "birth_date")
             let both = try await api.post("/api/v1/orders/quote", json: ["amount_kopecks": 100])
             #expect(both.status == 400 && both.json["field"] as? String == "code")
@@ -134,9 +140,11 @@ import Testing
                     var statuses: [Int] = []
                     for index in 0..<6 {
                         let api = APIClient(client: index.isMultiple(of: 2) ? clientA : clientB, key: key)
-                        let answer = try await api.post("/api/v1/customers", json: [
-                            "telegram_id": 1000 + index, "phone": "+7900100000\(index)", "first_name": "G\(index)",
-                        ])
+                        let answer = try await api.post(
+                            "/api/v1/customers",
+                            json: [
+                                "telegram_id": 1000 + index, "phone": "+7900100000\(index)", "first_name": "G\(index)",
+                            ])
                         statuses.append(answer.status)
                         if answer.status == 429 {
                             #expect(answer.code == "rate_limited")
@@ -155,7 +163,8 @@ import Testing
             let catalog = try await api.get("/api/v1/gifts/catalog")
             let items = try #require(catalog.json["items"] as? [[String: Any]])
             let drink = try #require(items.first { $0["slug"] as? String == "drink" }?["id"] as? Int)
-            let issued = try await api.post("/api/v1/gifts", json: ["telegram_id": 111_111_111, "catalog_id": drink, "reason": "welcome"], idempotencyKey: "g-1")
+            let issued = try await api.post(
+                "/api/v1/gifts", json: ["telegram_id": 111_111_111, "catalog_id": drink, "reason": "welcome"], idempotencyKey: "g-1")
             #expect(issued.status == 201)
             let giftID = try #require(issued.int("id"))
             let listed = try await api.get("/api/v1/customers/111111111/gifts")
@@ -196,15 +205,19 @@ import Testing
             #expect(docs.status == 200 && docs.text.contains("/docs/swagger-ui-bundle.js"))
             #expect(try await api.get("/docs/swagger-ui-bundle.js").status == 200)
 
-            let preflight = try await api.send(.options, "/api/v1/orders", body: nil, headers: [
-                .origin: "https://pos.example.com", .accessControlRequestMethod: "POST",
-            ])
+            let preflight = try await api.send(
+                .options, "/api/v1/orders", body: nil,
+                headers: [
+                    .origin: "https://pos.example.com", .accessControlRequestMethod: "POST",
+                ])
             #expect(preflight.status == 204)
             #expect(preflight.headers[.accessControlAllowOrigin] == "https://pos.example.com")
             #expect(preflight.headers[.accessControlAllowHeaders]?.contains("Idempotency-Key") == true)
-            let foreign = try await api.send(.options, "/api/v1/orders", body: nil, headers: [
-                .origin: "https://evil.example.com", .accessControlRequestMethod: "POST",
-            ])
+            let foreign = try await api.send(
+                .options, "/api/v1/orders", body: nil,
+                headers: [
+                    .origin: "https://evil.example.com", .accessControlRequestMethod: "POST",
+                ])
             #expect(foreign.headers[.accessControlAllowOrigin] == nil)
         }
     }

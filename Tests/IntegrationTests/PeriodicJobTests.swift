@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-@testable import Runtime
 import ServiceLifecycle
 import Synchronization
 import Testing
+
+@testable import Runtime
 
 /// The helper every background job is built on.
 @Suite struct PeriodicJobTests {
@@ -57,8 +58,10 @@ import Testing
         let recorded = Recorded()
         let counter = Counter()
         struct Flaky: Error {}
-        let job = PeriodicJob("flaky job", every: .seconds(60), backoff: .milliseconds(40), maximumBackoff: .milliseconds(160),
-                              logger: recorded.logger) {
+        let job = PeriodicJob(
+            "flaky job", every: .seconds(60), backoff: .milliseconds(40), maximumBackoff: .milliseconds(160),
+            logger: recorded.logger
+        ) {
             counter.tick()
             if counter.count <= 4 { throw Flaky() }
         }

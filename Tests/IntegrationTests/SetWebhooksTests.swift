@@ -36,8 +36,10 @@ import Testing
 
             let commands = await fake.calls("setMyCommands")
             #expect(commands.count == 2)
-            let russian = try #require(commands.first { $0.json["language_code"] as? String == "ru" }?.json["commands"] as? [[String: String]])
-            #expect(russian.map { $0["command"] ?? "" } == ["start", "profile", "code", "history", "review", "idea", "message", "settings"])
+            let russian = try #require(
+                commands.first { $0.json["language_code"] as? String == "ru" }?.json["commands"] as? [[String: String]])
+            #expect(
+                russian.map { $0["command"] ?? "" } == ["start", "profile", "code", "history", "review", "idea", "message", "settings"])
             #expect(russian[1]["description"] == "Профиль")
         }
     }
@@ -75,24 +77,33 @@ import Testing
     @Test func printsAOneTimeLinkToTheStaffBotAndStoresOnlyItsHash() async throws {
         try await withTestDatabase { url in
             try await FakeTelegramBotAPI.withRunning { fake in
-                let outcome = try await CremaProcess.run(["staff-invite", "--role", "manager", "--location", "main"], environment: [
-                    "APP_ENV": "test", "LOG_LEVEL": "error", "DATABASE_URL": url.string,
-                    "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString,
-                ])
+                let outcome = try await CremaProcess.run(
+                    ["staff-invite", "--role", "manager", "--location", "main"],
+                    environment: [
+                        "APP_ENV": "test", "LOG_LEVEL": "error", "DATABASE_URL": url.string,
+                        "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString,
+                    ])
                 #expect(outcome.status == 0, "\(outcome.stderr)")
                 let link = try #require(outcome.stdout.split(separator: "\n").first.map(String.init))
                 let token = try #require(link.firstMatch(of: /^https:\/\/t\.me\/crema_test_bot\?start=(inv_[A-Za-z0-9_-]{24})$/)?.output.1)
                 #expect(outcome.stdout.contains("manager at main"))
                 try await RunningDatabase.with(url: url) { database in
                     let fixture = try await LoyaltyFixture.over(database)
-                    #expect(try await fixture.count("SELECT count(*)::int FROM staff_invites WHERE token_hash = sha256(\(String(token))::bytea) AND role = 'manager'") == 1)
+                    #expect(
+                        try await fixture.count(
+                            "SELECT count(*)::int FROM staff_invites WHERE token_hash = sha256(\(String(token))::bytea) AND role = 'manager'"
+                        ) == 1)
                 }
 
-                let unknown = try await CremaProcess.run(["staff-invite", "--role", "manager", "--location", "nowhere"], environment: [
-                    "APP_ENV": "test", "LOG_LEVEL": "error", "DATABASE_URL": url.string, "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString,
-                ])
+                let unknown = try await CremaProcess.run(
+                    ["staff-invite", "--role", "manager", "--location", "nowhere"],
+                    environment: [
+                        "APP_ENV": "test", "LOG_LEVEL": "error", "DATABASE_URL": url.string,
+                        "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString,
+                    ])
                 #expect(unknown.status == 1 && unknown.stderr.contains("no location with the slug \"nowhere\""))
-                let badRole = try await CremaProcess.run(["staff-invite", "--role", "owner"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string])
+                let badRole = try await CremaProcess.run(
+                    ["staff-invite", "--role", "owner"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string])
                 #expect(badRole.status != 0 && badRole.stderr.contains("--role must be barista or manager"))
             }
         }

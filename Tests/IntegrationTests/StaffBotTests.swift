@@ -1,7 +1,7 @@
 import CremaTestSupport
-import HummingbirdTesting
 import Domain
 import Foundation
+import HummingbirdTesting
 import Logging
 import Runtime
 import Store
@@ -10,7 +10,9 @@ import Testing
 /// The staff bot through its real webhook: access by invite, the sale at the till, gifts,
 /// cancellations, history and the wrong-code throttle.
 @Suite struct StaffBotTests {
-    func withStaffBot<Result: Sendable>(_ body: @Sendable (TestApp, LoyaltyFixture, StaffDesk) async throws -> Result) async throws -> Result {
+    func withStaffBot<Result: Sendable>(
+        _ body: @Sendable (TestApp, LoyaltyFixture, StaffDesk) async throws -> Result
+    ) async throws -> Result {
         try await TestApp.with { app, client in
             let fixture = try await LoyaltyFixture.over(app.database)
             return try await body(app, fixture, StaffDesk(app: app, client: client, fixture: fixture))
@@ -32,7 +34,9 @@ import Testing
             #expect(try await anna.send(text: "/start inv_old").text?.hasPrefix("Срок действия ссылки-приглашения истёк") == true)
             #expect(try await anna.send(text: "/start inv_nonsense").text?.hasPrefix("Ссылка-приглашение не найдена") == true)
             #expect(try await fixture.count("SELECT count(*)::int FROM staff") == 1)
-            #expect(try await fixture.count("SELECT count(*)::int FROM staff_invites WHERE token_hash = sha256('inv_valid'::bytea) AND used_at IS NOT NULL") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM staff_invites WHERE token_hash = sha256('inv_valid'::bytea) AND used_at IS NOT NULL") == 1)
         }
     }
 
@@ -74,7 +78,10 @@ import Testing
             #expect(edit.method == "editMessageText" && edit.payload["message_id"] as? Int == 77)
             #expect(edit.payload["text"] as? String == "✅ Продажа проведена. Заказ №\(orderID). К оплате: 350,50 ₽. Чек отправлен гостю.")
             #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE amount_kopecks = 35050 AND staff_id IS NOT NULL") == 1)
-            #expect(try await OutboxRows(app.database).all().contains { $0.bot == "client" && $0.payload["template"] as? String == "sale_receipt" })
+            #expect(
+                try await OutboxRows(app.database).all().contains {
+                    $0.bot == "client" && $0.payload["template"] as? String == "sale_receipt"
+                })
             #expect(try await fixture.checkLedger().isClean)
         }
     }
@@ -86,7 +93,8 @@ import Testing
             let actor = try await fixture.staff(.manager)
             try await fixture.sell(to: maria, rubles: 20_000, by: actor)  // 200 points
             let drink = try #require(try await fixture.store.giftCatalog().first { $0.slug == "drink" })
-            let gift = try await fixture.store.issueGift(customerID: maria.id, catalogID: drink.id, reason: "welcome", by: actor, at: TestDefaults.now)
+            let gift = try await fixture.store.issueGift(
+                customerID: maria.id, catalogID: drink.id, reason: "welcome", by: actor, at: TestDefaults.now)
             let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
 
             try await barista.send(text: code.digits)
@@ -96,11 +104,17 @@ import Testing
             try await barista.press("gt:\(gift.id)", messageID: 80)
             try await barista.press("rd:max", messageID: 80)
             let quote = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" })
-            #expect(quote.payload["text"] as? String == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nНачислится: 0 баллов\nПодарки: Drink\nУровень после: Серебро")
-            let confirm = try #require(((quote.payload["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]])?.first?.first?["callback_data"] as? String)
+            #expect(
+                quote.payload["text"] as? String
+                    == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nНачислится: 0 баллов\nПодарки: Drink\nУровень после: Серебро")
+            let confirm = try #require(
+                ((quote.payload["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]])?.first?.first?[
+                    "callback_data"] as? String)
             try await barista.press(confirm, messageID: 80)
             #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE points_redeemed = 150 AND amount_kopecks = 50000") == 1)
-            #expect(try await fixture.count("SELECT count(*)::int FROM gift_redemptions WHERE gift_id = \(gift.id) AND order_id IS NOT NULL") == 1)
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM gift_redemptions WHERE gift_id = \(gift.id) AND order_id IS NOT NULL")
+                    == 1)
             #expect(try await fixture.checkLedger().isClean)
         }
     }
@@ -170,7 +184,9 @@ import Testing
             try await barista.press("cx:\(second)")
             let cancelled = try await barista.send(text: "Ошибка суммы")
             #expect(cancelled.text == "Заказ №\(second) отменён. Гость получил уведомление.")
-            #expect(try await fixture.count("SELECT count(*)::int FROM order_cancellations WHERE order_id = \(second) AND reason = 'Ошибка суммы'") == 1)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM order_cancellations WHERE order_id = \(second) AND reason = 'Ошибка суммы'") == 1)
             #expect(try await OutboxRows(app.database).all().contains { $0.payload["template"] as? String == "sale_cancelled" })
 
             app.clock.advance(by: 11 * 60)
@@ -203,7 +219,8 @@ import Testing
             #expect(again.inlineData.contains("gr:\(giftID)"))
             let redeemed = try await barista.press("gr:\(giftID)")
             #expect(redeemed.json["text"] as? String == "Готово")
-            #expect(try await fixture.count("SELECT count(*)::int FROM gift_redemptions WHERE gift_id = \(giftID) AND order_id IS NULL") == 1)
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM gift_redemptions WHERE gift_id = \(giftID) AND order_id IS NULL") == 1)
             let stale = try await barista.press("gr:\(giftID)")
             #expect(stale.json["text"] as? String == "Эта кнопка устарела.")
         }
@@ -217,7 +234,10 @@ import Testing
             let first = try await desk.sell(by: barista, to: maria, amount: "300")
             let second = try await desk.sell(by: manager, to: maria, amount: "200")
             let own = try await barista.send(text: "📋 Моя история")
-            #expect(own.text == "Ваши продажи сегодня:\n09:00 №\(first) Мария 300 ₽ +3\nИтого: 1 продаж на 300 ₽, оплачено 300 ₽, списано 0 баллов, начислено 3")
+            #expect(
+                own.text
+                    == "Ваши продажи сегодня:\n09:00 №\(first) Мария 300 ₽ +3\nИтого: 1 продаж на 300 ₽, оплачено 300 ₽, списано 0 баллов, начислено 3"
+            )
             let location = try await manager.send(text: "📋 Моя история")
             #expect(location.text?.contains("№\(second) Мария 200 ₽ +2") == true)
             #expect(location.text?.hasSuffix("Итого: 2 продаж на 500 ₽, оплачено 500 ₽, списано 0 баллов, начислено 5") == true)
@@ -248,7 +268,9 @@ struct StaffDesk: Sendable {
     let fixture: LoyaltyFixture
 
     func user(_ id: Int64, _ name: String, language: String = "ru") -> BotUser {
-        BotUser(client: client, path: "/telegram/staff", secret: app.configuration.telegram.staffWebhookSecret, userID: id, firstName: name, languageCode: language)
+        BotUser(
+            client: client, path: "/telegram/staff", secret: app.configuration.telegram.staffWebhookSecret, userID: id, firstName: name,
+            languageCode: language)
     }
 
     func createInvite(_ token: String, role: Actor.StaffRole, expiresIn hours: Double = 24) async throws {

@@ -70,8 +70,13 @@ import Testing
             }
             let fixture = try await LoyaltyFixture.over(app.database)
             // The decodable ones are recorded, including a 52-bit user id and an unknown kind.
-            #expect(try await fixture.count("SELECT count(*)::int FROM telegram_updates WHERE update_id IN (77, 78, 79, 9223372036854775807)") == 4)
-            let bigUser = try await chat.post(raw: Data(#"{"update_id": 80, "message": {"message_id": 2, "chat": {"id": 4503599627370495, "type": "private"}, "from": {"id": 4503599627370495, "first_name": "Big", "language_code": "en"}, "text": "/start"}}"#.utf8))
+            #expect(
+                try await fixture.count("SELECT count(*)::int FROM telegram_updates WHERE update_id IN (77, 78, 79, 9223372036854775807)")
+                    == 4)
+            let bigUser = try await chat.post(
+                raw: Data(
+                    #"{"update_id": 80, "message": {"message_id": 2, "chat": {"id": 4503599627370495, "type": "private"}, "from": {"id": 4503599627370495, "first_name": "Big", "language_code": "en"}, "text": "/start"}}"#
+                        .utf8))
             #expect(bigUser.json["chat_id"] as? Int == 4_503_599_627_370_495)
         }
     }

@@ -33,12 +33,14 @@ struct ConfirmLoop {
 
             let store = LoyaltyStore(database: database, logger: logger) { PaymentCode(number: UInt64.random(in: 0...999_999)) }
             let location = try await database.withConnection(logger: logger) { connection in
-                try await connection.query("SELECT id FROM locations WHERE slug = 'main'", logger: logger).collect().first!.decode(Int64.self)
+                try await connection.query("SELECT id FROM locations WHERE slug = 'main'", logger: logger).collect().first!.decode(
+                    Int64.self)
             }
             let guests = try await (0..<1_000).asyncMap { index in
                 try await store.registerCustomer(
-                    .init(telegramID: 500_000_000 + Int64(index), phone: PhoneNumber(normalizing: "+7901\(String(format: "%07d", index))")!,
-                          firstName: "Guest \(index)", language: .ru),
+                    .init(
+                        telegramID: 500_000_000 + Int64(index), phone: PhoneNumber(normalizing: "+7901\(String(format: "%07d", index))")!,
+                        firstName: "Guest \(index)", language: .ru),
                     at: Date()
                 ).id
             }
@@ -56,7 +58,9 @@ struct ConfirmLoop {
                             let code = try await store.issueCode(customerID: guest, at: Date()).code
                             let begin = ContinuousClock.now
                             _ = try await store.confirmSale(
-                                SaleRequest(idempotencyKey: "bench-\(sale)", guest: .code(code), amount: .rubles(Int64(150 + sale % 900)), redeem: .none),
+                                SaleRequest(
+                                    idempotencyKey: "bench-\(sale)", guest: .code(code), amount: .rubles(Int64(150 + sale % 900)),
+                                    redeem: .none),
                                 by: .apiKey(id: "bench"), locationID: location, at: Date())
                             await latencies.record(ContinuousClock.now - begin)
                             sale += concurrency

@@ -38,8 +38,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public init?(russianFormat text: String) {
         let parts = text.trimmingWhitespace().split(separator: ".")
         guard parts.count == 3, parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
-              let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]),
-              (1...12).contains(month), (1...CalendarDate.daysIn(month: month, year: year)).contains(day)
+            let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]),
+            (1...12).contains(month), (1...CalendarDate.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         self.init(year: year, month: month, day: day)
     }

@@ -42,7 +42,7 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
             .dropSuffix("₽")
         let parts = compact.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
-              let whole = parts.first, !whole.isEmpty, whole.count <= 12, whole.allSatisfy(\.isASCIIDigit)
+            let whole = parts.first, !whole.isEmpty, whole.count <= 12, whole.allSatisfy(\.isASCIIDigit)
         else { return nil }
         var kopecks = (Int64(whole) ?? 0) * 100
         if parts.count == 2 {

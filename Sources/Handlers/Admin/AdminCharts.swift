@@ -16,7 +16,8 @@ enum AdminCharts {
         let count = max(1, labels.count)
         let step = (width - left * 2) / Double(count)
         let maximum = max(1, series.flatMap(\.values).max() ?? 1)
-        var svg = #"<svg class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">"#
+        var svg =
+            #"<svg class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">"#
         svg += #"<title>\#(escape(series.map(\.name).joined(separator: ", ")))</title>"#
         svg += #"<line class="axis" x1="0" y1="\#(height - bottom)" x2="\#(width)" y2="\#(height - bottom)"/>"#
         for item in series {
@@ -24,7 +25,8 @@ enum AdminCharts {
                 for (index, value) in item.values.enumerated() {
                     let barHeight = plotHeight * value / maximum
                     let x = left + Double(index) * step + step * 0.15
-                    svg += #"<rect class="\#(item.cssClass)" x="\#(fmt(x))" y="\#(fmt(height - bottom - barHeight))" width="\#(fmt(step * 0.7))" height="\#(fmt(barHeight))"><title>\#(escape(labels[safe: index] ?? "")): \#(escape(valueLabel(value)))</title></rect>"#
+                    svg +=
+                        #"<rect class="\#(item.cssClass)" x="\#(fmt(x))" y="\#(fmt(height - bottom - barHeight))" width="\#(fmt(step * 0.7))" height="\#(fmt(barHeight))"><title>\#(escape(labels[safe: index] ?? "")): \#(escape(valueLabel(value)))</title></rect>"#
                 }
             } else {
                 let points = item.values.enumerated().map { index, value in

@@ -5,39 +5,48 @@ import Store
 
 extension AdminController {
     func addAPIKeyRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("api-keys", use: gate.page(.owner) { request, admin in
-            try await apiKeysPage(request, admin)
-        })
+        admin.get(
+            "api-keys",
+            use: gate.page(.owner) { request, admin in
+                try await apiKeysPage(request, admin)
+            })
 
         // The secret is shown in this response only; the table keeps its SHA-256.
-        admin.post("api-keys", use: gate.page(.owner) { request, admin in
-            let name = admin.form.text("name") ?? ""
-            let scopes = Set(APIKeyStore.scopes.filter { admin.form["scope_\($0)"] == "on" })
-            var errors: [String: String] = [:]
-            if name.isEmpty || name.count > 100 { errors["name"] = "Name the key after its system, e.g. \"POS front desk\"." }
-            if scopes.isEmpty { errors["scopes"] = "Choose at least one scope." }
-            guard errors.isEmpty else { return try await apiKeysPage(request, admin, errors: errors) }
-            let store = APIKeyStore(database: dependencies.database, logger: dependencies.logger)
-            let prefix = "crema_" + dependencies.random.hexString(byteCount: 4)
-            let created = try await store.create(
-                name: name, scopes: scopes, locationSlug: admin.form.text("location") ?? "main", prefix: prefix,
-                secret: dependencies.random.urlSafeToken(byteCount: 24), createdBy: "admin:\(admin.session.account.id)",
-                at: dependencies.clock.now
-            )
-            guard let created else { return try await apiKeysPage(request, admin, errors: ["location": "No such location."]) }
-            return try await apiKeysPage(request, admin, created: created.key)
-        })
+        admin.post(
+            "api-keys",
+            use: gate.page(.owner) { request, admin in
+                let name = admin.form.text("name") ?? ""
+                let scopes = Set(APIKeyStore.scopes.filter { admin.form["scope_\($0)"] == "on" })
+                var errors: [String: String] = [:]
+                if name.isEmpty || name.count > 100 { errors["name"] = "Name the key after its system, e.g. \"POS front desk\"." }
+                if scopes.isEmpty { errors["scopes"] = "Choose at least one scope." }
+                guard errors.isEmpty else { return try await apiKeysPage(request, admin, errors: errors) }
+                let store = APIKeyStore(database: dependencies.database, logger: dependencies.logger)
+                let prefix = "crema_" + dependencies.random.hexString(byteCount: 4)
+                let created = try await store.create(
+                    name: name, scopes: scopes, locationSlug: admin.form.text("location") ?? "main", prefix: prefix,
+                    secret: dependencies.random.urlSafeToken(byteCount: 24), createdBy: "admin:\(admin.session.account.id)",
+                    at: dependencies.clock.now
+                )
+                guard let created else { return try await apiKeysPage(request, admin, errors: ["location": "No such location."]) }
+                return try await apiKeysPage(request, admin, created: created.key)
+            })
 
-        admin.post("api-keys/:prefix/revoke", use: gate.page(.owner) { request, admin in
-            let parts = request.uri.path.split(separator: "/")
-            guard parts.count == 4 else { throw HTTPError(.notFound) }
-            let store = APIKeyStore(database: dependencies.database, logger: dependencies.logger)
-            let revoked = try await store.revoke(prefix: String(parts[2]), by: "admin:\(admin.session.account.id)", at: dependencies.clock.now)
-            return AdminGate.redirect(to: "/admin/api-keys?done=\(revoked ? "revoked" : "nothing")")
-        })
+        admin.post(
+            "api-keys/:prefix/revoke",
+            use: gate.page(.owner) { request, admin in
+                let parts = request.uri.path.split(separator: "/")
+                guard parts.count == 4 else { throw HTTPError(.notFound) }
+                let store = APIKeyStore(database: dependencies.database, logger: dependencies.logger)
+                let revoked = try await store.revoke(
+                    prefix: String(parts[2]), by: "admin:\(admin.session.account.id)", at: dependencies.clock.now)
+                return AdminGate.redirect(to: "/admin/api-keys?done=\(revoked ? "revoked" : "nothing")")
+            })
     }
 
-    func apiKeysPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:], created: String? = nil) async throws -> Response {
+    func apiKeysPage(
+        _ request: Request, _ admin: AdminRequest, errors: [String: String] = [:], created: String? = nil
+    ) async throws -> Response {
         let format = try await format()
         // Active keys first, newest first.
         let keys = try await APIKeyStore(database: dependencies.database, logger: dependencies.logger).list()
@@ -45,7 +54,8 @@ extension AdminController {
         var values: [String: Any] = [
             "keys": keys.map { key in
                 [
-                    "name": key.name, "prefix": key.prefix, "scopes": key.scopes.joined(separator: ", "), "created": format.date(key.createdAt),
+                    "name": key.name, "prefix": key.prefix, "scopes": key.scopes.joined(separator: ", "),
+                    "created": format.date(key.createdAt),
                     "used": key.lastUsedAt.map(format.dateTime) ?? "never", "revoked": key.revokedAt != nil,
                 ] as [String: Any]
             },
@@ -56,7 +66,8 @@ extension AdminController {
         values["created"] = created
         for (field, message) in errors { values["error_\(field)"] = message }
         values["notice"] = Self.notice(request)
-        return views.page("api-keys", title: "API keys", session: admin.session, section: "apikeys",
-                          status: errors.isEmpty ? .ok : .unprocessableContent, values)
+        return views.page(
+            "api-keys", title: "API keys", session: admin.session, section: "apikeys",
+            status: errors.isEmpty ? .ok : .unprocessableContent, values)
     }
 }

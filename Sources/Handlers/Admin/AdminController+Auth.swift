@@ -17,14 +17,16 @@ extension AdminController {
             let next = Self.safeNext(form["next"])
             let email = (form.text("email") ?? "").lowercased()
             guard let cookie = request.cookies[AdminGate.loginCSRFCookie]?.value,
-                  ConstantTime.equals(form["_csrf"] ?? "", cookie), !cookie.isEmpty
+                ConstantTime.equals(form["_csrf"] ?? "", cookie), !cookie.isEmpty
             else {
                 return retryLogin(next: next, email: email, status: .forbidden, error: "The sign-in form expired. Please try again.")
             }
             guard !email.isEmpty, let password = form["password"], !password.isEmpty else {
                 return retryLogin(next: next, email: email, status: .unprocessableContent, error: "Enter your email and password.")
             }
-            switch try await signIn(email: email, password: password, userAgent: request.headers[.userAgent], clientAddress: context.clientAddress) {
+            switch try await signIn(
+                email: email, password: password, userAgent: request.headers[.userAgent], clientAddress: context.clientAddress)
+            {
             case .signedIn(let sessionID):
                 var response = AdminGate.redirect(to: next)
                 response.setCookie(gate.sessionCookie(sessionID))
@@ -41,19 +43,23 @@ extension AdminController {
             }
         }
 
-        admin.post("logout", use: gate.page(.viewer) { _, admin in
-            try await sessions.end(id: admin.sessionID)
-            var response = AdminGate.redirect(to: "/admin/login")
-            response.setCookie(gate.clearedSessionCookie())
-            return response
-        })
+        admin.post(
+            "logout",
+            use: gate.page(.viewer) { _, admin in
+                try await sessions.end(id: admin.sessionID)
+                var response = AdminGate.redirect(to: "/admin/login")
+                response.setCookie(gate.clearedSessionCookie())
+                return response
+            })
 
-        admin.post("logout-everywhere", use: gate.page(.viewer) { _, admin in
-            _ = try await sessions.endAll(adminID: admin.session.account.id)
-            var response = AdminGate.redirect(to: "/admin/login")
-            response.setCookie(gate.clearedSessionCookie())
-            return response
-        })
+        admin.post(
+            "logout-everywhere",
+            use: gate.page(.viewer) { _, admin in
+                _ = try await sessions.endAll(adminID: admin.session.account.id)
+                var response = AdminGate.redirect(to: "/admin/login")
+                response.setCookie(gate.clearedSessionCookie())
+                return response
+            })
     }
 
     enum SignInOutcome {
@@ -80,7 +86,8 @@ extension AdminController {
         let matches = try await hasher.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoy)
         guard let account = found?.account, matches, account.active else {
             try await limiter.record(limits, at: now)
-            dependencies.logger.notice("admin sign-in refused", metadata: ["email": "\(email.prefix(254))", "client_ip": "\(clientAddress ?? "unknown")"])
+            dependencies.logger.notice(
+                "admin sign-in refused", metadata: ["email": "\(email.prefix(254))", "client_ip": "\(clientAddress ?? "unknown")"])
             return .wrongCredentials
         }
         let sessionID = dependencies.random.urlSafeToken(byteCount: 32)
@@ -106,7 +113,9 @@ extension AdminController {
 
     /// Only paths inside the panel: never another host ("//evil", "https://…").
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/admin"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("://") else { return "/admin" }
+        guard let next, next.hasPrefix("/admin"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("://") else {
+            return "/admin"
+        }
         return next
     }
 }

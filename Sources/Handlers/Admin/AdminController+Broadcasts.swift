@@ -6,29 +6,34 @@ import Store
 
 extension AdminController {
     func addBroadcastRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("broadcasts", use: gate.page(.viewer) { request, admin in
-            try await broadcastsPage(request, admin)
-        })
+        admin.get(
+            "broadcasts",
+            use: gate.page(.viewer) { request, admin in
+                try await broadcastsPage(request, admin)
+            })
 
         // "Preview" counts the audience; "Send" queues one message per guest in one statement.
-        admin.post("broadcasts", use: gate.page(.admin) { request, admin in
-            let format = try await format()
-            guard let audience = Self.audience(admin.form, format: format, at: dependencies.clock.now) else {
-                return try await broadcastsPage(request, admin, errors: ["audience": "Choose who gets it (for active guests, 1–3650 days)."])
-            }
-            let text = admin.form.text("text") ?? ""
-            guard !text.isEmpty, text.count <= 4000 else {
-                return try await broadcastsPage(request, admin, errors: ["text": "Write the message (up to 4000 characters)."])
-            }
-            let broadcasts = dependencies.store.pool.broadcasts
-            let now = dependencies.clock.now
-            if admin.form["action"] != "send" {
-                let size = try await broadcasts.audienceSize(audience, at: now)
-                return try await broadcastsPage(request, admin, preview: size)
-            }
-            _ = try await broadcasts.queue(audience, text: text, by: admin.actor, progressChatID: nil, progressMessageID: nil, at: now)
-            return AdminGate.redirect(to: "/admin/broadcasts?done=broadcast")
-        })
+        admin.post(
+            "broadcasts",
+            use: gate.page(.admin) { request, admin in
+                let format = try await format()
+                guard let audience = Self.audience(admin.form, format: format, at: dependencies.clock.now) else {
+                    return try await broadcastsPage(
+                        request, admin, errors: ["audience": "Choose who gets it (for active guests, 1–3650 days)."])
+                }
+                let text = admin.form.text("text") ?? ""
+                guard !text.isEmpty, text.count <= 4000 else {
+                    return try await broadcastsPage(request, admin, errors: ["text": "Write the message (up to 4000 characters)."])
+                }
+                let broadcasts = dependencies.store.pool.broadcasts
+                let now = dependencies.clock.now
+                if admin.form["action"] != "send" {
+                    let size = try await broadcasts.audienceSize(audience, at: now)
+                    return try await broadcastsPage(request, admin, preview: size)
+                }
+                _ = try await broadcasts.queue(audience, text: text, by: admin.actor, progressChatID: nil, progressMessageID: nil, at: now)
+                return AdminGate.redirect(to: "/admin/broadcasts?done=broadcast")
+            })
     }
 
     static func audience(_ form: FormFields, format: AdminFormat, at now: Date) -> BroadcastAudience? {
@@ -47,11 +52,14 @@ extension AdminController {
         }
     }
 
-    func broadcastsPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:], preview: Int? = nil) async throws -> Response {
+    func broadcastsPage(
+        _ request: Request, _ admin: AdminRequest, errors: [String: String] = [:], preview: Int? = nil
+    ) async throws -> Response {
         let format = try await format()
         let rows = try await lists.broadcasts(limit: Self.pageSize)
         let chosen = admin.form["audience"] ?? "everyone"
-        let audiences = [("everyone", "Everyone")] + Tier.allCases.map { ("tier:\($0.rawValue)", "Tier: \($0.rawValue.capitalized)") }
+        let audiences =
+            [("everyone", "Everyone")] + Tier.allCases.map { ("tier:\($0.rawValue)", "Tier: \($0.rawValue.capitalized)") }
             + [("active", "Active in the last N days"), ("birthdays", "Birthdays this month")]
         var values: [String: Any] = [
             "audiences": audiences.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] },
@@ -70,7 +78,8 @@ extension AdminController {
         }
         for (field, message) in errors { values["error_\(field)"] = message }
         values["notice"] = Self.notice(request)
-        return views.page("broadcasts", title: "Broadcasts", session: admin.session, section: "broadcasts",
-                          status: errors.isEmpty ? .ok : .unprocessableContent, values)
+        return views.page(
+            "broadcasts", title: "Broadcasts", session: admin.session, section: "broadcasts",
+            status: errors.isEmpty ? .ok : .unprocessableContent, values)
     }
 }

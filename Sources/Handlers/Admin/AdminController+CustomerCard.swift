@@ -6,71 +6,91 @@ import Store
 
 extension AdminController {
     func addCustomerCardRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("customers/:id", use: gate.page(.viewer) { request, admin in
-            try await customerCard(request, admin)
-        })
+        admin.get(
+            "customers/:id",
+            use: gate.page(.viewer) { request, admin in
+                try await customerCard(request, admin)
+            })
 
-        admin.post("customers/:id/points", use: gate.page(.admin) { request, admin in
-            let id = try Self.pathID(request)
-            let points = admin.form.text("points").flatMap { Int($0.replacingOccurrences(of: "+", with: "")) }
-            let reason = admin.form.text("reason")
-            guard let points, points != 0, abs(points) <= 1_000_000 else {
-                return try await customerCard(request, admin, errors: ["points": "Enter a whole number of points, e.g. 50 or -20 (not 0)."])
-            }
-            guard let reason, reason.count <= 500 else {
-                return try await customerCard(request, admin, errors: ["points_reason": "Say why (up to 500 characters); guests and auditors see it."])
-            }
-            do {
-                _ = try await dependencies.loyalty.adjustPoints(customerID: id, by: points, reason: reason, actor: admin.actor, at: dependencies.clock.now)
-            } catch let error as LoyaltyError {
-                return try await customerCard(request, admin, errors: ["points": Self.message(for: error)])
-            }
-            return AdminGate.redirect(to: "/admin/customers/\(id)?done=points")
-        })
+        admin.post(
+            "customers/:id/points",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                let points = admin.form.text("points").flatMap { Int($0.replacingOccurrences(of: "+", with: "")) }
+                let reason = admin.form.text("reason")
+                guard let points, points != 0, abs(points) <= 1_000_000 else {
+                    return try await customerCard(
+                        request, admin, errors: ["points": "Enter a whole number of points, e.g. 50 or -20 (not 0)."])
+                }
+                guard let reason, reason.count <= 500 else {
+                    return try await customerCard(
+                        request, admin, errors: ["points_reason": "Say why (up to 500 characters); guests and auditors see it."])
+                }
+                do {
+                    _ = try await dependencies.loyalty.adjustPoints(
+                        customerID: id, by: points, reason: reason, actor: admin.actor, at: dependencies.clock.now)
+                } catch let error as LoyaltyError {
+                    return try await customerCard(request, admin, errors: ["points": Self.message(for: error)])
+                }
+                return AdminGate.redirect(to: "/admin/customers/\(id)?done=points")
+            })
 
-        admin.post("customers/:id/gifts", use: gate.page(.admin) { request, admin in
-            let id = try Self.pathID(request)
-            guard let catalogID = admin.form.text("catalog_id").flatMap({ Int64($0) }) else {
-                return try await customerCard(request, admin, errors: ["gift": "Choose a gift."])
-            }
-            guard let reason = admin.form.text("reason"), reason.count <= 500 else {
-                return try await customerCard(request, admin, errors: ["gift_reason": "Say why the guest gets it (up to 500 characters)."])
-            }
-            do {
-                _ = try await dependencies.loyalty.issueGift(customerID: id, catalogID: catalogID, reason: reason, by: admin.actor, at: dependencies.clock.now)
-            } catch let error as LoyaltyError {
-                return try await customerCard(request, admin, errors: ["gift": Self.message(for: error)])
-            }
-            return AdminGate.redirect(to: "/admin/customers/\(id)?done=gift")
-        })
+        admin.post(
+            "customers/:id/gifts",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                guard let catalogID = admin.form.text("catalog_id").flatMap({ Int64($0) }) else {
+                    return try await customerCard(request, admin, errors: ["gift": "Choose a gift."])
+                }
+                guard let reason = admin.form.text("reason"), reason.count <= 500 else {
+                    return try await customerCard(
+                        request, admin, errors: ["gift_reason": "Say why the guest gets it (up to 500 characters)."])
+                }
+                do {
+                    _ = try await dependencies.loyalty.issueGift(
+                        customerID: id, catalogID: catalogID, reason: reason, by: admin.actor, at: dependencies.clock.now)
+                } catch let error as LoyaltyError {
+                    return try await customerCard(request, admin, errors: ["gift": Self.message(for: error)])
+                }
+                return AdminGate.redirect(to: "/admin/customers/\(id)?done=gift")
+            })
 
         for (path, blocked) in [("block", true), ("unblock", false)] {
-            admin.post("customers/:id/\(path)", use: gate.page(.admin) { request, admin in
-                let id = try Self.pathID(request)
-                let reason = admin.form.text("reason") ?? ""
-                let changed = try await customers.setBlocked(blocked, customerID: id, by: admin.actor, reason: String(reason.prefix(500)), at: dependencies.clock.now)
-                return AdminGate.redirect(to: "/admin/customers/\(id)?done=\(changed ? (blocked ? "blocked" : "unblocked") : "nothing")")
-            })
+            admin.post(
+                "customers/:id/\(path)",
+                use: gate.page(.admin) { request, admin in
+                    let id = try Self.pathID(request)
+                    let reason = admin.form.text("reason") ?? ""
+                    let changed = try await customers.setBlocked(
+                        blocked, customerID: id, by: admin.actor, reason: String(reason.prefix(500)), at: dependencies.clock.now)
+                    return AdminGate.redirect(
+                        to: "/admin/customers/\(id)?done=\(changed ? (blocked ? "blocked" : "unblocked") : "nothing")")
+                })
         }
 
-        admin.post("customers/:id/anonymise", use: gate.page(.admin) { request, admin in
-            let id = try Self.pathID(request)
-            guard admin.form["confirm"] == "ERASE" else {
-                return try await customerCard(request, admin, errors: ["anonymise": "Type ERASE to confirm: this cannot be undone."])
-            }
-            let reason = admin.form.text("reason") ?? "guest's request"
-            let done = try await customers.anonymise(customerID: id, by: admin.actor, reason: String(reason.prefix(500)), at: dependencies.clock.now)
-            return AdminGate.redirect(to: "/admin/customers/\(id)?done=\(done ? "anonymised" : "nothing")")
-        })
+        admin.post(
+            "customers/:id/anonymise",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                guard admin.form["confirm"] == "ERASE" else {
+                    return try await customerCard(request, admin, errors: ["anonymise": "Type ERASE to confirm: this cannot be undone."])
+                }
+                let reason = admin.form.text("reason") ?? "guest's request"
+                let done = try await customers.anonymise(
+                    customerID: id, by: admin.actor, reason: String(reason.prefix(500)), at: dependencies.clock.now)
+                return AdminGate.redirect(to: "/admin/customers/\(id)?done=\(done ? "anonymised" : "nothing")")
+            })
     }
 
     /// The card, with form errors when a change was refused (then 422).
     func customerCard(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:]) async throws -> Response {
         let id = try Self.pathID(request)
         guard let card = try await customers.card(id: id) else {
-            return views.page("message", title: "Not found", session: admin.session, section: "customers", status: .notFound, [
-                "heading": "No such guest", "text": "Guest #\(id) does not exist.", "link": "/admin/customers",
-            ])
+            return views.page(
+                "message", title: "Not found", session: admin.session, section: "customers", status: .notFound,
+                [
+                    "heading": "No such guest", "text": "Guest #\(id) does not exist.", "link": "/admin/customers",
+                ])
         }
         let format = try await format()
         let catalog = try await dependencies.loyalty.giftCatalog()
@@ -87,7 +107,8 @@ extension AdminController {
             "active": profile.anonymisedAt == nil,
             "ledger": card.ledger.map { line in
                 [
-                    "when": format.dateTime(line.createdAt), "kind": line.kind, "points": line.points > 0 ? "+\(line.points)" : "\(line.points)",
+                    "when": format.dateTime(line.createdAt), "kind": line.kind,
+                    "points": line.points > 0 ? "+\(line.points)" : "\(line.points)",
                     "debt": line.debt == 0 ? "" : "\(line.debt)", "order": line.orderID.map { "#\($0)" } ?? "", "actor": line.actor,
                     "reason": line.reason ?? "",
                 ]
@@ -118,8 +139,9 @@ extension AdminController {
         values["notice"] = Self.notice(request)
         values["form_points"] = admin.form["points"] ?? ""
         values["form_reason"] = admin.form["reason"] ?? ""
-        return views.page("customer", title: values["name"] as? String ?? "Guest", session: admin.session, section: "customers",
-                          status: errors.isEmpty ? .ok : .unprocessableContent, values)
+        return views.page(
+            "customer", title: values["name"] as? String ?? "Guest", session: admin.session, section: "customers",
+            status: errors.isEmpty ? .ok : .unprocessableContent, values)
     }
 
     /// The id in the path: `/admin/<section>/<id>/…` has it at `index` 2.

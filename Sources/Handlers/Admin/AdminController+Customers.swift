@@ -6,51 +6,62 @@ import Store
 
 extension AdminController {
     func addCustomerRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("customers", use: gate.page(.viewer) { request, admin in
-            let search = Self.customerSearch(request)
-            let format = try await format()
-            let rows = try await customers.list(search, before: Self.before(request), limit: Self.pageSize)
-            return views.page("customers", title: "Customers", session: admin.session, section: "customers", [
-                "q": search.text,
-                "tiers": Tier.allCases.map { ["value": $0.rawValue, "label": $0.rawValue.capitalized, "selected": $0 == search.tier] },
-                "customers": rows.map { Self.customerRow($0, format: format) },
-                "empty": rows.isEmpty,
-                "next": Self.nextPage(request, lastID: rows.last?.id, count: rows.count) as Any,
-                "export": "/admin/customers.csv?" + (request.uri.query ?? ""),
-            ])
-        })
+        admin.get(
+            "customers",
+            use: gate.page(.viewer) { request, admin in
+                let search = Self.customerSearch(request)
+                let format = try await format()
+                let rows = try await customers.list(search, before: Self.before(request), limit: Self.pageSize)
+                return views.page(
+                    "customers", title: "Customers", session: admin.session, section: "customers",
+                    [
+                        "q": search.text,
+                        "tiers": Tier.allCases.map {
+                            ["value": $0.rawValue, "label": $0.rawValue.capitalized, "selected": $0 == search.tier]
+                        },
+                        "customers": rows.map { Self.customerRow($0, format: format) },
+                        "empty": rows.isEmpty,
+                        "next": Self.nextPage(request, lastID: rows.last?.id, count: rows.count) as Any,
+                        "export": "/admin/customers.csv?" + (request.uri.query ?? ""),
+                    ])
+            })
 
         // Streamed page by page: a million rows never sit in memory.
-        admin.get("customers.csv", use: gate.page(.admin) { request, admin in
-            let search = Self.customerSearch(request)
-            let lister = customers
-            let logger = dependencies.logger
-            dependencies.logger.info("customers exported", metadata: ["admin_id": "\(admin.session.account.id)"])
-            let body = ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "id,telegram_id,phone,name,tier,points,created_at,blocked,anonymised\n"))
-                do {
-                    try await lister.export(search) { page in
-                        var chunk = ""
-                        for row in page {
-                            chunk += [
-                                String(row.id), row.telegramID.map(String.init) ?? "", row.phone ?? "", Self.csvField(row.name),
-                                row.tier.rawValue, String(row.balance), ISO8601DateFormatter().string(from: row.createdAt),
-                                String(row.isBlocked), String(row.isAnonymised),
-                            ].joined(separator: ",") + "\n"
+        admin.get(
+            "customers.csv",
+            use: gate.page(.admin) { request, admin in
+                let search = Self.customerSearch(request)
+                let lister = customers
+                let logger = dependencies.logger
+                dependencies.logger.info("customers exported", metadata: ["admin_id": "\(admin.session.account.id)"])
+                let body = ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "id,telegram_id,phone,name,tier,points,created_at,blocked,anonymised\n"))
+                    do {
+                        try await lister.export(search) { page in
+                            var chunk = ""
+                            for row in page {
+                                chunk +=
+                                    [
+                                        String(row.id), row.telegramID.map(String.init) ?? "", row.phone ?? "", Self.csvField(row.name),
+                                        row.tier.rawValue, String(row.balance), ISO8601DateFormatter().string(from: row.createdAt),
+                                        String(row.isBlocked), String(row.isAnonymised),
+                                    ].joined(separator: ",") + "\n"
+                            }
+                            try await writer.write(ByteBuffer(string: chunk))
                         }
-                        try await writer.write(ByteBuffer(string: chunk))
+                    } catch {
+                        logger.error("customers export broke off", metadata: ["error": "\(String(reflecting: error))"])
+                        throw error
                     }
-                } catch {
-                    logger.error("customers export broke off", metadata: ["error": "\(String(reflecting: error))"])
-                    throw error
+                    try await writer.finish(nil)
                 }
-                try await writer.finish(nil)
-            }
-            return Response(status: .ok, headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"customers.csv\"",
-            ], body: body)
-        })
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8",
+                        .contentDisposition: "attachment; filename=\"customers.csv\"",
+                    ], body: body)
+            })
     }
 
     static func customerSearch(_ request: Request) -> CustomerSearch {

@@ -9,54 +9,61 @@ extension AdminController {
     static let dashboardMaxAge: TimeInterval = 10 * 60
 
     func addDashboardRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get(use: gate.page(.viewer) { request, admin in
-            let days = min(90, max(7, request.uri.queryParameters.get("days").flatMap { Int($0) } ?? 30))
-            let format = try await format()
-            // Live sums take seconds at ten million orders: the background job keeps a snapshot
-            // per period, and a page older than that computes (and stores) a new one.
-            let (figures, computedAt) = try await DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
-                .figures(days: days, timeZone: format.timeZone.identifier, at: dependencies.clock.now, maxAge: Self.dashboardMaxAge)
-            let daily = figures.daily
-            let labels = daily.map { String($0.day.dropFirst(5)) }
+        admin.get(
+            use: gate.page(.viewer) { request, admin in
+                let days = min(90, max(7, request.uri.queryParameters.get("days").flatMap { Int($0) } ?? 30))
+                let format = try await format()
+                // Live sums take seconds at ten million orders: the background job keeps a snapshot
+                // per period, and a page older than that computes (and stores) a new one.
+                let (figures, computedAt) = try await DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
+                    .figures(days: days, timeZone: format.timeZone.identifier, at: dependencies.clock.now, maxAge: Self.dashboardMaxAge)
+                let daily = figures.daily
+                let labels = daily.map { String($0.day.dropFirst(5)) }
 
-            let tiers = Tier.allCases.map { tier in
-                (label: tier.rawValue.capitalized, value: figures.tiers[tier.rawValue] ?? 0, cssClass: "tier-\(tier.rawValue)")
-            }
-            let kpis: [[String: Any]] = [
-                ["label": "Orders", "value": String(figures.orders)],
-                ["label": "Revenue", "value": format.money(figures.revenueKopecks)],
-                ["label": "Average check", "value": format.money(figures.averageCheckKopecks)],
-                ["label": "New guests", "value": String(figures.newCustomers)],
-                ["label": "Active guests", "value": String(figures.activeCustomers)],
-                ["label": "Points issued", "value": String(figures.pointsIssued)],
-                ["label": "Points redeemed", "value": String(figures.pointsRedeemed)],
-                ["label": "Points outstanding", "value": String(figures.pointsLiability)],
-                ["label": "Average review", "value": figures.averageRating.map { String(format: "%.1f / 10", $0) } ?? "—"],
-            ]
-            return views.page("dashboard", title: "Dashboard", session: admin.session, section: "dashboard", [
-                "days": days, "kpis": kpis, "as_of": format.dateTime(computedAt),
-                "is7": days == 7, "is30": days == 30, "is90": days == 90,
-                "orders_chart": AdminCharts.daily(
-                    labels: labels, series: [.init(name: "Orders per day", cssClass: "bar", values: daily.map { Double($0.orders) })],
-                    asBars: true, valueLabel: { String(Int($0)) }
-                ),
-                "revenue_chart": AdminCharts.daily(
-                    labels: labels, series: [.init(name: "Revenue per day", cssClass: "bar alt", values: daily.map { Double($0.revenueKopecks) })],
-                    asBars: true, valueLabel: { format.money(Int64($0)) }
-                ),
-                "customers_chart": AdminCharts.daily(
-                    labels: labels, series: [.init(name: "New guests per day", cssClass: "bar", values: daily.map { Double($0.newCustomers) })],
-                    asBars: true, valueLabel: { String(Int($0)) }
-                ),
-                "points_chart": AdminCharts.daily(
-                    labels: labels, series: [
-                        .init(name: "Points issued", cssClass: "line issued", values: daily.map { Double($0.pointsIssued) }),
-                        .init(name: "Points redeemed", cssClass: "line redeemed", values: daily.map { Double($0.pointsRedeemed) }),
-                    ],
-                    asBars: false, valueLabel: { String(Int($0)) }
-                ),
-                "tiers_chart": AdminCharts.horizontal(tiers),
-            ])
-        })
+                let tiers = Tier.allCases.map { tier in
+                    (label: tier.rawValue.capitalized, value: figures.tiers[tier.rawValue] ?? 0, cssClass: "tier-\(tier.rawValue)")
+                }
+                let kpis: [[String: Any]] = [
+                    ["label": "Orders", "value": String(figures.orders)],
+                    ["label": "Revenue", "value": format.money(figures.revenueKopecks)],
+                    ["label": "Average check", "value": format.money(figures.averageCheckKopecks)],
+                    ["label": "New guests", "value": String(figures.newCustomers)],
+                    ["label": "Active guests", "value": String(figures.activeCustomers)],
+                    ["label": "Points issued", "value": String(figures.pointsIssued)],
+                    ["label": "Points redeemed", "value": String(figures.pointsRedeemed)],
+                    ["label": "Points outstanding", "value": String(figures.pointsLiability)],
+                    ["label": "Average review", "value": figures.averageRating.map { String(format: "%.1f / 10", $0) } ?? "—"],
+                ]
+                return views.page(
+                    "dashboard", title: "Dashboard", session: admin.session, section: "dashboard",
+                    [
+                        "days": days, "kpis": kpis, "as_of": format.dateTime(computedAt),
+                        "is7": days == 7, "is30": days == 30, "is90": days == 90,
+                        "orders_chart": AdminCharts.daily(
+                            labels: labels,
+                            series: [.init(name: "Orders per day", cssClass: "bar", values: daily.map { Double($0.orders) })],
+                            asBars: true, valueLabel: { String(Int($0)) }
+                        ),
+                        "revenue_chart": AdminCharts.daily(
+                            labels: labels,
+                            series: [.init(name: "Revenue per day", cssClass: "bar alt", values: daily.map { Double($0.revenueKopecks) })],
+                            asBars: true, valueLabel: { format.money(Int64($0)) }
+                        ),
+                        "customers_chart": AdminCharts.daily(
+                            labels: labels,
+                            series: [.init(name: "New guests per day", cssClass: "bar", values: daily.map { Double($0.newCustomers) })],
+                            asBars: true, valueLabel: { String(Int($0)) }
+                        ),
+                        "points_chart": AdminCharts.daily(
+                            labels: labels,
+                            series: [
+                                .init(name: "Points issued", cssClass: "line issued", values: daily.map { Double($0.pointsIssued) }),
+                                .init(name: "Points redeemed", cssClass: "line redeemed", values: daily.map { Double($0.pointsRedeemed) }),
+                            ],
+                            asBars: false, valueLabel: { String(Int($0)) }
+                        ),
+                        "tiers_chart": AdminCharts.horizontal(tiers),
+                    ])
+            })
     }
 }

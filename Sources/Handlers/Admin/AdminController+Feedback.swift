@@ -6,34 +6,43 @@ import Store
 
 extension AdminController {
     func addFeedbackRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("feedback", use: gate.page(.viewer) { request, admin in
-            try await feedbackPage(request, admin)
-        })
+        admin.get(
+            "feedback",
+            use: gate.page(.viewer) { request, admin in
+                try await feedbackPage(request, admin)
+            })
 
-        admin.post("feedback/:id/status", use: gate.page(.admin) { request, admin in
-            let id = try Self.pathID(request)
-            guard let status = admin.form["status"], AdminOperations.feedbackStatuses.contains(status) else {
-                return try await feedbackPage(request, admin, error: "Choose new, in progress or done.")
-            }
-            let changed = try await operations.setFeedbackStatus(status, feedbackID: id, by: admin.actor, at: dependencies.clock.now)
-            return AdminGate.redirect(to: "/admin/feedback?done=\(changed ? "status" : "nothing")")
-        })
+        admin.post(
+            "feedback/:id/status",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                guard let status = admin.form["status"], AdminOperations.feedbackStatuses.contains(status) else {
+                    return try await feedbackPage(request, admin, error: "Choose new, in progress or done.")
+                }
+                let changed = try await operations.setFeedbackStatus(status, feedbackID: id, by: admin.actor, at: dependencies.clock.now)
+                return AdminGate.redirect(to: "/admin/feedback?done=\(changed ? "status" : "nothing")")
+            })
 
-        admin.post("feedback/:id/reply", use: gate.page(.admin) { request, admin in
-            let id = try Self.pathID(request)
-            guard let text = admin.form.text("text"), text.count <= 3500 else {
-                return try await feedbackPage(request, admin, error: "Write the reply (up to 3500 characters).")
-            }
-            let outcome = try await operations.reply(to: id, text: text, by: admin.actor, at: dependencies.clock.now) { language, text in
-                language == .en ? "Reply from the café team:\n\n\(text)" : "Ответ от команды кафе:\n\n\(text)"
-            }
-            switch outcome {
-            case .queued: return AdminGate.redirect(to: "/admin/feedback?done=replied")
-            case .feedbackNotFound: throw HTTPError(.notFound)
-            case .guestUnreachable:
-                return try await feedbackPage(request, admin, error: "The guest cannot be reached in Telegram (blocked the bot or was anonymised); nothing was sent.")
-            }
-        })
+        admin.post(
+            "feedback/:id/reply",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                guard let text = admin.form.text("text"), text.count <= 3500 else {
+                    return try await feedbackPage(request, admin, error: "Write the reply (up to 3500 characters).")
+                }
+                let outcome = try await operations.reply(to: id, text: text, by: admin.actor, at: dependencies.clock.now) {
+                    language, text in
+                    language == .en ? "Reply from the café team:\n\n\(text)" : "Ответ от команды кафе:\n\n\(text)"
+                }
+                switch outcome {
+                case .queued: return AdminGate.redirect(to: "/admin/feedback?done=replied")
+                case .feedbackNotFound: throw HTTPError(.notFound)
+                case .guestUnreachable:
+                    return try await feedbackPage(
+                        request, admin,
+                        error: "The guest cannot be reached in Telegram (blocked the bot or was anonymised); nothing was sent.")
+                }
+            })
     }
 
     func feedbackPage(_ request: Request, _ admin: AdminRequest, error: String? = nil) async throws -> Response {
@@ -58,7 +67,8 @@ extension AdminController {
         ]
         values["notice"] = Self.notice(request)
         values["error"] = error
-        return views.page("feedback", title: "Feedback", session: admin.session, section: "feedback",
-                          status: error == nil ? .ok : .unprocessableContent, values)
+        return views.page(
+            "feedback", title: "Feedback", session: admin.session, section: "feedback",
+            status: error == nil ? .ok : .unprocessableContent, values)
     }
 }

@@ -6,23 +6,28 @@ import Store
 
 extension AdminController {
     func addOrderRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("orders", use: gate.page(.viewer) { request, admin in
-            try await ordersPage(request, admin)
-        })
+        admin.get(
+            "orders",
+            use: gate.page(.viewer) { request, admin in
+                try await ordersPage(request, admin)
+            })
 
-        admin.post("orders/:id/cancel", use: gate.page(.admin) { request, admin in
-            let id = try Self.pathID(request)
-            guard let reason = admin.form.text("reason"), reason.count <= 500 else {
-                return try await ordersPage(request, admin, error: "Order #\(id) was not cancelled: give a reason (up to 500 characters).")
-            }
-            do {
-                _ = try await dependencies.loyalty.cancelSale(orderID: id, by: admin.actor, reason: reason, at: dependencies.clock.now)
-            } catch let error as LoyaltyError {
-                return try await ordersPage(request, admin, error: "Order #\(id) was not cancelled: " + Self.message(for: error))
-            }
-            let back = Self.safeNext(admin.form["back"])
-            return AdminGate.redirect(to: back + (back.contains("?") ? "&" : "?") + "done=cancelled")
-        })
+        admin.post(
+            "orders/:id/cancel",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                guard let reason = admin.form.text("reason"), reason.count <= 500 else {
+                    return try await ordersPage(
+                        request, admin, error: "Order #\(id) was not cancelled: give a reason (up to 500 characters).")
+                }
+                do {
+                    _ = try await dependencies.loyalty.cancelSale(orderID: id, by: admin.actor, reason: reason, at: dependencies.clock.now)
+                } catch let error as LoyaltyError {
+                    return try await ordersPage(request, admin, error: "Order #\(id) was not cancelled: " + Self.message(for: error))
+                }
+                let back = Self.safeNext(admin.form["back"])
+                return AdminGate.redirect(to: back + (back.contains("?") ? "&" : "?") + "done=cancelled")
+            })
     }
 
     func ordersPage(_ request: Request, _ admin: AdminRequest, error: String? = nil) async throws -> Response {
@@ -54,7 +59,8 @@ extension AdminController {
             values["error"] = error
             values["back"] = "/admin/orders"
         }
-        return views.page("orders", title: "Orders", session: admin.session, section: "orders",
-                          status: error == nil ? .ok : .unprocessableContent, values)
+        return views.page(
+            "orders", title: "Orders", session: admin.session, section: "orders",
+            status: error == nil ? .ok : .unprocessableContent, values)
     }
 }

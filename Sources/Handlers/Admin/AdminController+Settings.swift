@@ -5,19 +5,23 @@ import Store
 
 extension AdminController {
     func addSettingsRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("settings", use: gate.page(.viewer) { request, admin in
-            try await settingsPage(request, admin)
-        })
+        admin.get(
+            "settings",
+            use: gate.page(.viewer) { request, admin in
+                try await settingsPage(request, admin)
+            })
 
-        admin.post("settings", use: gate.page(.owner) { request, admin in
-            let settings = AdminSettings(database: dependencies.database, logger: dependencies.logger)
-            do {
-                let changed = try await settings.update(admin.form.values, by: admin.actor, at: dependencies.clock.now)
-                return AdminGate.redirect(to: "/admin/settings?done=\(changed.isEmpty ? "nothing" : "settings")")
-            } catch let invalid as SettingsValidationError {
-                return try await settingsPage(request, admin, errors: invalid.fields)
-            }
-        })
+        admin.post(
+            "settings",
+            use: gate.page(.owner) { request, admin in
+                let settings = AdminSettings(database: dependencies.database, logger: dependencies.logger)
+                do {
+                    let changed = try await settings.update(admin.form.values, by: admin.actor, at: dependencies.clock.now)
+                    return AdminGate.redirect(to: "/admin/settings?done=\(changed.isEmpty ? "nothing" : "settings")")
+                } catch let invalid as SettingsValidationError {
+                    return try await settingsPage(request, admin, errors: invalid.fields)
+                }
+            })
     }
 
     func settingsPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:]) async throws -> Response {
@@ -35,7 +39,8 @@ extension AdminController {
             "has_errors": !errors.isEmpty,
         ]
         values["notice"] = Self.notice(request)
-        return views.page("settings", title: "Settings", session: admin.session, section: "settings",
-                          status: errors.isEmpty ? .ok : .unprocessableContent, values)
+        return views.page(
+            "settings", title: "Settings", session: admin.session, section: "settings",
+            status: errors.isEmpty ? .ok : .unprocessableContent, values)
     }
 }

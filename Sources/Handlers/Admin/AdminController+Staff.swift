@@ -7,38 +7,51 @@ import Store
 
 extension AdminController {
     func addStaffRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.get("staff", use: gate.page(.viewer) { request, admin in
-            try await staffPage(request, admin)
-        })
+        admin.get(
+            "staff",
+            use: gate.page(.viewer) { request, admin in
+                try await staffPage(request, admin)
+            })
 
-        admin.post("staff/invite", use: gate.page(.admin) { request, admin in
-            guard let role = admin.form["role"].flatMap(Actor.StaffRole.init(rawValue:)) else {
-                return try await staffPage(request, admin, error: "Choose barista or manager.")
-            }
-            let location = admin.form.text("location") ?? "main"
-            let token = StaffInvites.prefix + dependencies.random.urlSafeToken(byteCount: 18)
-            let created = try await dependencies.store.pool.invites.create(
-                role: role, locationSlug: location, createdBy: "admin:\(admin.session.account.id)", token: token, at: dependencies.clock.now
-            )
-            guard let created else { return try await staffPage(request, admin, error: "No location \"\(location)\".") }
-            let bot = await staffBotUsername() ?? "your_staff_bot"
-            let format = try await format()
-            return try await staffPage(request, admin, invite: [
-                "link": "https://t.me/\(bot)?start=\(created.token)", "role": role.rawValue, "until": format.dateTime(created.expiresAt),
-            ])
-        })
+        admin.post(
+            "staff/invite",
+            use: gate.page(.admin) { request, admin in
+                guard let role = admin.form["role"].flatMap(Actor.StaffRole.init(rawValue:)) else {
+                    return try await staffPage(request, admin, error: "Choose barista or manager.")
+                }
+                let location = admin.form.text("location") ?? "main"
+                let token = StaffInvites.prefix + dependencies.random.urlSafeToken(byteCount: 18)
+                let created = try await dependencies.store.pool.invites.create(
+                    role: role, locationSlug: location, createdBy: "admin:\(admin.session.account.id)", token: token,
+                    at: dependencies.clock.now
+                )
+                guard let created else { return try await staffPage(request, admin, error: "No location \"\(location)\".") }
+                let bot = await staffBotUsername() ?? "your_staff_bot"
+                let format = try await format()
+                return try await staffPage(
+                    request, admin,
+                    invite: [
+                        "link": "https://t.me/\(bot)?start=\(created.token)", "role": role.rawValue,
+                        "until": format.dateTime(created.expiresAt),
+                    ])
+            })
 
-        admin.post("staff/:id", use: gate.page(.admin) { request, admin in
-            let id = try Self.pathID(request)
-            let role = admin.form["role"].flatMap(Actor.StaffRole.init(rawValue:))
-            let active = admin.form["active"].map { $0 == "true" }
-            guard role != nil || active != nil else { return try await staffPage(request, admin, error: "Nothing to change.") }
-            let changed = try await operations.updateStaff(id: id, role: role, active: active, by: admin.actor, at: dependencies.clock.now)
-            return AdminGate.redirect(to: "/admin/staff?done=\(changed ? "staff" : "nothing")")
-        })
+        admin.post(
+            "staff/:id",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request)
+                let role = admin.form["role"].flatMap(Actor.StaffRole.init(rawValue:))
+                let active = admin.form["active"].map { $0 == "true" }
+                guard role != nil || active != nil else { return try await staffPage(request, admin, error: "Nothing to change.") }
+                let changed = try await operations.updateStaff(
+                    id: id, role: role, active: active, by: admin.actor, at: dependencies.clock.now)
+                return AdminGate.redirect(to: "/admin/staff?done=\(changed ? "staff" : "nothing")")
+            })
     }
 
-    func staffPage(_ request: Request, _ admin: AdminRequest, error: String? = nil, invite: [String: String]? = nil) async throws -> Response {
+    func staffPage(
+        _ request: Request, _ admin: AdminRequest, error: String? = nil, invite: [String: String]? = nil
+    ) async throws -> Response {
         let format = try await format()
         let rows = try await lists.staff()
         var values: [String: Any] = [
@@ -53,8 +66,9 @@ extension AdminController {
         values["invite"] = invite
         values["error"] = error
         values["notice"] = Self.notice(request)
-        return views.page("staff", title: "Staff", session: admin.session, section: "staff",
-                          status: error == nil ? .ok : .unprocessableContent, values)
+        return views.page(
+            "staff", title: "Staff", session: admin.session, section: "staff",
+            status: error == nil ? .ok : .unprocessableContent, values)
     }
 
     /// The staff bot's username from Telegram (getMe), for invite links.

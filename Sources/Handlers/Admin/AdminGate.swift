@@ -34,33 +34,43 @@ struct AdminGate: Sendable {
     ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { request, context in
             guard let sessionID = request.cookies[Self.sessionCookie]?.value, sessionID.count <= 100,
-                  let session = try await sessions.resume(id: sessionID, at: clock.now)
+                let session = try await sessions.resume(id: sessionID, at: clock.now)
             else {
                 if request.method == .get {
                     let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                    return Self.redirect(to: "/admin/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                    return Self.redirect(
+                        to: "/admin/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
                 }
-                return views.page("message", title: "Signed out", session: nil, status: .unauthorized, [
-                    "heading": "Your session has ended", "text": "Sign in again; nothing was changed.", "link": "/admin/login",
-                ])
+                return views.page(
+                    "message", title: "Signed out", session: nil, status: .unauthorized,
+                    [
+                        "heading": "Your session has ended", "text": "Sign in again; nothing was changed.", "link": "/admin/login",
+                    ])
             }
             guard session.account.role >= role else {
-                return views.page("message", title: "Not allowed", session: session, status: .forbidden, [
-                    "heading": "Not allowed", "text": "Your role (\(session.account.role.rawValue)) cannot do this.", "link": "/admin",
-                ])
+                return views.page(
+                    "message", title: "Not allowed", session: session, status: .forbidden,
+                    [
+                        "heading": "Not allowed", "text": "Your role (\(session.account.role.rawValue)) cannot do this.", "link": "/admin",
+                    ])
             }
             var form = FormFields(values: [:])
             if request.method == .post {
                 form = try await FormFields.read(request)
                 guard ConstantTime.equals(form["_csrf"] ?? "", session.csrfToken) else {
-                    return views.page("message", title: "Form expired", session: session, status: .forbidden, [
-                        "heading": "This form has expired", "text": "Reload the page and try again; nothing was changed.", "link": "/admin",
-                    ])
+                    return views.page(
+                        "message", title: "Form expired", session: session, status: .forbidden,
+                        [
+                            "heading": "This form has expired", "text": "Reload the page and try again; nothing was changed.",
+                            "link": "/admin",
+                        ])
                 }
             }
-            return try await handler(request, AdminRequest(
-                session: session, sessionID: sessionID, form: form, requestID: context.requestID, clientAddress: context.clientAddress
-            ))
+            return try await handler(
+                request,
+                AdminRequest(
+                    session: session, sessionID: sessionID, form: form, requestID: context.requestID, clientAddress: context.clientAddress
+                ))
         }
     }
 
@@ -73,7 +83,9 @@ struct AdminGate: Sendable {
     }
 
     func loginCSRFCookie(_ token: String) -> Cookie {
-        Cookie(name: Self.loginCSRFCookie, value: token, maxAge: 3600, path: "/admin/login", secure: secureCookies, httpOnly: true, sameSite: .strict)
+        Cookie(
+            name: Self.loginCSRFCookie, value: token, maxAge: 3600, path: "/admin/login", secure: secureCookies, httpOnly: true,
+            sameSite: .strict)
     }
 
     /// 303 after a POST, so a reload does not post again.

@@ -40,10 +40,11 @@ struct AdminViews: Sendable {
         context["title"] = title
         context["section_\(section)"] = true
         if let session {
-            context["session"] = [
-                "email": session.account.email, "role": session.account.role.rawValue, "csrf": session.csrfToken,
-                "can_edit": session.account.role >= .admin, "is_owner": session.account.role == .owner,
-            ] as [String: Any]
+            context["session"] =
+                [
+                    "email": session.account.email, "role": session.account.role.rawValue, "csrf": session.csrfToken,
+                    "can_edit": session.account.role >= .admin, "is_owner": session.account.role == .owner,
+                ] as [String: Any]
         }
         let html = library.render(context, withTemplate: template) ?? "template \(template) is missing"
         return Self.html(html, status: status)

@@ -34,8 +34,10 @@ struct BackgroundJobs {
                 return OutboxSender.Live(messagesPerSecond: settings.broadcastMessagesPerSecond, render: renderer.render)
             }
         )
-        return PeriodicJob("outbox sender (\(bot.rawValue))", every: .seconds(5), backoff: .seconds(2), maximumBackoff: .seconds(30),
-                           after: gate, logger: logger) {
+        return PeriodicJob(
+            "outbox sender (\(bot.rawValue))", every: .seconds(5), backoff: .seconds(2), maximumBackoff: .seconds(30),
+            after: gate, logger: logger
+        ) {
             try await sender.leadAndSend()
         }
     }
@@ -46,7 +48,8 @@ struct BackgroundJobs {
         let database = dependencies.database
         let (clock, logger) = (dependencies.clock, logger)
         return PeriodicJob("clean-up", every: .seconds(3600), backoff: .seconds(60), after: gate, logger: logger) {
-            let removed = try await UpdateLog(database: database, logger: logger).prune(olderThan: clock.now.addingTimeInterval(-2 * 24 * 3600))
+            let removed = try await UpdateLog(database: database, logger: logger).prune(
+                olderThan: clock.now.addingTimeInterval(-2 * 24 * 3600))
             _ = try await RateLimiter.prune(before: clock.now.addingTimeInterval(-3600), database: database, logger: logger)
             _ = try await IdempotencyStore.prune(before: clock.now, database: database, logger: logger)
             try await AdminSessions.prune(before: clock.now, database: database, logger: logger)

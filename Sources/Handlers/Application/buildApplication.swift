@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import Runtime
+import ServiceLifecycle
 import Store
 
 /// How `crema serve` treats the schema on start.
@@ -71,9 +71,11 @@ func buildRouter(
     TelegramWebhookController(
         routes: [
             .init(path: "/telegram/client", secret: telegram.clientWebhookSecret, bot: ClientBot()),
-            .init(path: "/telegram/staff", secret: telegram.staffWebhookSecret, bot: StaffBot(
-                nonce: { [random = dependencies.random] in random.hexString(byteCount: 6) }
-            )),
+            .init(
+                path: "/telegram/staff", secret: telegram.staffWebhookSecret,
+                bot: StaffBot(
+                    nonce: { [random = dependencies.random] in random.hexString(byteCount: 6) }
+                )),
         ],
         store: dependencies.store,
         clock: dependencies.clock

@@ -10,7 +10,7 @@ extension ClientBot {
         let chatID = callback.message?.chat.id ?? callback.from.id
         var turn = try await turn(for: callback.from, chatID: chatID, in: transaction)
         guard let customer = turn.customer, !customer.isBlocked,
-              let action = callback.data.flatMap(ClientCallback.init(data:))
+            let action = callback.data.flatMap(ClientCallback.init(data:))
         else {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.staleButton))
         }
@@ -27,12 +27,16 @@ extension ClientBot {
             return try await rate(order: order, rating: rating, for: customer, callback: callback, turn: turn)
 
         case .skipBirthday:
-            guard try await turn.conversations.current(chatID: chatID, at: turn.now) == .birthDate else { return staleAnswer(callback, turn: turn) }
+            guard try await turn.conversations.current(chatID: chatID, at: turn.now) == .birthDate else {
+                return staleAnswer(callback, turn: turn)
+            }
             try await turn.conversations.clear(chatID: chatID)
             return turn.reply(answer, turn.say(turn.texts.birthdaySkipped, turn.texts.menu))
 
         case .skipComment:
-            guard case .reviewComment = try await turn.conversations.current(chatID: chatID, at: turn.now) else { return staleAnswer(callback, turn: turn) }
+            guard case .reviewComment = try await turn.conversations.current(chatID: chatID, at: turn.now) else {
+                return staleAnswer(callback, turn: turn)
+            }
             try await turn.conversations.clear(chatID: chatID)
             return turn.reply(answer, turn.say(turn.texts.commentSkipped, turn.texts.menu))
 

@@ -20,13 +20,19 @@ extension ClientBot {
         }
         let cafe = CafeTime(identifier: try await turn.tx.settings().timeZone)
         let rows = orders.map { order in
-            [(turn.texts.reviewOrderButton(order: order.orderID, amount: order.amount, date: cafe.day(order.createdAt)), ClientCallback.reviewOrder(order.orderID))]
+            [
+                (
+                    turn.texts.reviewOrderButton(order: order.orderID, amount: order.amount, date: cafe.day(order.createdAt)),
+                    ClientCallback.reviewOrder(order.orderID)
+                )
+            ]
         }
         return turn.reply(turn.say(turn.texts.reviewPickOrder, turn.texts.inline(rows)))
     }
 
     /// A rating from the buttons under a receipt or the review prompt; then an optional comment.
-    func rate(order: Int64, rating: Int, for customer: Customer, callback: TelegramCallbackQuery, turn: ClientTurn) async throws -> BotReply {
+    func rate(order: Int64, rating: Int, for customer: Customer, callback: TelegramCallbackQuery, turn: ClientTurn) async throws -> BotReply
+    {
         let settings = try await turn.tx.settings()
         let outcome = try await turn.tx.feedback.submitReview(
             customerID: customer.id, orderID: order, rating: rating, alertThreshold: settings.reviewAlertThreshold,
@@ -36,9 +42,10 @@ extension ClientBot {
         case .recorded(let feedbackID):
             try await turn.conversations.set(.reviewComment(feedbackID: feedbackID), chatID: turn.chatID, at: turn.now)
             let thanks = turn.texts.ratingSaved(rating)
-            let shown: BotCall = callback.message.map {
-                .editMessageText(chatID: turn.chatID, messageID: $0.messageID, text: thanks, markup: turn.texts.skipCommentKeyboard)
-            } ?? turn.say(thanks, turn.texts.skipCommentKeyboard)
+            let shown: BotCall =
+                callback.message.map {
+                    .editMessageText(chatID: turn.chatID, messageID: $0.messageID, text: thanks, markup: turn.texts.skipCommentKeyboard)
+                } ?? turn.say(thanks, turn.texts.skipCommentKeyboard)
             return turn.reply(.answerCallbackQuery(id: callback.id, text: "\(rating)/10"), shown)
         case .alreadyReviewed:
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.alreadyReviewed))

@@ -60,7 +60,9 @@ extension ClientBot {
         }
     }
 
-    private func continueStep(_ step: ClientConversation, with text: String, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
+    private func continueStep(
+        _ step: ClientConversation, with text: String, for customer: Customer, turn: ClientTurn
+    ) async throws -> BotReply {
         switch step {
         case .birthDate:
             return try await saveBirthDate(text, for: customer, turn: turn)

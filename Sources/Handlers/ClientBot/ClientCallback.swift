@@ -16,14 +16,17 @@ enum ClientCallback: Equatable, Sendable {
 
     static let codec = CallbackCodec<ClientCallback>([
         CallbackRoute("code:new", .newCode),
-        CallbackRoute("rv", print: { if case .reviewOrder(let order) = $0 { [String(order)] } else { nil } },
-                      parse: { $0.singleID.map { .reviewOrder($0) } }),
-        CallbackRoute("rate", print: { if case .rate(let order, let rating) = $0 { [String(order), String(rating)] } else { nil } },
-                      parse: { arguments in
-                          guard arguments.count == 2, let order = Int64(arguments[0]), let rating = Int(arguments[1]),
-                                (1...10).contains(rating) else { return nil }
-                          return .rate(order: order, rating: rating)
-                      }),
+        CallbackRoute(
+            "rv", print: { if case .reviewOrder(let order) = $0 { [String(order)] } else { nil } },
+            parse: { $0.singleID.map { .reviewOrder($0) } }),
+        CallbackRoute(
+            "rate", print: { if case .rate(let order, let rating) = $0 { [String(order), String(rating)] } else { nil } },
+            parse: { arguments in
+                guard arguments.count == 2, let order = Int64(arguments[0]), let rating = Int(arguments[1]),
+                    (1...10).contains(rating)
+                else { return nil }
+                return .rate(order: order, rating: rating)
+            }),
         CallbackRoute("skip:bday", .skipBirthday),
         CallbackRoute("skip:comment", .skipComment),
         CallbackRoute("cancel", .cancelInput),

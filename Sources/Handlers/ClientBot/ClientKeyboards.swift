@@ -41,7 +41,10 @@ enum ClientMenuAction: CaseIterable {
         let typed = Self.normalised(text)
         let command = typed.hasPrefix("/") ? String(typed.dropFirst().prefix { $0 != "@" && $0 != " " }) : nil
         for action in Self.allCases {
-            if let command, command == action.command { self = action; return }
+            if let command, command == action.command {
+                self = action
+                return
+            }
             for texts in [clientTexts(.ru), clientTexts(.en)] where Self.normalised(action.label(in: texts)) == typed {
                 self = action
                 return

@@ -42,7 +42,14 @@ struct DevBotAPIController {
                 return Self.answer(200, ["ok": true, "result": true])
             case "getMe":
                 let name = bot == .client ? "crema_client_bot" : "crema_staff_bot"
-                return Self.answer(200, ["ok": true, "result": ["id": bot == .client ? 7_000_000_001 : 7_000_000_002, "is_bot": true, "first_name": name, "username": name]])
+                return Self.answer(
+                    200,
+                    [
+                        "ok": true,
+                        "result": [
+                            "id": bot == .client ? 7_000_000_001 : 7_000_000_002, "is_bot": true, "first_name": name, "username": name,
+                        ],
+                    ])
             default:
                 return Self.answer(404, ["ok": false, "error_code": 404, "description": "Not Found: method not found"])
             }
@@ -51,6 +58,7 @@ struct DevBotAPIController {
 
     static func answer(_ status: Int, _ object: [String: Any]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -22,10 +22,12 @@ struct DevPlaygroundController {
         // What the page needs to act as Telegram: the webhook secrets and the bot tokens (dev only).
         let telegram = configuration.telegram
         router.get("dev/playground/config") { _, _ in
-            DevBotAPIController.answer(200, [
-                "client": ["secret": telegram.clientWebhookSecret, "token": telegram.clientBotToken],
-                "staff": ["secret": telegram.staffWebhookSecret, "token": telegram.staffBotToken],
-            ])
+            DevBotAPIController.answer(
+                200,
+                [
+                    "client": ["secret": telegram.clientWebhookSecret, "token": telegram.clientBotToken],
+                    "staff": ["secret": telegram.staffWebhookSecret, "token": telegram.staffBotToken],
+                ])
         }
         router.get("dev/playground/calls") { request, _ in
             let after = request.uri.queryParameters.get("after").flatMap(Int64.init) ?? 0

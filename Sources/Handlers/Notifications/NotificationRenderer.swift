@@ -43,7 +43,8 @@ public struct NotificationRenderer: Sendable {
         case .birthdayGift(let gift):
             call = .sendMessage(chatID: item.chatID, text: texts.birthdayGift(name: gift.name, until: day(gift.expiresAt)))
         case .reviewAlert(let alert):
-            call = .sendMessage(chatID: item.chatID, text: texts.reviewAlert(guest: alert.guest, rating: alert.rating, order: alert.orderID))
+            call = .sendMessage(
+                chatID: item.chatID, text: texts.reviewAlert(guest: alert.guest, rating: alert.rating, order: alert.orderID))
         case .reviewComment(let comment):
             let text = texts.reviewComment(guest: comment.guest, rating: comment.rating, comment: comment.text)
             call = .sendMessage(chatID: item.chatID, text: text)

@@ -17,8 +17,10 @@ struct NotificationTexts: Sendable {
         }
     }
 
-    func receipt(order: Int64, amount: Money, paid: Money, redeemed: Int, credited: Int, debtRepaid: Int,
-                 balance: Int, debt: Int, newTier: Tier?, gifts: Int) -> String {
+    func receipt(
+        order: Int64, amount: Money, paid: Money, redeemed: Int, credited: Int, debtRepaid: Int,
+        balance: Int, debt: Int, newTier: Tier?, gifts: Int
+    ) -> String {
         var lines: [String]
         switch language {
         case .ru:
@@ -46,9 +48,11 @@ struct NotificationTexts: Sendable {
     func saleCancelled(order: Int64, balance: Int, debt: Int, tier: Tier) -> String {
         switch language {
         case .ru:
-            return "Заказ №\(order) отменён.\nБаланс: \(balance) баллов" + (debt > 0 ? "\nДолг по баллам: \(debt)" : "") + "\nУровень: \(tierName(tier))"
+            return "Заказ №\(order) отменён.\nБаланс: \(balance) баллов" + (debt > 0 ? "\nДолг по баллам: \(debt)" : "")
+                + "\nУровень: \(tierName(tier))"
         case .en:
-            return "Order #\(order) was cancelled.\nBalance: \(balance) points" + (debt > 0 ? "\nPoints debt: \(debt)" : "") + "\nTier: \(tierName(tier))"
+            return "Order #\(order) was cancelled.\nBalance: \(balance) points" + (debt > 0 ? "\nPoints debt: \(debt)" : "")
+                + "\nTier: \(tierName(tier))"
         }
     }
 

@@ -40,7 +40,7 @@ struct APIAdmissionMiddleware: ServerMiddleware {
         let parts = header.split(separator: " ", maxSplits: 1)
         let limits = [Self.generalLimit] + (Self.specificLimit[operationID].map { [$0] } ?? [])
         guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].count <= 200,
-              let admission = try await keys.admit(String(parts[1]), limits: limits, at: clock.now), !admission.key.revoked
+            let admission = try await keys.admit(String(parts[1]), limits: limits, at: clock.now), !admission.key.revoked
         else { return Problem.unauthorized.openAPIResponse(requestID: APIRequestScope.requestID) }
         if let wait = admission.retryAfter {
             return Problem.rateLimited(retryAfter: Int(wait)).openAPIResponse(requestID: APIRequestScope.requestID)
@@ -89,13 +89,17 @@ struct IdempotencyMiddleware: ServerMiddleware {
             fields[HTTPField.Name("Idempotent-Replayed")!] = "true"
             return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(stored))
         case .mismatch:
-            return Problem(status: .unprocessableContent, code: LoyaltyError.idempotencyKeyReused.code, title: "Unprocessable",
-                              detail: "This Idempotency-Key was used with a different request.", field: "Idempotency-Key")
-                .openAPIResponse(requestID: requestID)
+            return Problem(
+                status: .unprocessableContent, code: LoyaltyError.idempotencyKeyReused.code, title: "Unprocessable",
+                detail: "This Idempotency-Key was used with a different request.", field: "Idempotency-Key"
+            )
+            .openAPIResponse(requestID: requestID)
         case .inFlight:
-            return Problem(status: .conflict, code: "idempotency_key_in_flight", title: "Conflict",
-                              detail: "A request with this Idempotency-Key is still being processed; retry shortly.")
-                .openAPIResponse(requestID: requestID)
+            return Problem(
+                status: .conflict, code: "idempotency_key_in_flight", title: "Conflict",
+                detail: "A request with this Idempotency-Key is still being processed; retry shortly."
+            )
+            .openAPIResponse(requestID: requestID)
         case .proceed:
             break
         }
@@ -118,7 +122,7 @@ struct IdempotencyMiddleware: ServerMiddleware {
     /// The same JSON with keys in another order or other spacing is the same request.
     static func canonical(_ body: Data) -> Data {
         guard let object = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
-              let sorted = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+            let sorted = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
         else { return body }
         return sorted
     }
@@ -153,22 +157,27 @@ struct APIProblemMiddleware: ServerMiddleware {
         if let refusal = underlying as? LoyaltyError { return Problem(refusal) }
         if underlying.isConnectionFailure { return nil }
         if underlying.isRefusedValue {
-            return Problem(status: .badRequest, code: "invalid_request", title: "Invalid request",
-                              detail: "A value cannot be stored as sent (for example, text with a NUL character).")
+            return Problem(
+                status: .badRequest, code: "invalid_request", title: "Invalid request",
+                detail: "A value cannot be stored as sent (for example, text with a NUL character).")
         }
         if let decoding = underlying as? DecodingError { return decodingProblem(decoding) }
         let description = String(describing: underlying)
         if description.localizedCaseInsensitiveContains("content type") {
-            return Problem(status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
-                              detail: "Send the body as application/json.")
+            return Problem(
+                status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
+                detail: "Send the body as application/json.")
         }
         if description.localizedCaseInsensitiveContains("too large") || description.localizedCaseInsensitiveContains("too many bytes") {
-            return Problem(status: .contentTooLarge, code: "payload_too_large", title: "Request body too large",
-                              detail: "Bodies are limited to \(APIBodyLimit.bytes) bytes.")
+            return Problem(
+                status: .contentTooLarge, code: "payload_too_large", title: "Request body too large",
+                detail: "Bodies are limited to \(APIBodyLimit.bytes) bytes.")
         }
         if let serverError = error as? ServerError, !serverError.wrapsOurOwnError {
             // Missing or malformed parameters and bodies the generated code refused.
-            return Problem(status: .badRequest, code: "invalid_request", title: "Invalid request", detail: serverError.causeDescription + ": " + description)
+            return Problem(
+                status: .badRequest, code: "invalid_request", title: "Invalid request",
+                detail: serverError.causeDescription + ": " + description)
         }
         return nil
     }

@@ -44,11 +44,14 @@ struct PartnerAPI: APIProtocol {
         if let birthDate {
             let settings = try await loyalty.settings()
             let today = CalendarDate(now, in: TimeZone(identifier: settings.timeZone) ?? .current)
-            guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw Problem.invalid("birth_date", "is not a plausible birth date") }
+            guard BirthdayCycle.isPlausible(birthDate, today: today) else {
+                throw Problem.invalid("birth_date", "is not a plausible birth date")
+            }
         }
         let customer = try await loyalty.registerCustomer(
-            .init(telegramID: body.telegramId, phone: phone, firstName: firstName, lastName: body.lastName, birthDate: birthDate,
-                  language: body.language.flatMap { Language(rawValue: $0.rawValue) } ?? .ru),
+            .init(
+                telegramID: body.telegramId, phone: phone, firstName: firstName, lastName: body.lastName, birthDate: birthDate,
+                language: body.language.flatMap { Language(rawValue: $0.rawValue) } ?? .ru),
             at: now
         )
         return .created(.init(body: .json(.init(customer, rules: try await loyalty.settings().rules))))
@@ -107,11 +110,15 @@ struct PartnerAPI: APIProtocol {
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw Problem.invalid("reason", "must not be blank") }
         let cancelled = try await loyalty.cancelSale(orderID: input.path.orderId, by: try actor, reason: reason, at: clock.now)
-        return .ok(.init(body: .json(.init(
-            orderId: cancelled.orderID, pointsRestored: cancelled.reversal.pointsRestored, pointsTakenBack: cancelled.reversal.pointsTakenBack,
-            debtAdded: cancelled.reversal.debtAdded, balanceAfter: cancelled.balanceAfter, pointsDebtAfter: cancelled.debtAfter,
-            tierAfter: .init(cancelled.tierAfter)
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        orderId: cancelled.orderID, pointsRestored: cancelled.reversal.pointsRestored,
+                        pointsTakenBack: cancelled.reversal.pointsTakenBack,
+                        debtAdded: cancelled.reversal.debtAdded, balanceAfter: cancelled.balanceAfter, pointsDebtAfter: cancelled.debtAfter,
+                        tierAfter: .init(cancelled.tierAfter)
+                    ))))
     }
 
     func listCustomerOrders(_ input: Operations.ListCustomerOrders.Input) async throws -> Operations.ListCustomerOrders.Output {
@@ -175,7 +182,8 @@ struct PartnerAPI: APIProtocol {
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw Problem.invalid("reason", "must not be blank") }
         let customer = try await customer(telegramID: body.telegramId)
-        let gift = try await loyalty.issueGift(customerID: customer.id, catalogID: body.catalogId, reason: reason, by: try actor, at: clock.now)
+        let gift = try await loyalty.issueGift(
+            customerID: customer.id, catalogID: body.catalogId, reason: reason, by: try actor, at: clock.now)
         return .created(.init(body: .json(.init(gift))))
     }
 
@@ -202,20 +210,28 @@ struct PartnerAPI: APIProtocol {
         guard to.daysSince(from) <= 3660 else { throw Problem.invalid("from", "the period is limited to ten years") }
         let summary = try await analytics.summary(from: from.start(in: zone), to: to.adding(days: 1).start(in: zone))
         let tiers = summary.tierDistribution
-        return .ok(.init(body: .json(.init(
-            from: from.description, to: to.description, newCustomers: summary.newCustomers, activeCustomers: summary.activeCustomers,
-            orders: summary.orders, revenueKopecks: summary.revenue.kopecks, averageCheckKopecks: summary.averageCheck.kopecks,
-            pointsIssued: summary.pointsIssued, pointsRedeemed: summary.pointsRedeemed, pointsLiability: summary.pointsLiability,
-            averageRating: summary.averageRating,
-            tierDistribution: .init(standard: tiers[.standard] ?? 0, silver: tiers[.silver] ?? 0, gold: tiers[.gold] ?? 0, platinum: tiers[.platinum] ?? 0)
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        from: from.description, to: to.description, newCustomers: summary.newCustomers,
+                        activeCustomers: summary.activeCustomers,
+                        orders: summary.orders, revenueKopecks: summary.revenue.kopecks, averageCheckKopecks: summary.averageCheck.kopecks,
+                        pointsIssued: summary.pointsIssued, pointsRedeemed: summary.pointsRedeemed,
+                        pointsLiability: summary.pointsLiability,
+                        averageRating: summary.averageRating,
+                        tierDistribution: .init(
+                            standard: tiers[.standard] ?? 0, silver: tiers[.silver] ?? 0, gold: tiers[.gold] ?? 0,
+                            platinum: tiers[.platinum] ?? 0)
+                    ))))
     }
 
     // MARK: Helpers
 
     private func computeQuote(_ request: SaleRequest, for customer: Customer?) async throws -> SaleQuote {
         guard let customer else { throw LoyaltyError.customerNotFound }
-        return try SaleQuote.compute(amount: request.amount, redeem: request.redeem, account: customer.account, rules: try await loyalty.settings().rules)
+        return try SaleQuote.compute(
+            amount: request.amount, redeem: request.redeem, account: customer.account, rules: try await loyalty.settings().rules)
     }
 
     private func customer(telegramID: Int64) async throws -> Customer {
@@ -236,7 +252,8 @@ struct PartnerAPI: APIProtocol {
             throw Problem.invalid("code", "give exactly one of code and telegram_id")
         }
         return SaleRequest(
-            idempotencyKey: idempotencyKey, guest: guest, amount: body.moneyAmount, redeem: try body.redeemRequest(), giftIDs: body.giftIds ?? []
+            idempotencyKey: idempotencyKey, guest: guest, amount: body.moneyAmount, redeem: try body.redeemRequest(),
+            giftIDs: body.giftIds ?? []
         )
     }
 

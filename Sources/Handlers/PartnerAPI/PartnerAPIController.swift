@@ -19,15 +19,17 @@ struct PartnerAPIController {
             store: dependencies.store, analytics: AnalyticsStore(database: database, logger: logger), clock: dependencies.clock
         )
         let group = router.group("api/v1").add(middleware: APIRequestScopeMiddleware())
-        try api.registerHandlers(on: group, serverURL: URL(string: "/")!, middlewares: [
-            // Outermost: failures of the key, rate-limit and idempotency checks themselves
-            // (a database that went away) become problems too.
-            APIProblemMiddleware(),
-            APIAdmissionMiddleware(keys: APIKeyStore(database: database, logger: logger), clock: dependencies.clock),
-            IdempotencyMiddleware(store: IdempotencyStore(database: database, logger: logger), clock: dependencies.clock),
-            // Innermost: the handler's refusals become answers the idempotency record can keep.
-            APIProblemMiddleware(),
-        ])
+        try api.registerHandlers(
+            on: group, serverURL: URL(string: "/")!,
+            middlewares: [
+                // Outermost: failures of the key, rate-limit and idempotency checks themselves
+                // (a database that went away) become problems too.
+                APIProblemMiddleware(),
+                APIAdmissionMiddleware(keys: APIKeyStore(database: database, logger: logger), clock: dependencies.clock),
+                IdempotencyMiddleware(store: IdempotencyStore(database: database, logger: logger), clock: dependencies.clock),
+                // Innermost: the handler's refusals become answers the idempotency record can keep.
+                APIProblemMiddleware(),
+            ])
 
         let contract = try PartnerAPIDocument.yaml()
         router.get("openapi.yaml") { _, _ in

@@ -32,7 +32,7 @@ extension Problem {
         switch error {
         case .customerNotFound, .orderNotFound, .giftNotFound, .codeNotFound: status = .notFound
         case .codeExpired, .codeAlreadyUsed, .customerBlocked, .alreadyRegistered, .phoneTaken, .alreadyCancelled,
-             .cancelWindowPassed, .giftAlreadyRedeemed, .giftExpired, .birthDateAlreadyChanged:
+            .cancelWindowPassed, .giftAlreadyRedeemed, .giftExpired, .birthDateAlreadyChanged:
             status = .conflict
         case .insufficientPoints, .redeemAboveCap, .idempotencyKeyReused, .amountTooLarge:
             status = .unprocessableContent

@@ -27,7 +27,8 @@ extension StaffBot {
         case .redeemGift(let giftID): return try await redeemGift(giftID, callback: callback, turn: turn)
         case .audienceTierMenu:
             let rows = Tier.allCases.map { [(turn.texts.tierName($0), StaffCallback.audienceTier($0))] }
-            return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.pickAudience, turn.inline(rows), replacing: messageID))
+            return turn.reply(
+                .answerCallbackQuery(id: callback.id), turn.show(turn.texts.pickAudience, turn.inline(rows), replacing: messageID))
         case .audienceEveryone: return try await askBroadcastText(audience: .everyone, callback: callback, turn: turn)
         case .audienceTier(let tier): return try await askBroadcastText(audience: .tier(tier), callback: callback, turn: turn)
         case .audienceActive(let days): return try await askBroadcastText(audience: .active(days: days), callback: callback, turn: turn)

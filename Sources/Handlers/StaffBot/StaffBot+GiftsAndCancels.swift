@@ -25,7 +25,8 @@ extension StaffBot {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
         }
         try await turn.conversations.set(.giftReason(customerID: customerID, catalogID: catalogID), chatID: turn.chatID, at: turn.now)
-        return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.askGiftReason, replacing: callback.message?.messageID))
+        return turn.reply(
+            .answerCallbackQuery(id: callback.id), turn.show(turn.texts.askGiftReason, replacing: callback.message?.messageID))
     }
 
     func issueGift(reason: String, customerID: Int64, catalogID: Int64, turn: StaffTurn) async throws -> BotReply {
@@ -43,12 +44,14 @@ extension StaffBot {
 
     func redeemGift(_ giftID: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
         guard case .giftCard(let customerID) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              try await turn.tx.loyalty.activeGifts(customerID: customerID, at: turn.now).contains(where: { $0.id == giftID })
+            try await turn.tx.loyalty.activeGifts(customerID: customerID, at: turn.now).contains(where: { $0.id == giftID })
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
         try await turn.conversations.clear(chatID: turn.chatID)
         do {
             let gift = try await turn.tx.loyalty.redeemGift(giftID: giftID, by: turn.member.actor, at: turn.now)
-            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.done), turn.show(turn.texts.giftRedeemed(gift.name), replacing: callback.message?.messageID))
+            return turn.reply(
+                .answerCallbackQuery(id: callback.id, text: turn.texts.done),
+                turn.show(turn.texts.giftRedeemed(gift.name), replacing: callback.message?.messageID))
         } catch let error as LoyaltyError {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.error(error)))
         }
@@ -67,14 +70,21 @@ extension StaffBot {
         let open = sales.filter { !$0.cancelled }
         guard !open.isEmpty else { return turn.reply(turn.say(turn.texts.nothingToCancel, turn.menu)) }
         let rows = open.map { sale in
-            [("№\(sale.orderID) · \(cafe.time(sale.createdAt).prefix(5)) · \(sale.guestName) · \(sale.amount)", StaffCallback.cancelSale(order: sale.orderID))]
+            [
+                (
+                    "№\(sale.orderID) · \(cafe.time(sale.createdAt).prefix(5)) · \(sale.guestName) · \(sale.amount)",
+                    StaffCallback.cancelSale(order: sale.orderID)
+                )
+            ]
         }
         return turn.reply(turn.say(turn.texts.pickSaleToCancel, turn.inline(rows)))
     }
 
     func askCancelReason(order: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
         try await turn.conversations.set(.cancelReason(orderID: order), chatID: turn.chatID, at: turn.now)
-        return turn.reply(.answerCallbackQuery(id: callback.id), turn.say(turn.texts.askCancelReason(order: order), turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+        return turn.reply(
+            .answerCallbackQuery(id: callback.id),
+            turn.say(turn.texts.askCancelReason(order: order), turn.inline([[(turn.texts.cancelButton, .abandon)]])))
     }
 
     func cancelSale(reason: String, orderID: Int64, turn: StaffTurn) async throws -> BotReply {

@@ -11,17 +11,21 @@ extension StaffBot {
             return turn.reply(turn.say(reason))
         case .found(let customer):
             try await turn.conversations.set(.messageText(customerID: customer.id), chatID: turn.chatID, at: turn.now)
-            return turn.reply(turn.say("\(customer.firstName): " + turn.texts.askMessageText, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+            return turn.reply(
+                turn.say("\(customer.firstName): " + turn.texts.askMessageText, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
         }
     }
 
     /// A transactional message: it reaches the guest even if they opted out of promotions.
     func sendMessageToGuest(_ text: String, customerID: Int64, turn: StaffTurn) async throws -> BotReply {
         try await turn.conversations.clear(chatID: turn.chatID)
-        guard let customer = try await turn.tx.loyalty.customer(id: customerID) else { return turn.reply(turn.say(turn.texts.error(.customerNotFound), turn.menu)) }
+        guard let customer = try await turn.tx.loyalty.customer(id: customerID) else {
+            return turn.reply(turn.say(turn.texts.error(.customerNotFound), turn.menu))
+        }
         let body = StaffTexts(language: customer.language).messageToGuest(text)
         let call = BotCall.sendMessage(chatID: customer.telegramID, text: body)
-        try await turn.tx.outbox.enqueue(bot: .client, chatID: customer.telegramID, customerID: customer.id, payload: call.body, at: turn.now)
+        try await turn.tx.outbox.enqueue(
+            bot: .client, chatID: customer.telegramID, customerID: customer.id, payload: call.body, at: turn.now)
         return turn.reply(turn.say(turn.texts.messageQueued(customer.firstName), turn.menu))
     }
 
@@ -29,7 +33,10 @@ extension StaffBot {
         try await turn.conversations.set(.broadcastAudience, chatID: turn.chatID, at: turn.now)
         let rows: [[(String, StaffCallback)]] = [
             [(turn.texts.audienceEveryone, .audienceEveryone), (turn.texts.audienceByTier, .audienceTierMenu)],
-            [(turn.texts.audienceActive(days: 7), .audienceActive(days: 7)), (turn.texts.audienceActive(days: 30), .audienceActive(days: 30))],
+            [
+                (turn.texts.audienceActive(days: 7), .audienceActive(days: 7)),
+                (turn.texts.audienceActive(days: 30), .audienceActive(days: 30)),
+            ],
             [(turn.texts.audienceBirthdays, .audienceBirthdays)],
             [(turn.texts.cancelButton, .abandon)],
         ]
@@ -38,10 +45,11 @@ extension StaffBot {
 
     func askBroadcastText(audience: BroadcastChoice, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
         guard turn.member.role == .manager,
-              try await turn.conversations.current(chatID: turn.chatID, at: turn.now) == .broadcastAudience
+            try await turn.conversations.current(chatID: turn.chatID, at: turn.now) == .broadcastAudience
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
         try await turn.conversations.set(.broadcastText(audience: audience), chatID: turn.chatID, at: turn.now)
-        return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.askBroadcastText, replacing: callback.message?.messageID))
+        return turn.reply(
+            .answerCallbackQuery(id: callback.id), turn.show(turn.texts.askBroadcastText, replacing: callback.message?.messageID))
     }
 
     func previewBroadcast(_ text: String, audience choice: BroadcastChoice, turn: StaffTurn) async throws -> BotReply {
@@ -58,19 +66,23 @@ extension StaffBot {
     /// edited by the progress job until every row is sent or given up.
     func sendBroadcast(nonce: String, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
         guard turn.member.role == .manager,
-              case .broadcastConfirm(let choice, let text, let shown) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              shown == nonce
+            case .broadcastConfirm(let choice, let text, let shown) = try await turn.conversations.current(
+                chatID: turn.chatID, at: turn.now),
+            shown == nonce
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
         try await turn.conversations.clear(chatID: turn.chatID)
         let queued = try await turn.tx.broadcasts.queue(
-            try await audience(choice, turn: turn), text: text, by: turn.member.actor, progressChatID: turn.chatID, progressMessageID: callback.message?.messageID,
+            try await audience(choice, turn: turn), text: text, by: turn.member.actor, progressChatID: turn.chatID,
+            progressMessageID: callback.message?.messageID,
             at: turn.now
         )
         let progress = BroadcastProgress(
             broadcastID: queued.broadcastID, recipients: queued.recipients, sent: 0, failed: 0, pending: queued.recipients,
             progressChatID: turn.chatID, progressMessageID: callback.message?.messageID, creatorLanguage: turn.member.language
         )
-        return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.done), turn.show(turn.texts.broadcastProgress(progress), replacing: callback.message?.messageID))
+        return turn.reply(
+            .answerCallbackQuery(id: callback.id, text: turn.texts.done),
+            turn.show(turn.texts.broadcastProgress(progress), replacing: callback.message?.messageID))
     }
 
     private func audience(_ choice: BroadcastChoice, turn: StaffTurn) async throws -> BroadcastAudience {

@@ -15,7 +15,8 @@ extension StaffBot {
         }
         let view = try await cardView(customerID: card.customerID, name: card.firstName, account: card.account, turn: turn)
         try await turn.conversations.set(.saleAmount(SaleDraft(code: code)), chatID: turn.chatID, at: turn.now)
-        return turn.reply(turn.say(turn.texts.card(view) + "\n\n" + turn.texts.askAmount, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+        return turn.reply(
+            turn.say(turn.texts.card(view) + "\n\n" + turn.texts.askAmount, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
     }
 
     func takeAmount(_ text: String, draft: SaleDraft, turn: StaffTurn) async throws -> BotReply {
@@ -47,7 +48,11 @@ extension StaffBot {
         do {
             return turn.reply(try await presentQuote(draft, turn: turn, replacing: nil))
         } catch let error as LoyaltyError {
-            let staysOnPoints = { if case .redeemAboveCap = error { return true }; if case .insufficientPoints = error { return true }; return false }()
+            let staysOnPoints = {
+                if case .redeemAboveCap = error { return true }
+                if case .insufficientPoints = error { return true }
+                return false
+            }()
             return try await refuse(error, turn: turn, keepingStep: staysOnPoints)
         }
     }
@@ -55,7 +60,10 @@ extension StaffBot {
     func redeemChoice(_ draft: SaleDraft, maximum: Int, gifts: [CustomerGift], turn: StaffTurn, replacing messageID: Int64?) -> BotCall {
         var rows: [[(String, StaffCallback)]] = []
         if maximum > 0 {
-            rows.append([(turn.texts.noPointsButton, .redeemNone), (turn.texts.maxPointsButton(maximum), .redeemMaximum), (turn.texts.enterPointsButton, .redeemEnter)])
+            rows.append([
+                (turn.texts.noPointsButton, .redeemNone), (turn.texts.maxPointsButton(maximum), .redeemMaximum),
+                (turn.texts.enterPointsButton, .redeemEnter),
+            ])
         } else {
             rows.append([(turn.texts.noPointsButton, .redeemNone)])
         }
@@ -85,7 +93,8 @@ extension StaffBot {
         }
         guard let redeem else {
             try await turn.conversations.set(.salePoints(draft), chatID: turn.chatID, at: turn.now)
-            return turn.reply(.answerCallbackQuery(id: callback.id), turn.show(turn.texts.askPoints, replacing: callback.message?.messageID))
+            return turn.reply(
+                .answerCallbackQuery(id: callback.id), turn.show(turn.texts.askPoints, replacing: callback.message?.messageID))
         }
         draft.redeem = redeem
         do {
@@ -93,17 +102,20 @@ extension StaffBot {
             return turn.reply(.answerCallbackQuery(id: callback.id), shown)
         } catch let error as LoyaltyError {
             try await turn.conversations.clear(chatID: turn.chatID)
-            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.error(error)), turn.say(turn.texts.error(error), turn.menu))
+            return turn.reply(
+                .answerCallbackQuery(id: callback.id, text: turn.texts.error(error)), turn.say(turn.texts.error(error), turn.menu))
         }
     }
 
     func toggleGift(_ giftID: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
         guard case .saleRedeem(var draft) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-              let amount = draft.amount
+            let amount = draft.amount
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
         let card = try await turn.tx.loyalty.lookUp(code: draft.code, at: turn.now)
         let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
-        guard gifts.contains(where: { $0.id == giftID }) else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
+        guard gifts.contains(where: { $0.id == giftID }) else {
+            return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
+        }
         if let index = draft.giftIDs.firstIndex(of: giftID) { draft.giftIDs.remove(at: index) } else { draft.giftIDs.append(giftID) }
         try await turn.conversations.set(.saleRedeem(draft), chatID: turn.chatID, at: turn.now)
         let most = try await turn.tx.loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now)
@@ -127,12 +139,14 @@ extension StaffBot {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
         }
         do {
-            let sale = try await turn.tx.loyalty.confirmSale(request, by: turn.member.actor, locationID: turn.member.locationID, at: turn.now)
+            let sale = try await turn.tx.loyalty.confirmSale(
+                request, by: turn.member.actor, locationID: turn.member.locationID, at: turn.now)
             try await turn.conversations.set(.saleDone(draft, nonce: nonce, orderID: sale.orderID), chatID: turn.chatID, at: turn.now)
             let cancel = turn.inline([[(turn.texts.cancelThisSaleButton, .cancelSale(order: sale.orderID))]])
             return turn.reply(
                 .answerCallbackQuery(id: callback.id, text: turn.texts.done),
-                turn.show(turn.texts.saleDone(order: sale.orderID, paid: sale.quote.amountToPay), cancel, replacing: callback.message?.messageID)
+                turn.show(
+                    turn.texts.saleDone(order: sale.orderID, paid: sale.quote.amountToPay), cancel, replacing: callback.message?.messageID)
             )
         } catch let error as LoyaltyError {
             try await turn.conversations.clear(chatID: turn.chatID)

@@ -84,7 +84,8 @@ struct StaffBot: TelegramBot {
             return try await perform(action, turn: turn)
         }
         if let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-           let reply = try await continueStep(step, with: text, turn: turn) {
+            let reply = try await continueStep(step, with: text, turn: turn)
+        {
             return reply
         }
         if PaymentCode(typed: text) != nil {

@@ -24,26 +24,34 @@ enum StaffCallback: Equatable, Sendable {
         CallbackRoute("rd:none", .redeemNone),
         CallbackRoute("rd:max", .redeemMaximum),
         CallbackRoute("rd:enter", .redeemEnter),
-        CallbackRoute("gt", print: { if case .toggleGift(let id) = $0 { [String(id)] } else { nil } },
-                      parse: { $0.singleID.map { .toggleGift($0) } }),
-        CallbackRoute("sc", print: { if case .confirmSale(let nonce) = $0 { [nonce] } else { nil } },
-                      parse: { Nonce.single($0).map { .confirmSale(nonce: $0) } }),
+        CallbackRoute(
+            "gt", print: { if case .toggleGift(let id) = $0 { [String(id)] } else { nil } },
+            parse: { $0.singleID.map { .toggleGift($0) } }),
+        CallbackRoute(
+            "sc", print: { if case .confirmSale(let nonce) = $0 { [nonce] } else { nil } },
+            parse: { Nonce.single($0).map { .confirmSale(nonce: $0) } }),
         CallbackRoute("sx", .abandon),
-        CallbackRoute("cx", print: { if case .cancelSale(let order) = $0 { [String(order)] } else { nil } },
-                      parse: { $0.singleID.map { .cancelSale(order: $0) } }),
-        CallbackRoute("gi", print: { if case .issueGift(let id) = $0 { [String(id)] } else { nil } },
-                      parse: { $0.singleID.map { .issueGift(catalogID: $0) } }),
-        CallbackRoute("gr", print: { if case .redeemGift(let id) = $0 { [String(id)] } else { nil } },
-                      parse: { $0.singleID.map { .redeemGift($0) } }),
+        CallbackRoute(
+            "cx", print: { if case .cancelSale(let order) = $0 { [String(order)] } else { nil } },
+            parse: { $0.singleID.map { .cancelSale(order: $0) } }),
+        CallbackRoute(
+            "gi", print: { if case .issueGift(let id) = $0 { [String(id)] } else { nil } },
+            parse: { $0.singleID.map { .issueGift(catalogID: $0) } }),
+        CallbackRoute(
+            "gr", print: { if case .redeemGift(let id) = $0 { [String(id)] } else { nil } },
+            parse: { $0.singleID.map { .redeemGift($0) } }),
         CallbackRoute("ba:all", .audienceEveryone),
         CallbackRoute("ba:tier", .audienceTierMenu),
-        CallbackRoute("ba:tier", print: { if case .audienceTier(let tier) = $0 { [tier.rawValue] } else { nil } },
-                      parse: { $0.count == 1 ? Tier(rawValue: $0[0]).map { .audienceTier($0) } : nil }),
-        CallbackRoute("ba:active", print: { if case .audienceActive(let days) = $0 { [String(days)] } else { nil } },
-                      parse: { $0.count == 1 ? Int($0[0]).flatMap { (1...365).contains($0) ? .audienceActive(days: $0) : nil } : nil }),
+        CallbackRoute(
+            "ba:tier", print: { if case .audienceTier(let tier) = $0 { [tier.rawValue] } else { nil } },
+            parse: { $0.count == 1 ? Tier(rawValue: $0[0]).map { .audienceTier($0) } : nil }),
+        CallbackRoute(
+            "ba:active", print: { if case .audienceActive(let days) = $0 { [String(days)] } else { nil } },
+            parse: { $0.count == 1 ? Int($0[0]).flatMap { (1...365).contains($0) ? .audienceActive(days: $0) : nil } : nil }),
         CallbackRoute("ba:bday", .audienceBirthdays),
-        CallbackRoute("bs", print: { if case .sendBroadcast(let nonce) = $0 { [nonce] } else { nil } },
-                      parse: { Nonce.single($0).map { .sendBroadcast(nonce: $0) } }),
+        CallbackRoute(
+            "bs", print: { if case .sendBroadcast(let nonce) = $0 { [nonce] } else { nil } },
+            parse: { Nonce.single($0).map { .sendBroadcast(nonce: $0) } }),
     ])
 
     init?(data: String) {

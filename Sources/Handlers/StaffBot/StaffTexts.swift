@@ -21,17 +21,31 @@ struct StaffTexts: Sendable {
 
     // Access
     var refusal: String {
-        t("Этот бот только для сотрудников кофейни. Чтобы подключиться, попросите у администратора ссылку-приглашение.",
-          "This bot is for café staff only. To join, ask an administrator for an invite link.")
+        t(
+            "Этот бот только для сотрудников кофейни. Чтобы подключиться, попросите у администратора ссылку-приглашение.",
+            "This bot is for café staff only. To join, ask an administrator for an invite link.")
     }
     func welcome(name: String, role: Actor.StaffRole) -> String {
         let roleName = role == .manager ? t("менеджер", "manager") : t("бариста", "barista")
-        return t("Здравствуйте, \(name)! Вы подключены как \(roleName). Введите код гостя, чтобы провести продажу.",
-                 "Hello, \(name)! You are connected as a \(roleName). Type a guest's code to make a sale.")
+        return t(
+            "Здравствуйте, \(name)! Вы подключены как \(roleName). Введите код гостя, чтобы провести продажу.",
+            "Hello, \(name)! You are connected as a \(roleName). Type a guest's code to make a sale.")
     }
-    var inviteUsed: String { t("Эта ссылка-приглашение уже использована. Попросите у администратора новую.", "This invite link has already been used. Ask an administrator for a new one.") }
-    var inviteExpired: String { t("Срок действия ссылки-приглашения истёк. Попросите у администратора новую.", "This invite link has expired. Ask an administrator for a new one.") }
-    var inviteUnknown: String { t("Ссылка-приглашение не найдена. Проверьте ссылку или попросите новую.", "This invite link is not valid. Check it or ask for a new one.") }
+    var inviteUsed: String {
+        t(
+            "Эта ссылка-приглашение уже использована. Попросите у администратора новую.",
+            "This invite link has already been used. Ask an administrator for a new one.")
+    }
+    var inviteExpired: String {
+        t(
+            "Срок действия ссылки-приглашения истёк. Попросите у администратора новую.",
+            "This invite link has expired. Ask an administrator for a new one.")
+    }
+    var inviteUnknown: String {
+        t(
+            "Ссылка-приглашение не найдена. Проверьте ссылку или попросите новую.",
+            "This invite link is not valid. Check it or ask for a new one.")
+    }
     var alreadyConnected: String { t("Вы уже подключены.", "You are already connected.") }
     var managersOnly: String { t("Это доступно только менеджерам.", "Only managers can do this.") }
 
@@ -39,18 +53,27 @@ struct StaffTexts: Sendable {
     var askCode: String { t("Введите 6-значный код гостя из клиентского бота.", "Type the guest's 6-digit code from the client bot.") }
     var askCodeOrPhone: String { t("Введите код гостя или его телефон.", "Type the guest's code or phone number.") }
     func card(_ card: GuestCardView) -> String {
-        var lines = [t("Гость: \(card.name)", "Guest: \(card.name)"), t("Уровень: \(tierName(card.tier))", "Tier: \(tierName(card.tier))"),
-                     t("Баланс: \(card.balance) баллов", "Balance: \(card.balance) points")]
+        var lines = [
+            t("Гость: \(card.name)", "Guest: \(card.name)"), t("Уровень: \(tierName(card.tier))", "Tier: \(tierName(card.tier))"),
+            t("Баланс: \(card.balance) баллов", "Balance: \(card.balance) points"),
+        ]
         if card.debt > 0 { lines.append(t("Долг по баллам: \(card.debt)", "Points debt: \(card.debt)")) }
         if !card.gifts.isEmpty {
-            lines.append(t("Подарки: ", "Gifts: ") + card.gifts.map { "\($0.name) (\(t("до", "until")) \($0.until))" }.joined(separator: ", "))
+            lines.append(
+                t("Подарки: ", "Gifts: ") + card.gifts.map { "\($0.name) (\(t("до", "until")) \($0.until))" }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }
     var askAmount: String { t("Введите сумму заказа, например 350 или 350,50.", "Type the order amount, e.g. 350 or 350.50.") }
-    var amountUnreadable: String { t("Не понял сумму. Введите число, например 350 или 350,50.", "I could not read the amount. Type a number, e.g. 350 or 350.50.") }
+    var amountUnreadable: String {
+        t("Не понял сумму. Введите число, например 350 или 350,50.", "I could not read the amount. Type a number, e.g. 350 or 350.50.")
+    }
     var amountNotPositive: String { t("Сумма должна быть больше нуля.", "The amount must be above zero.") }
-    func amountTooLarge(_ maximum: Money) -> String { t("Сумма больше допустимой (\(maximum)). Проверьте и введите снова.", "The amount is above the limit (\(maximum)). Check it and type it again.") }
+    func amountTooLarge(_ maximum: Money) -> String {
+        t(
+            "Сумма больше допустимой (\(maximum)). Проверьте и введите снова.",
+            "The amount is above the limit (\(maximum)). Check it and type it again.")
+    }
     func askRedeem(amount: Money, maximum: Int) -> String {
         t("Сумма \(amount). Списать баллы? Можно до \(maximum).", "Amount \(amount). Redeem points? Up to \(maximum).")
     }
@@ -62,7 +85,9 @@ struct StaffTexts: Sendable {
     var pointsUnreadable: String { t("Введите целое число баллов, например 100.", "Type a whole number of points, e.g. 100.") }
     func quote(_ quote: SaleQuote, gifts: [String]) -> String {
         var lines = [t("Заказ: \(quote.amount)", "Order: \(quote.amount)")]
-        if quote.pointsRedeemed > 0 { lines.append(t("Списание: \(quote.pointsRedeemed) баллов", "Redeemed: \(quote.pointsRedeemed) points")) }
+        if quote.pointsRedeemed > 0 {
+            lines.append(t("Списание: \(quote.pointsRedeemed) баллов", "Redeemed: \(quote.pointsRedeemed) points"))
+        }
         lines.append(t("К оплате: \(quote.amountToPay)", "To pay: \(quote.amountToPay)"))
         lines.append(t("Начислится: \(quote.pointsEarned) баллов", "To earn: \(quote.pointsEarned) points"))
         if !gifts.isEmpty { lines.append(t("Подарки: ", "Gifts: ") + gifts.joined(separator: ", ")) }
@@ -71,25 +96,39 @@ struct StaffTexts: Sendable {
     }
     var confirmButton: String { t("✅ Подтвердить", "✅ Confirm") }
     func saleDone(order: Int64, paid: Money) -> String {
-        t("✅ Продажа проведена. Заказ №\(order). К оплате: \(paid). Чек отправлен гостю.", "✅ Sale confirmed. Order #\(order). To pay: \(paid). The receipt is on its way to the guest.")
+        t(
+            "✅ Продажа проведена. Заказ №\(order). К оплате: \(paid). Чек отправлен гостю.",
+            "✅ Sale confirmed. Order #\(order). To pay: \(paid). The receipt is on its way to the guest.")
     }
     var cancelThisSaleButton: String { t("↩️ Отменить продажу", "↩️ Cancel this sale") }
     var saleAbandoned: String { t("Продажа отменена, ничего не списано.", "Sale abandoned; nothing was charged.") }
     var done: String { t("Готово", "Done") }
-    func throttled(seconds: Int) -> String { t("Слишком много неверных кодов. Подождите \(seconds) с.", "Too many wrong codes. Wait \(seconds) s.") }
+    func throttled(seconds: Int) -> String {
+        t("Слишком много неверных кодов. Подождите \(seconds) с.", "Too many wrong codes. Wait \(seconds) s.")
+    }
 
     // Cancel
     var pickSaleToCancel: String { t("Какую продажу отменить?", "Which sale should be cancelled?") }
     var nothingToCancel: String { t("Нет продаж, которые можно отменить.", "There are no sales you can cancel.") }
-    func askCancelReason(order: Int64) -> String { t("Отмена заказа №\(order). Напишите причину.", "Cancelling order #\(order). Type the reason.") }
-    func cancelled(order: Int64) -> String { t("Заказ №\(order) отменён. Гость получил уведомление.", "Order #\(order) is cancelled. The guest has been told.") }
+    func askCancelReason(order: Int64) -> String {
+        t("Отмена заказа №\(order). Напишите причину.", "Cancelling order #\(order). Type the reason.")
+    }
+    func cancelled(order: Int64) -> String {
+        t("Заказ №\(order) отменён. Гость получил уведомление.", "Order #\(order) is cancelled. The guest has been told.")
+    }
 
     // Gifts
     func issueGiftButton(_ name: String) -> String { t("🎁 Выдать: \(name)", "🎁 Give: \(name)") }
-    func redeemGiftButton(_ name: String, until: String) -> String { t("✔️ Списать: \(name) (до \(until))", "✔️ Redeem: \(name) (until \(until))") }
+    func redeemGiftButton(_ name: String, until: String) -> String {
+        t("✔️ Списать: \(name) (до \(until))", "✔️ Redeem: \(name) (until \(until))")
+    }
     var pickGiftAction: String { t("Выдать подарок или списать имеющийся?", "Give a gift or redeem one the guest has?") }
     var askGiftReason: String { t("Причина подарка? Напишите коротко.", "Reason for the gift? A few words.") }
-    func giftIssued(_ name: String, until: String) -> String { t("Подарок выдан: \(name), действует до \(until). Гость получил уведомление.", "Gift given: \(name), valid until \(until). The guest has been told.") }
+    func giftIssued(_ name: String, until: String) -> String {
+        t(
+            "Подарок выдан: \(name), действует до \(until). Гость получил уведомление.",
+            "Gift given: \(name), valid until \(until). The guest has been told.")
+    }
     func giftRedeemed(_ name: String) -> String { t("Подарок списан: \(name).", "Gift redeemed: \(name).") }
 
     // History
@@ -107,8 +146,11 @@ struct StaffTexts: Sendable {
         let kept = sales.filter { !$0.cancelled }
         let total = kept.reduce(Money.zero) { $0 + $1.amount }
         let paid = kept.reduce(Money.zero) { $0 + $1.paid }
-        lines.append(t("Итого: \(kept.count) продаж на \(total), оплачено \(paid), списано \(kept.reduce(0) { $0 + $1.pointsRedeemed }) баллов, начислено \(kept.reduce(0) { $0 + $1.pointsEarned })",
-                       "Total: \(kept.count) sales, \(total), paid \(paid), \(kept.reduce(0) { $0 + $1.pointsRedeemed }) points redeemed, \(kept.reduce(0) { $0 + $1.pointsEarned }) earned"))
+        lines.append(
+            t(
+                "Итого: \(kept.count) продаж на \(total), оплачено \(paid), списано \(kept.reduce(0) { $0 + $1.pointsRedeemed }) баллов, начислено \(kept.reduce(0) { $0 + $1.pointsEarned })",
+                "Total: \(kept.count) sales, \(total), paid \(paid), \(kept.reduce(0) { $0 + $1.pointsRedeemed }) points redeemed, \(kept.reduce(0) { $0 + $1.pointsEarned }) earned"
+            ))
         return lines.joined(separator: "\n")
     }
 
@@ -123,26 +165,39 @@ struct StaffTexts: Sendable {
     var audienceBirthdays: String { t("Именинники месяца", "Birthdays this month") }
     var askBroadcastText: String { t("Введите текст рассылки.", "Type the broadcast text.") }
     func confirmBroadcast(size: Int) -> String {
-        t("Рассылку получат \(size) гостей (без отписавшихся и недоступных). Отправить?", "\(size) guests will get it (opted-out and unreachable guests excluded). Send?")
+        t(
+            "Рассылку получат \(size) гостей (без отписавшихся и недоступных). Отправить?",
+            "\(size) guests will get it (opted-out and unreachable guests excluded). Send?")
     }
     var sendButton: String { t("📣 Отправить", "📣 Send") }
     var broadcastCancelled: String { t("Рассылка отменена.", "Broadcast cancelled.") }
     func broadcastProgress(_ progress: BroadcastProgress) -> String {
         if progress.isDone {
-            return t("✅ Рассылка №\(progress.broadcastID) завершена: доставлено \(progress.sent) из \(progress.recipients), не доставлено \(progress.failed).",
-                     "✅ Broadcast #\(progress.broadcastID) finished: \(progress.sent) of \(progress.recipients) delivered, \(progress.failed) not delivered.")
+            return t(
+                "✅ Рассылка №\(progress.broadcastID) завершена: доставлено \(progress.sent) из \(progress.recipients), не доставлено \(progress.failed).",
+                "✅ Broadcast #\(progress.broadcastID) finished: \(progress.sent) of \(progress.recipients) delivered, \(progress.failed) not delivered."
+            )
         }
-        return t("📣 Рассылка №\(progress.broadcastID): доставлено \(progress.sent) из \(progress.recipients), не доставлено \(progress.failed), в очереди \(progress.pending).",
-                 "📣 Broadcast #\(progress.broadcastID): \(progress.sent) of \(progress.recipients) delivered, \(progress.failed) not delivered, \(progress.pending) queued.")
+        return t(
+            "📣 Рассылка №\(progress.broadcastID): доставлено \(progress.sent) из \(progress.recipients), не доставлено \(progress.failed), в очереди \(progress.pending).",
+            "📣 Broadcast #\(progress.broadcastID): \(progress.sent) of \(progress.recipients) delivered, \(progress.failed) not delivered, \(progress.pending) queued."
+        )
     }
 
     var stale: String { t("Эта кнопка устарела.", "This button is out of date.") }
-    var unknown: String { t("Не понял. Введите код гостя или выберите действие в меню.", "I did not understand. Type a guest's code or choose an action in the menu.") }
+    var unknown: String {
+        t(
+            "Не понял. Введите код гостя или выберите действие в меню.",
+            "I did not understand. Type a guest's code or choose an action in the menu.")
+    }
     var apology: String { t("Что-то пошло не так. Попробуйте ещё раз.", "Something went wrong. Please try again.") }
 
     func error(_ error: LoyaltyError) -> String {
         switch error {
-        case .codeNotFound: return t("Код не найден. Попросите гостя открыть «Код оплаты» ещё раз.", "Code not found. Ask the guest to open “Payment code” again.")
+        case .codeNotFound:
+            return t(
+                "Код не найден. Попросите гостя открыть «Код оплаты» ещё раз.",
+                "Code not found. Ask the guest to open “Payment code” again.")
         case .codeExpired: return t("Код истёк. Попросите гостя получить новый.", "The code has expired. Ask the guest for a new one.")
         case .codeAlreadyUsed: return t("Код уже использован.", "The code has already been used.")
         case .customerNotFound: return t("Гость не найден.", "Guest not found.")
@@ -150,12 +205,18 @@ struct StaffTexts: Sendable {
         case .invalidAmount: return amountNotPositive
         case .amountTooLarge(let maximum): return amountTooLarge(maximum)
         case .invalidPoints: return pointsUnreadable
-        case .insufficientPoints(let balance): return t("Недостаточно баллов: на балансе \(balance).", "Not enough points: the balance is \(balance).")
-        case .redeemAboveCap(let maximum): return t("Можно списать не больше \(maximum) баллов.", "At most \(maximum) points can be redeemed.")
+        case .insufficientPoints(let balance):
+            return t("Недостаточно баллов: на балансе \(balance).", "Not enough points: the balance is \(balance).")
+        case .redeemAboveCap(let maximum):
+            return t("Можно списать не больше \(maximum) баллов.", "At most \(maximum) points can be redeemed.")
         case .orderNotFound: return t("Заказ не найден.", "Order not found.")
         case .alreadyCancelled: return t("Этот заказ уже отменён.", "This order is already cancelled.")
-        case .cancelWindowPassed: return t("Время на отмену прошло. Обратитесь к менеджеру.", "The time to cancel has passed. Ask a manager.")
-        case .notYourSale: return t("Бариста может отменить только свою продажу. Обратитесь к менеджеру.", "A barista can cancel only their own sale. Ask a manager.")
+        case .cancelWindowPassed:
+            return t("Время на отмену прошло. Обратитесь к менеджеру.", "The time to cancel has passed. Ask a manager.")
+        case .notYourSale:
+            return t(
+                "Бариста может отменить только свою продажу. Обратитесь к менеджеру.",
+                "A barista can cancel only their own sale. Ask a manager.")
         case .giftNotFound: return t("Подарок не найден.", "Gift not found.")
         case .giftAlreadyRedeemed: return t("Подарок уже списан.", "The gift has already been redeemed.")
         case .giftExpired: return t("Срок подарка истёк.", "The gift has expired.")

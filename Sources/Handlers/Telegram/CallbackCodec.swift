@@ -11,7 +11,8 @@ struct CallbackRoute<Action: Sendable>: Sendable {
     /// The action these arguments stand for, or nil when they do not parse.
     let action: @Sendable ([String]) -> Action?
 
-    init(_ tag: String, print arguments: @escaping @Sendable (Action) -> [String]?, parse action: @escaping @Sendable ([String]) -> Action?) {
+    init(_ tag: String, print arguments: @escaping @Sendable (Action) -> [String]?, parse action: @escaping @Sendable ([String]) -> Action?)
+    {
         self.tag = tag
         self.arguments = arguments
         self.action = action

@@ -34,17 +34,20 @@ struct TelegramWebhookController {
 
     func receive(_ request: Request, context: AppRequestContext, route: Route) async throws -> Response {
         guard let given = request.headers[Self.secretHeader], ConstantTime.equals(given, route.secret) else {
-            throw Problem(status: .unauthorized, code: "unauthorized", title: "Unauthorized",
-                          detail: "The X-Telegram-Bot-Api-Secret-Token header is missing or wrong.")
+            throw Problem(
+                status: .unauthorized, code: "unauthorized", title: "Unauthorized",
+                detail: "The X-Telegram-Bot-Api-Secret-Token header is missing or wrong.")
         }
         let body = try await request.body.collect(upTo: Self.maximumBodySize)
         let update: TelegramUpdate
         do {
             update = try TelegramUpdate.decode(Data(body.readableBytesView))
         } catch {
-            context.logger.warning("undecodable Telegram update acknowledged", metadata: [
-                "bot": "\(route.bot.bot.rawValue)", "error": "\(error)", "bytes": "\(body.readableBytes)",
-            ])
+            context.logger.warning(
+                "undecodable Telegram update acknowledged",
+                metadata: [
+                    "bot": "\(route.bot.bot.rawValue)", "error": "\(error)", "bytes": "\(body.readableBytes)",
+                ])
             return Self.acknowledged()
         }
         var logger = context.logger
@@ -54,7 +57,7 @@ struct TelegramWebhookController {
         let reply: BotCall?
         do {
             reply = try await handleOnce(update, bot: route.bot, logger: logger)
-        } catch where error.isConnectionFailure {
+        } catch  where error.isConnectionFailure {
             throw error
         } catch {
             logger.error("Telegram update failed; rolled back and acknowledged", metadata: ["error": "\(String(reflecting: error))"])

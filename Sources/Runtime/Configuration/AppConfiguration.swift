@@ -57,10 +57,13 @@ public struct AppConfiguration: Sendable {
 
         let mayGenerate = environment != .prod
         self.telegram = TelegramConfiguration(
-            clientBotToken: try reader.secret("TELEGRAM_CLIENT_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
+            clientBotToken: try reader.secret(
+                "TELEGRAM_CLIENT_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
             staffBotToken: try reader.secret("TELEGRAM_STAFF_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
-            clientWebhookSecret: try reader.secret("TELEGRAM_CLIENT_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
-            staffWebhookSecret: try reader.secret("TELEGRAM_STAFF_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
+            clientWebhookSecret: try reader.secret(
+                "TELEGRAM_CLIENT_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
+            staffWebhookSecret: try reader.secret(
+                "TELEGRAM_STAFF_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
             apiBaseURL: try reader.httpURL("TELEGRAM_API_BASE_URL", required: false)
                 ?? (environment == .dev ? Self.playgroundBotAPI(host: host, port: port) : URL(string: "https://api.telegram.org")!)
         )

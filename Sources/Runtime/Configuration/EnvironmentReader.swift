@@ -91,7 +91,7 @@ struct EnvironmentReader {
         return try raw.split(separator: ",").map { item in
             let origin = item.trimmingCharacters(in: .whitespaces)
             guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
-                  url.host != nil, url.path.isEmpty || url.path == "/"
+                url.host != nil, url.path.isEmpty || url.path == "/"
             else {
                 throw ConfigurationError(
                     variable: name,
@@ -111,7 +111,8 @@ struct EnvironmentReader {
             let isIPv4 = ipv4.count == 4 && ipv4.allSatisfy { part in UInt8(part) != nil }
             let isIPv6 = address.contains(":") && address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
             guard isIPv4 || isIPv6 else {
-                throw ConfigurationError(variable: name, problem: "must be a comma-separated list of IP addresses like 127.0.0.1 (got \"\(address)\")")
+                throw ConfigurationError(
+                    variable: name, problem: "must be a comma-separated list of IP addresses like 127.0.0.1 (got \"\(address)\")")
             }
             return address
         }

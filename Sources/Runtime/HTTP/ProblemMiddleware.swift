@@ -15,7 +15,7 @@ public struct ProblemMiddleware: RouterMiddleware {
             return problem.response(requestID: context.requestID)
         } catch let error as HTTPError {
             return Self.problem(for: error, request: request).response(requestID: context.requestID)
-        } catch where error.isConnectionFailure {
+        } catch  where error.isConnectionFailure {
             context.logger.warning("database unreachable", metadata: ["error": "\(String(reflecting: error))"])
             return Problem.databaseUnavailable.response(requestID: context.requestID)
         } catch {

@@ -28,7 +28,7 @@ public struct RequestIDMiddleware: RouterMiddleware {
     /// Accept only short ids of safe characters, so a caller cannot inject into logs.
     static func acceptable(_ candidate: String) -> String? {
         guard (8...64).contains(candidate.count),
-              candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+            candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
         else { return nil }
         return candidate
     }

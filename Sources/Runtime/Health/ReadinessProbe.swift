@@ -1,6 +1,6 @@
-import Synchronization
 import Logging
 import Store
+import Synchronization
 
 /// Answers "can this instance serve traffic?": PostgreSQL answers within a deadline and every
 /// migration this build ships has been applied.
@@ -49,7 +49,9 @@ public struct DeadlineExceeded: Error {}
 /// cancelled at the deadline; unlike a task group, the answer does not wait for it to finish, so
 /// a database call that never returns (seen when PostgreSQL restarts mid-query) cannot hang the
 /// request or, through it, the server's shutdown.
-public func withDeadline<Result: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable () async throws -> Result) async throws -> Result {
+public func withDeadline<Result: Sendable>(
+    _ deadline: Duration, _ work: @escaping @Sendable () async throws -> Result
+) async throws -> Result {
     let answer = FirstAnswer<Result>()
     return try await withCheckedThrowingContinuation { continuation in
         answer.wait(with: continuation)

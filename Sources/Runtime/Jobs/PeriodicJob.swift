@@ -64,9 +64,11 @@ public struct PeriodicJob: Service, CustomStringConvertible {
             } catch {
                 failures += 1
                 let backoff = Self.backoff(after: failures, first: firstBackoff, maximum: maximumBackoff)
-                logger.warning("job failed; trying again", metadata: [
-                    "error": "\(String(reflecting: error))", "retry_in": "\(backoff)",
-                ])
+                logger.warning(
+                    "job failed; trying again",
+                    metadata: [
+                        "error": "\(String(reflecting: error))", "retry_in": "\(backoff)",
+                    ])
                 do { try await Task.sleep(for: backoff) } catch { return }
             }
         }

@@ -7,10 +7,11 @@ extension AppConfiguration.TelegramConfiguration {
     /// The one place a bot's Bot API client is made: the outbox senders, the admin panel and the
     /// command line all call this.
     public func api(for bot: OutboxStore.Bot, timeout: TimeAmount = .seconds(10), http: HTTPClient = .shared) -> BotAPIClient {
-        let token = switch bot {
-        case .client: clientBotToken
-        case .staff: staffBotToken
-        }
+        let token =
+            switch bot {
+            case .client: clientBotToken
+            case .staff: staffBotToken
+            }
         return BotAPIClient(http: http, baseURL: apiBaseURL, token: token, timeout: timeout)
     }
 }

@@ -19,7 +19,8 @@ public struct BotCall: Sendable, Equatable {
     }
 
     public static func editMessageText(chatID: Int64, messageID: Int64, text: String, markup: ReplyMarkup? = nil) -> BotCall {
-        encode("editMessageText", chatID: chatID, EditMessageText(chatID: chatID, messageID: messageID, text: clip(text), replyMarkup: markup))
+        encode(
+            "editMessageText", chatID: chatID, EditMessageText(chatID: chatID, messageID: messageID, text: clip(text), replyMarkup: markup))
     }
 
     public static func answerCallbackQuery(id: String, text: String? = nil) -> BotCall {

@@ -164,7 +164,8 @@ public struct OutboxSender: Sendable {
         // Answering a button press is not a message in the chat: only the bot's total rate applies.
         let paced = message.method != "answerCallbackQuery"
         if paced, let wait = run.pacer.chatWait(item.chatID) {
-            return try await store.retry(item.id, at: clock.now.addingTimeInterval(wait), reason: "one message per second per chat", countsAsAttempt: false)
+            return try await store.retry(
+                item.id, at: clock.now.addingTimeInterval(wait), reason: "one message per second per chat", countsAsAttempt: false)
         }
         try await run.pacer.waitForSlot()
         do {
@@ -186,7 +187,9 @@ public struct OutboxSender: Sendable {
         case .tooManyRequests(let seconds):
             pacer.pause(for: seconds)
             stats.retried += 1
-            try await store.retry(item.id, at: clock.now.addingTimeInterval(TimeInterval(seconds)), reason: "429 retry after \(seconds)", countsAsAttempt: false)
+            try await store.retry(
+                item.id, at: clock.now.addingTimeInterval(TimeInterval(seconds)), reason: "429 retry after \(seconds)",
+                countsAsAttempt: false)
         case .forbidden(let description):
             stats.unreachable += 1
             try await store.markUnreachable(item, reason: description, at: clock.now)

@@ -15,7 +15,8 @@ public struct AdminAccounts: Sendable {
     /// Creates the account, or for an existing email sets a new password and role and ends its
     /// sessions: `crema create-admin` is also how a lost password is reset.
     @discardableResult
-    public func createOrReset(email: String, passwordHash: String, role: AdminRole, at now: Date) async throws -> (id: Int64, created: Bool) {
+    public func createOrReset(email: String, passwordHash: String, role: AdminRole, at now: Date) async throws -> (id: Int64, created: Bool)
+    {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await database.withTransaction(logger: logger) { connection in
             let row = try await connection.query(

@@ -118,7 +118,8 @@ extension AdminCustomers {
         for try await (id, kind, points, debt, order, actor, reason, created) in rows.decode(
             (Int64, String, Int, Int, Int64?, String, String?, Date).self
         ) {
-            lines.append(.init(id: id, kind: kind, points: points, debt: debt, orderID: order, actor: actor, reason: reason, createdAt: created))
+            lines.append(
+                .init(id: id, kind: kind, points: points, debt: debt, orderID: order, actor: actor, reason: reason, createdAt: created))
         }
         return lines
     }
@@ -136,8 +137,10 @@ extension AdminCustomers {
         for try await (id, amount, paid, redeemed, earned, created, cancelled) in rows.decode(
             (Int64, Int64, Int64, Int, Int, Date, Date?).self
         ) {
-            lines.append(.init(id: id, amountKopecks: amount, paidKopecks: paid, pointsRedeemed: redeemed, pointsEarned: earned,
-                               createdAt: created, cancelledAt: cancelled))
+            lines.append(
+                .init(
+                    id: id, amountKopecks: amount, paidKopecks: paid, pointsRedeemed: redeemed, pointsEarned: earned,
+                    createdAt: created, cancelledAt: cancelled))
         }
         return lines
     }

@@ -46,7 +46,8 @@ public struct CustomerSearch: Sendable, Equatable {
     }
 
     static func escapingLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+            of: "_", with: "\\_")
     }
 }
 
@@ -98,10 +99,11 @@ public struct AdminCustomers: Sendable {
         for try await (id, telegramID, phone, name, tier, balance, created, blocked, anonymised) in rows.decode(
             (Int64, Int64?, String?, String, String, Int, Date, Bool, Bool).self
         ) {
-            found.append(CustomerListRow(
-                id: id, telegramID: telegramID, phone: phone, name: name, tier: Tier(rawValue: tier) ?? .standard,
-                balance: balance, createdAt: created, isBlocked: blocked, isAnonymised: anonymised
-            ))
+            found.append(
+                CustomerListRow(
+                    id: id, telegramID: telegramID, phone: phone, name: name, tier: Tier(rawValue: tier) ?? .standard,
+                    balance: balance, createdAt: created, isBlocked: blocked, isAnonymised: anonymised
+                ))
         }
         return found
     }

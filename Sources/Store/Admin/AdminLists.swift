@@ -71,11 +71,12 @@ public struct AdminLists: Sendable {
             for try await (id, customer, name, location, actor, amount, paid, redeemed, earned, created, cancelled, reason) in rows.decode(
                 (Int64, Int64, String, String, String, Int64, Int64, Int, Int, Date, Date?, String?).self
             ) {
-                found.append(OrderRow(
-                    id: id, customerID: customer, customerName: name, location: location, actor: actor, amountKopecks: amount,
-                    paidKopecks: paid, pointsRedeemed: redeemed, pointsEarned: earned, createdAt: created, cancelledAt: cancelled,
-                    cancelReason: reason
-                ))
+                found.append(
+                    OrderRow(
+                        id: id, customerID: customer, customerName: name, location: location, actor: actor, amountKopecks: amount,
+                        paidKopecks: paid, pointsRedeemed: redeemed, pointsEarned: earned, createdAt: created, cancelledAt: cancelled,
+                        cancelReason: reason
+                    ))
             }
             return found
         }
@@ -111,10 +112,11 @@ public struct AdminLists: Sendable {
             for try await (id, customer, customerName, name, reason, by, issued, expires, redeemed) in rows.decode(
                 (Int64, Int64, String, String, String, String, Date, Date, Date?).self
             ) {
-                found.append(IssuedGiftRow(
-                    id: id, customerID: customer, customerName: customerName, name: name, reason: reason, issuedBy: by,
-                    issuedAt: issued, expiresAt: expires, redeemedAt: redeemed
-                ))
+                found.append(
+                    IssuedGiftRow(
+                        id: id, customerID: customer, customerName: customerName, name: name, reason: reason, issuedBy: by,
+                        issuedAt: issued, expiresAt: expires, redeemedAt: redeemed
+                    ))
             }
             return found
         }
@@ -171,10 +173,11 @@ public struct AdminLists: Sendable {
             for try await (id, customer, name, kind, rating, body, order, status, created, replies) in rows.decode(
                 (Int64, Int64, String, String, Int?, String?, Int64?, String, Date, Int).self
             ) {
-                found.append(FeedbackRow(
-                    id: id, customerID: customer, customerName: name, kind: kind, rating: rating, body: body, orderID: order,
-                    status: status, createdAt: created, replies: replies
-                ))
+                found.append(
+                    FeedbackRow(
+                        id: id, customerID: customer, customerName: name, kind: kind, rating: rating, body: body, orderID: order,
+                        status: status, createdAt: created, replies: replies
+                    ))
             }
             return found
         }
@@ -210,10 +213,11 @@ public struct AdminLists: Sendable {
             for try await (id, audience, body, by, created, recipients, sent, failed, pending) in rows.decode(
                 (Int64, String, String, String, Date, Int, Int, Int, Int).self
             ) {
-                found.append(BroadcastRow(
-                    id: id, audience: audience, body: body, createdBy: by, createdAt: created, recipients: recipients,
-                    sent: sent, failed: failed, pending: pending
-                ))
+                found.append(
+                    BroadcastRow(
+                        id: id, audience: audience, body: body, createdBy: by, createdAt: created, recipients: recipients,
+                        sent: sent, failed: failed, pending: pending
+                    ))
             }
             return found
         }
@@ -239,7 +243,9 @@ public struct AdminLists: Sendable {
                 logger: logger
             )
             var found: [StaffRow] = []
-            for try await (id, name, role, location, bound, active, created) in rows.decode((Int64, String, String, String, Bool, Bool, Date).self) {
+            for try await (id, name, role, location, bound, active, created) in rows.decode(
+                (Int64, String, String, String, Bool, Bool, Date).self)
+            {
                 found.append(StaffRow(id: id, name: name, role: role, location: location, bound: bound, active: active, createdAt: created))
             }
             return found
@@ -268,8 +274,11 @@ public struct AdminLists: Sendable {
                 logger: logger
             )
             var found: [AuditRow] = []
-            for try await (id, occurred, actor, action, subject, before, after) in rows.decode((Int64, Date, String, String, String, String?, String?).self) {
-                found.append(AuditRow(id: id, occurredAt: occurred, actor: actor, action: action, subject: subject, before: before, after: after))
+            for try await (id, occurred, actor, action, subject, before, after) in rows.decode(
+                (Int64, Date, String, String, String, String?, String?).self)
+            {
+                found.append(
+                    AuditRow(id: id, occurredAt: occurred, actor: actor, action: action, subject: subject, before: before, after: after))
             }
             return found
         }

@@ -59,7 +59,8 @@ public struct AdminOperations: Sendable {
                 """,
                 logger: logger
             ).collect().first
-            guard let (customerID, telegramID, language, unreachable, status) = try row?.decode((Int64, Int64?, String, Bool, String).self) else {
+            guard let (customerID, telegramID, language, unreachable, status) = try row?.decode((Int64, Int64?, String, Bool, String).self)
+            else {
                 return .feedbackNotFound
             }
             guard let telegramID, !unreachable else { return .guestUnreachable }

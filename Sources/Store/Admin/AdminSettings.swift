@@ -58,7 +58,9 @@ public struct AdminSettings: Sendable {
     public func current() async throws -> [SettingValue] {
         let stored = try await database.withConnection(logger: logger) { connection in
             var values: [String: String] = [:]
-            for try await (key, value) in try await connection.query("SELECT key, value #>> '{}' FROM settings", logger: logger).decode((String, String).self) {
+            for try await (key, value) in try await connection.query("SELECT key, value #>> '{}' FROM settings", logger: logger).decode(
+                (String, String).self)
+            {
                 values[key] = value
             }
             return values

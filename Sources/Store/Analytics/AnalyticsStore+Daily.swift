@@ -49,8 +49,10 @@ extension AnalyticsStore {
             )
             var days: [DailyFigures] = []
             for try await (day, orders, revenue, customers, issued, redeemed) in rows.decode((String, Int, Int64, Int, Int64, Int64).self) {
-                days.append(DailyFigures(day: day, orders: orders, revenueKopecks: revenue, newCustomers: customers,
-                                         pointsIssued: issued, pointsRedeemed: redeemed))
+                days.append(
+                    DailyFigures(
+                        day: day, orders: orders, revenueKopecks: revenue, newCustomers: customers,
+                        pointsIssued: issued, pointsRedeemed: redeemed))
             }
             return days
         }

@@ -32,7 +32,9 @@ public struct DashboardSnapshots: Sendable {
     var logger: Logger { analytics.logger }
 
     /// The stored figures when younger than `maxAge`, otherwise freshly computed (and stored).
-    public func figures(days: Int, timeZone: String, at now: Date, maxAge: TimeInterval) async throws -> (DashboardFigures, computedAt: Date) {
+    public func figures(
+        days: Int, timeZone: String, at now: Date, maxAge: TimeInterval
+    ) async throws -> (DashboardFigures, computedAt: Date) {
         let stored = try await database.withConnection(logger: logger) { connection in
             try await connection.query(
                 "SELECT computed_at, figures::text FROM dashboard_snapshots WHERE days = \(days) AND time_zone = \(timeZone)",
@@ -40,7 +42,8 @@ public struct DashboardSnapshots: Sendable {
             ).collect().first?.decode((Date, String).self)
         }
         if let (computedAt, json) = stored, computedAt > now.addingTimeInterval(-maxAge),
-           let figures = try? JSONDecoder().decode(DashboardFigures.self, from: Data(json.utf8)) {
+            let figures = try? JSONDecoder().decode(DashboardFigures.self, from: Data(json.utf8))
+        {
             return (figures, computedAt)
         }
         let figures = try await compute(days: days, timeZone: timeZone, at: now)

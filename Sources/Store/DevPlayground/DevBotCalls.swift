@@ -22,7 +22,9 @@ public struct DevBotCalls: Sendable {
     }
 
     /// Stores a call; a new message gets this row's id as its `message_id`.
-    public func record(bot: OutboxStore.Bot, method: String, chatID: Int64?, messageID: Int64?, payload: Data, at now: Date) async throws -> Int64 {
+    public func record(
+        bot: OutboxStore.Bot, method: String, chatID: Int64?, messageID: Int64?, payload: Data, at now: Date
+    ) async throws -> Int64 {
         try await database.withConnection(logger: logger) { connection in
             try await connection.query(
                 """

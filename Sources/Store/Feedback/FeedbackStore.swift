@@ -84,9 +84,10 @@ public struct FeedbackStore: Sendable {
                 logger: logger
             ).collect().first?.decode(Int64.self)
             guard let feedbackID = inserted else {
-                let exists = try await connection.query(
-                    "SELECT EXISTS (SELECT 1 FROM orders WHERE id = \(orderID) AND customer_id = \(customerID))", logger: logger
-                ).collect().first?.decode(Bool.self) ?? false
+                let exists =
+                    try await connection.query(
+                        "SELECT EXISTS (SELECT 1 FROM orders WHERE id = \(orderID) AND customer_id = \(customerID))", logger: logger
+                    ).collect().first?.decode(Bool.self) ?? false
                 return exists ? .alreadyReviewed : .orderNotFound
             }
             if rating <= alertThreshold {
@@ -130,14 +131,15 @@ public struct FeedbackStore: Sendable {
         _ kind: NoteKind, customerID: Int64, text: String, channel: Channel = .clientBot, at now: Date
     ) async throws -> Int64 {
         try await session.withTransaction { connection in
-            let id = try await connection.query(
-                """
-                INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
-                VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), \(channel.rawValue), \(now), \(now))
-                RETURNING id
-                """,
-                logger: logger
-            ).collect().first?.decode(Int64.self) ?? 0
+            let id =
+                try await connection.query(
+                    """
+                    INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
+                    VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), \(channel.rawValue), \(now), \(now))
+                    RETURNING id
+                    """,
+                    logger: logger
+                ).collect().first?.decode(Int64.self) ?? 0
             if kind == .message {
                 let guest = try await guestName(customerID, on: connection)
                 try await managers(on: connection).enqueueForManagers(

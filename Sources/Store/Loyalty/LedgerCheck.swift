@@ -90,9 +90,10 @@ public struct LedgerCheck: Sendable {
                 """
             ) { "customer \($0): qualification spend differs from confirmed minus cancelled orders" }
 
-            let counts = try await connection.query(
-                "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM orders)", logger: logger
-            ).collect().first?.decode((Int, Int).self) ?? (0, 0)
+            let counts =
+                try await connection.query(
+                    "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM orders)", logger: logger
+                ).collect().first?.decode((Int, Int).self) ?? (0, 0)
             return Report(customersChecked: counts.0, ordersChecked: counts.1, problems: problems)
         }
     }

@@ -51,9 +51,10 @@ extension LoyaltySettings {
                 .gold: money("tier_gold_from_kopecks", defaults.tierThresholds[.gold]!),
                 .platinum: money("tier_platinum_from_kopecks", defaults.tierThresholds[.platinum]!),
             ],
-            earnRatePercent: Dictionary(uniqueKeysWithValues: Tier.allCases.map { tier in
-                (tier, integer("earn_rate_\(tier.rawValue)_percent", defaults.earnRate(for: tier)))
-            }),
+            earnRatePercent: Dictionary(
+                uniqueKeysWithValues: Tier.allCases.map { tier in
+                    (tier, integer("earn_rate_\(tier.rawValue)_percent", defaults.earnRate(for: tier)))
+                }),
             redeemCapPercent: integer("redeem_cap_percent", defaults.redeemCapPercent),
             maximumSale: money("maximum_sale_kopecks", defaults.maximumSale)
         )

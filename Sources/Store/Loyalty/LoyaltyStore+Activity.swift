@@ -35,11 +35,15 @@ extension LoyaltyStore {
                 logger: logger
             )
             var entries: [ActivityEntry] = []
-            for try await (source, at, ref, amount, paid, points, other, label) in rows.decode((String, Date, Int64?, Int64?, Int64?, Int?, Int?, String?).self) {
+            for try await (source, at, ref, amount, paid, points, other, label) in rows.decode(
+                (String, Date, Int64?, Int64?, Int64?, Int?, Int?, String?).self)
+            {
                 let kind: ActivityEntry.Kind
                 switch source {
                 case "order":
-                    kind = .order(id: ref ?? 0, amount: Money(kopecks: amount ?? 0), paid: Money(kopecks: paid ?? 0), earned: points ?? 0, redeemed: other ?? 0)
+                    kind = .order(
+                        id: ref ?? 0, amount: Money(kopecks: amount ?? 0), paid: Money(kopecks: paid ?? 0), earned: points ?? 0,
+                        redeemed: other ?? 0)
                 case "points":
                     kind = .points(kind: label ?? "", points: points ?? 0, debt: other ?? 0, orderID: ref)
                 case "gift_issued":
@@ -68,7 +72,10 @@ extension LoyaltyStore {
                 logger: logger
             )
             for try await (id, name, reason, issuedAt, expiresAt) in rows.decode((Int64, String, String, Date, Date).self) {
-                gifts.append(CustomerGift(id: id, customerID: customerID, name: name, reason: reason, issuedAt: issuedAt, expiresAt: expiresAt, redeemedAt: nil))
+                gifts.append(
+                    CustomerGift(
+                        id: id, customerID: customerID, name: name, reason: reason, issuedAt: issuedAt, expiresAt: expiresAt,
+                        redeemedAt: nil))
             }
             return gifts
         }

@@ -7,7 +7,8 @@ extension LoyaltyStore {
     /// The guest is locked while the rule (`LoyaltyAccount.adjusted`) decides, so concurrent
     /// debits are decided on the latest balance and never take it below zero. Returns the balance.
     public func adjustPoints(customerID: Int64, by points: Int, reason: String, actor: Actor, at now: Date) async throws -> Int {
-        let adjustment = try PointsAdjustment(points: points, reason: String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)))
+        let adjustment = try PointsAdjustment(
+            points: points, reason: String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)))
         let reason = adjustment.reason
         return try await session.withTransaction { connection in
             let row = try await connection.query(

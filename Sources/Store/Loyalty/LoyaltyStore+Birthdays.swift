@@ -58,17 +58,18 @@ extension LoyaltyStore {
     ) async throws {
         try await session.withConnection { connection in
             guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw LoyaltyError.invalidBirthDate }
-            let changed = try await connection.query(
-                """
-                UPDATE customers
-                SET birth_date = \(birthDate.description)::date,
-                    birth_date_changes = birth_date_changes + CASE WHEN birth_date IS NULL THEN 0 ELSE 1 END,
-                    updated_at = \(now)
-                WHERE id = \(customerID) AND anonymised_at IS NULL AND (birth_date IS NULL OR birth_date_changes = 0)
-                RETURNING id
-                """,
-                logger: logger
-            ).collect().count == 1
+            let changed =
+                try await connection.query(
+                    """
+                    UPDATE customers
+                    SET birth_date = \(birthDate.description)::date,
+                        birth_date_changes = birth_date_changes + CASE WHEN birth_date IS NULL THEN 0 ELSE 1 END,
+                        updated_at = \(now)
+                    WHERE id = \(customerID) AND anonymised_at IS NULL AND (birth_date IS NULL OR birth_date_changes = 0)
+                    RETURNING id
+                    """,
+                    logger: logger
+                ).collect().count == 1
             guard changed else {
                 if try await refusalForCustomer(customerID, on: connection) == .customerNotFound { throw LoyaltyError.customerNotFound }
                 throw LoyaltyError.birthDateAlreadyChanged

@@ -37,9 +37,10 @@ extension LoyaltyStore {
             let (customerID, telegramID, language) = (sale.customerID, sale.telegramID, sale.language)
             let (balanceAfter, debtAfter, spendAfter, currentTier, newTier) =
                 (after.balance, after.debt, after.qualificationSpend, sale.account.tier, after.tier)
-            let notice = String(decoding: try Notice.saleCancelled(
-                .init(orderID: orderID, balance: balanceAfter, debt: debtAfter, tier: newTier)
-            ).encoded(), as: UTF8.self)
+            let notice = String(
+                decoding: try Notice.saleCancelled(
+                    .init(orderID: orderID, balance: balanceAfter, debt: debtAfter, tier: newTier)
+                ).encoded(), as: UTF8.self)
 
             try await connection.query(
                 """

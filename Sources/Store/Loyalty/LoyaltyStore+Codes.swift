@@ -26,19 +26,20 @@ extension LoyaltyStore {
         let expiresAt = now.addingTimeInterval(TimeInterval(settings.codeLifetimeSeconds))
         for _ in 0..<8 {
             let code = drawCode()
-            let issued = try await connection.query(
-                """
-                INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
-                SELECT id, \(code.digits), \(now), \(expiresAt)
-                FROM customers
-                WHERE id = \(customerID) AND blocked_at IS NULL AND anonymised_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND customer_id <> \(customerID))
-                ON CONFLICT (customer_id) DO UPDATE
-                    SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
-                RETURNING customer_id
-                """,
-                logger: logger
-            ).collect().count == 1
+            let issued =
+                try await connection.query(
+                    """
+                    INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
+                    SELECT id, \(code.digits), \(now), \(expiresAt)
+                    FROM customers
+                    WHERE id = \(customerID) AND blocked_at IS NULL AND anonymised_at IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND customer_id <> \(customerID))
+                    ON CONFLICT (customer_id) DO UPDATE
+                        SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
+                    RETURNING customer_id
+                    """,
+                    logger: logger
+                ).collect().count == 1
             if issued { return IssuedCode(code: code, expiresAt: expiresAt) }
             if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
             // Another guest holds this code: free it if it expired, then draw again.

@@ -11,7 +11,10 @@ extension LoyaltyStore {
         public var birthDate: CalendarDate?
         public var language: Language
 
-        public init(telegramID: Int64, phone: PhoneNumber, firstName: String, lastName: String? = nil, birthDate: CalendarDate? = nil, language: Language) {
+        public init(
+            telegramID: Int64, phone: PhoneNumber, firstName: String, lastName: String? = nil, birthDate: CalendarDate? = nil,
+            language: Language
+        ) {
             self.telegramID = telegramID
             self.phone = phone
             self.firstName = firstName
@@ -46,9 +49,10 @@ extension LoyaltyStore {
             logger: logger
         ).collect().first?.decode(Int64.self)
         guard let id else {
-            let telegramTaken = try await connection.query(
-                "SELECT EXISTS (SELECT 1 FROM customers WHERE telegram_id = \(registration.telegramID))", logger: logger
-            ).collect().first?.decode(Bool.self) ?? false
+            let telegramTaken =
+                try await connection.query(
+                    "SELECT EXISTS (SELECT 1 FROM customers WHERE telegram_id = \(registration.telegramID))", logger: logger
+                ).collect().first?.decode(Bool.self) ?? false
             throw telegramTaken ? LoyaltyError.alreadyRegistered : LoyaltyError.phoneTaken
         }
         return Customer(

@@ -34,7 +34,8 @@ extension LoyaltyStore {
     public func markReachable(telegramID: Int64) async throws {
         try await session.withConnection { connection in
             try await connection.query(
-                "UPDATE customers SET unreachable_at = NULL WHERE telegram_id = \(telegramID) AND unreachable_at IS NOT NULL", logger: logger
+                "UPDATE customers SET unreachable_at = NULL WHERE telegram_id = \(telegramID) AND unreachable_at IS NOT NULL",
+                logger: logger
             )
         }
     }

@@ -66,7 +66,8 @@ extension LoyaltyStore {
         guard !guest.blocked else { throw LoyaltyError.customerBlocked }
 
         let account = LoyaltyAccount(
-            balance: guest.balance, debt: guest.debt, tier: Tier(stored: guest.tier), qualificationSpend: Money(kopecks: guest.qualificationSpend)
+            balance: guest.balance, debt: guest.debt, tier: Tier(stored: guest.tier),
+            qualificationSpend: Money(kopecks: guest.qualificationSpend)
         )
         let quote = try SaleQuote.compute(amount: request.amount, redeem: request.redeem, account: account, rules: guest.settings.rules)
         try await lockUsableGifts(request.giftIDs, customerID: guest.customerID, at: now, on: connection)

@@ -75,11 +75,12 @@ extension LockGuestStatement {
 
 /// Locks the guest who holds payment code `$2`.
 struct LockGuestByCode: LockGuestStatement {
-    static let sql = LockedGuest.select(codeExpiry: "p.expires_at", from: "payment_codes p JOIN customers c ON c.id = p.customer_id") + """
+    static let sql =
+        LockedGuest.select(codeExpiry: "p.expires_at", from: "payment_codes p JOIN customers c ON c.id = p.customer_id") + """
 
-        WHERE p.code = $2
-        FOR UPDATE OF c
-        """
+            WHERE p.code = $2
+            FOR UPDATE OF c
+            """
     static let bindingDataTypes: [PostgresDataType] = [.text, .text]
 
     var idempotencyKey: String
@@ -88,11 +89,12 @@ struct LockGuestByCode: LockGuestStatement {
 
 /// Locks guest `$2` by customer id.
 struct LockGuestByID: LockGuestStatement {
-    static let sql = LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
+    static let sql =
+        LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
 
-        WHERE c.id = $2
-        FOR UPDATE OF c
-        """
+            WHERE c.id = $2
+            FOR UPDATE OF c
+            """
     static let bindingDataTypes: [PostgresDataType] = [.text, .int8]
 
     var idempotencyKey: String
@@ -101,11 +103,12 @@ struct LockGuestByID: LockGuestStatement {
 
 /// Locks the guest with Telegram id `$2` (the partner API names guests so).
 struct LockGuestByTelegramID: LockGuestStatement {
-    static let sql = LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
+    static let sql =
+        LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
 
-        WHERE c.telegram_id = $2
-        FOR UPDATE OF c
-        """
+            WHERE c.telegram_id = $2
+            FOR UPDATE OF c
+            """
     static let bindingDataTypes: [PostgresDataType] = [.text, .int8]
 
     var idempotencyKey: String
@@ -244,11 +247,12 @@ struct WriteSale: PostgresPreparedStatement {
             debtAfter: debtAfter, telegramID: telegramID, language: language, giftIDs: request.giftIDs
         )
         self.now = now
-        receipt = .saleReceipt(.init(
-            orderID: 0, amount: quote.amount, paid: quote.amountToPay, pointsRedeemed: quote.pointsRedeemed,
-            pointsCredited: quote.pointsCredited, debtRepaid: quote.debtRepaid, balance: balanceAfter, debt: debtAfter,
-            tierBefore: quote.tierBefore, tierAfter: quote.tierAfter, giftCount: request.giftIDs.count
-        ))
+        receipt = .saleReceipt(
+            .init(
+                orderID: 0, amount: quote.amount, paid: quote.amountToPay, pointsRedeemed: quote.pointsRedeemed,
+                pointsCredited: quote.pointsCredited, debtRepaid: quote.debtRepaid, balance: balanceAfter, debt: debtAfter,
+                tierBefore: quote.tierBefore, tierAfter: quote.tierAfter, giftCount: request.giftIDs.count
+            ))
     }
 
     func makeBindings() throws -> PostgresBindings {

@@ -71,10 +71,11 @@ public struct OutboxStore: Sendable {
             for try await (id, chatID, customerID, method, payload, attempts, language) in rows.decode(
                 (Int64, Int64, Int64?, String, String, Int, String?).self
             ) {
-                items.append(OutboxItem(
-                    id: id, chatID: chatID, customerID: customerID, method: method, payload: Data(payload.utf8), attempts: attempts,
-                    language: language.flatMap(Language.init(rawValue:))
-                ))
+                items.append(
+                    OutboxItem(
+                        id: id, chatID: chatID, customerID: customerID, method: method, payload: Data(payload.utf8), attempts: attempts,
+                        language: language.flatMap(Language.init(rawValue:))
+                    ))
             }
             return items.sorted { $0.id < $1.id }
         }
@@ -132,7 +133,8 @@ public struct OutboxStore: Sendable {
         let key = Int64(0x6372_656D_615F_6F00) + Int64(Bot.allCases.firstIndex(of: bot)!)
         let logger = self.logger
         return try await database.withConnection(logger: logger) { connection in
-            let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
+            let acquired =
+                try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
                 .collect().first?.decode(Bool.self) ?? false
             guard acquired else { return nil }
             do {
@@ -154,7 +156,7 @@ public struct OutboxStore: Sendable {
                     _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
                 }
                 return result
-            } catch where error.isConnectionFailure || error is LeadershipLost || connection.isClosed {
+            } catch  where error.isConnectionFailure || error is LeadershipLost || connection.isClosed {
                 // The session and its lock are gone: nothing to unlock.
                 throw error
             } catch {

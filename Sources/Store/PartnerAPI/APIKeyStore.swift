@@ -100,9 +100,11 @@ public struct APIKeyStore: Sendable {
             for try await (id, name, prefix, scopes, createdAt, lastUsedAt, revokedAt) in rows.decode(
                 (Int64, String, String, [String], Date, Date?, Date?).self
             ) {
-                keys.append(Listed(
-                    id: id, name: name, prefix: prefix, scopes: scopes, createdAt: createdAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt
-                ))
+                keys.append(
+                    Listed(
+                        id: id, name: name, prefix: prefix, scopes: scopes, createdAt: createdAt, lastUsedAt: lastUsedAt,
+                        revokedAt: revokedAt
+                    ))
             }
             return keys
         }
@@ -181,7 +183,8 @@ struct AdmitRequest: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> (APIKey, Bool) {
-        let (id, name, prefix, scopes, location, revoked, overLimit) = try row.decode((Int64, String, String, [String], Int64, Bool, Bool).self)
+        let (id, name, prefix, scopes, location, revoked, overLimit) = try row.decode(
+            (Int64, String, String, [String], Int64, Bool, Bool).self)
         return (APIKey(id: id, name: name, prefix: prefix, scopes: Set(scopes), locationID: location, revoked: revoked), overLimit)
     }
 }

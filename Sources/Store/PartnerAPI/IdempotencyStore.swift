@@ -32,7 +32,8 @@ public struct IdempotencyStore: Sendable {
     public func claim(apiKeyID: Int64, key: String, requestHash: Data, at now: Date) async throws -> Claim {
         try await database.withConnection(logger: logger) { connection in
             let statement = ClaimIdempotencyKey(
-                apiKeyID: apiKeyID, key: key, requestHash: requestHash, now: now, abandonedBefore: now.addingTimeInterval(-Self.abandonedAfter)
+                apiKeyID: apiKeyID, key: key, requestHash: requestHash, now: now,
+                abandonedBefore: now.addingTimeInterval(-Self.abandonedAfter)
             )
             if try await connection.execute(statement, logger: logger).first(where: { _ in true }) != nil { return .proceed }
             let rows = try await connection.query(
@@ -68,7 +69,8 @@ public struct IdempotencyStore: Sendable {
 
     public static func prune(before cutoff: Date, database: Database, logger: Logger) async throws -> Int {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("DELETE FROM idempotency_records WHERE expires_at < \(cutoff) RETURNING 1", logger: logger).collect().count
+            try await connection.query("DELETE FROM idempotency_records WHERE expires_at < \(cutoff) RETURNING 1", logger: logger).collect()
+                .count
         }
     }
 }

@@ -39,9 +39,10 @@ public struct RateLimiter: Sendable {
         try await session.withConnection { connection in
             for limit in limits {
                 let start = limit.windowStart(at: now)
-                let hits = try await connection.query(
-                    "SELECT hits FROM rate_limit_counters WHERE key = \(limit.key) AND window_start = \(start)", logger: logger
-                ).collect().first?.decode(Int.self) ?? 0
+                let hits =
+                    try await connection.query(
+                        "SELECT hits FROM rate_limit_counters WHERE key = \(limit.key) AND window_start = \(start)", logger: logger
+                    ).collect().first?.decode(Int.self) ?? 0
                 if hits >= limit.maximum {
                     return max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up))
                 }

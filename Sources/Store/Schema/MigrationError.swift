@@ -19,7 +19,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
         case .edited(let name):
             return "migration \(name) was edited after it was applied; restore the original file and add a new migration instead"
         case .pending(let names):
-            return "the database has unapplied migrations (\(names.joined(separator: ", "))); run `crema migrate` or start with `crema serve --migrate`"
+            return
+                "the database has unapplied migrations (\(names.joined(separator: ", "))); run `crema migrate` or start with `crema serve --migrate`"
         }
     }
 }

@@ -90,10 +90,11 @@ public struct Migrator: Sendable {
     }
 
     private func status(on connection: PostgresConnection, logger: Logger) async throws -> Status {
-        let tableExists = try await connection.query(
-            "SELECT to_regclass('schema_migrations') IS NOT NULL",
-            logger: logger
-        ).collect().first?.decode(Bool.self) ?? false
+        let tableExists =
+            try await connection.query(
+                "SELECT to_regclass('schema_migrations') IS NOT NULL",
+                logger: logger
+            ).collect().first?.decode(Bool.self) ?? false
 
         var recorded: [Int: String] = [:]
         if tableExists {

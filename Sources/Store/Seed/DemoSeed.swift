@@ -43,14 +43,15 @@ public struct DemoSeed: Sendable {
             var summary = Summary(customersAdded: 0, staffAdded: 0)
             if let adminPasswordHash {
                 // Never resets an existing account's password.
-                summary.adminAdded = try await connection.query(
-                    """
-                    INSERT INTO admins (email, password_hash, role, created_at, password_changed_at)
-                    VALUES (\(Self.adminEmail), \(adminPasswordHash), 'owner', \(now), \(now))
-                    ON CONFLICT (email) DO NOTHING RETURNING id
-                    """,
-                    logger: logger
-                ).collect().count == 1
+                summary.adminAdded =
+                    try await connection.query(
+                        """
+                        INSERT INTO admins (email, password_hash, role, created_at, password_changed_at)
+                        VALUES (\(Self.adminEmail), \(adminPasswordHash), 'owner', \(now), \(now))
+                        ON CONFLICT (email) DO NOTHING RETURNING id
+                        """,
+                        logger: logger
+                    ).collect().count == 1
             }
             for guest in Self.guests {
                 let rows = try await connection.query(

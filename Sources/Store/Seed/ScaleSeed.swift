@@ -20,11 +20,15 @@ public struct ScaleSeed: Sendable {
         self.batchSize = batchSize
     }
 
-    static let firstNames = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Светлана", "Татьяна", "Юлия", "Дарья",
-                             "Алексей", "Дмитрий", "Сергей", "Андрей", "Иван", "Михаил", "Никита", "Павел", "Артём", "Егор"]
-    static let lastNames = ["Иванова", "Смирнова", "Кузнецова", "Попова", "Васильева", "Петрова", "Соколова", "Михайлова",
-                            "Новикова", "Фёдорова", "Морозова", "Волкова", "Алексеева", "Лебедева", "Семёнова", "Егорова",
-                            "Павлова", "Козлова", "Степанова", "Николаева"]
+    static let firstNames = [
+        "Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Светлана", "Татьяна", "Юлия", "Дарья",
+        "Алексей", "Дмитрий", "Сергей", "Андрей", "Иван", "Михаил", "Никита", "Павел", "Артём", "Егор",
+    ]
+    static let lastNames = [
+        "Иванова", "Смирнова", "Кузнецова", "Попова", "Васильева", "Петрова", "Соколова", "Михайлова",
+        "Новикова", "Фёдорова", "Морозова", "Волкова", "Алексеева", "Лебедева", "Семёнова", "Егорова",
+        "Павлова", "Козлова", "Степанова", "Николаева",
+    ]
 
     public func run(on database: Database, logger: Logger, at now: Date = Date(), report: @Sendable (String) -> Void) async throws {
         let started = ContinuousClock.now
@@ -41,7 +45,9 @@ public struct ScaleSeed: Sendable {
             try await connection.query("ANALYZE orders", logger: logger)
             try await connection.query("ANALYZE points_ledger", logger: logger)
         }
-        report("scale seed: \(orders) orders with their ledger rows in \(Self.seconds(since: ordersStarted)); total \(Self.seconds(since: started))")
+        report(
+            "scale seed: \(orders) orders with their ledger rows in \(Self.seconds(since: ordersStarted)); total \(Self.seconds(since: started))"
+        )
     }
 
     /// Telegram ids from 7 000 000 000 up, phones +79 5xx…, continuing after earlier runs.

@@ -42,15 +42,16 @@ public struct StaffInvites: Sendable {
     ) async throws -> Created? {
         try await session.withConnection { connection in
             let expiresAt = now.addingTimeInterval(lifetime)
-            let created = try await connection.query(
-                """
-                INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
-                SELECT \(Self.hash(token)), \(role.rawValue), id, \(createdBy), \(now), \(expiresAt)
-                FROM locations WHERE slug = \(locationSlug)
-                RETURNING id
-                """,
-                logger: logger
-            ).collect().count == 1
+            let created =
+                try await connection.query(
+                    """
+                    INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
+                    SELECT \(Self.hash(token)), \(role.rawValue), id, \(createdBy), \(now), \(expiresAt)
+                    FROM locations WHERE slug = \(locationSlug)
+                    RETURNING id
+                    """,
+                    logger: logger
+                ).collect().count == 1
             return created ? Created(token: token, expiresAt: expiresAt) : nil
         }
     }

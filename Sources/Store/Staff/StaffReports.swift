@@ -60,11 +60,13 @@ public struct StaffReports: Sendable {
             var sales: [StaffSale] = []
             for try await row in rows {
                 let column = Columns(row)
-                sales.append(StaffSale(
-                    orderID: try column("id"), guestName: try column("first_name"), amount: Money(kopecks: try column("amount_kopecks")),
-                    paid: Money(kopecks: try column("amount_paid_kopecks")), pointsRedeemed: try column("points_redeemed"),
-                    pointsEarned: try column("points_earned"), createdAt: try column("created_at"), cancelled: try column("cancelled")
-                ))
+                sales.append(
+                    StaffSale(
+                        orderID: try column("id"), guestName: try column("first_name"),
+                        amount: Money(kopecks: try column("amount_kopecks")),
+                        paid: Money(kopecks: try column("amount_paid_kopecks")), pointsRedeemed: try column("points_redeemed"),
+                        pointsEarned: try column("points_earned"), createdAt: try column("created_at"), cancelled: try column("cancelled")
+                    ))
             }
             return sales
         }

@@ -84,7 +84,10 @@ import Testing
             let page = try await browser.get("/admin/login")
             let away = try await browser.post(
                 "/admin/login",
-                ["email": "owner@cafe.test", "password": "correct horse battery", "_csrf": page.csrf ?? "", "next": "//evil.example/admin"],
+                [
+                    "email": "owner@cafe.test", "password": "correct horse battery", "_csrf": page.csrf ?? "",
+                    "next": "//evil.example/admin",
+                ],
                 csrf: false
             )
             #expect(away.status == 303)

@@ -100,9 +100,10 @@ import Testing
             #expect(after.contains("Points adjusted."))
             #expect(after.contains("Sorry for the wait"))
             #expect(try await loyalty.count("SELECT points_balance FROM customers WHERE id = \(guest.id)") == 55)
-            #expect(try await loyalty.count(
-                "SELECT count(*)::int FROM audit_log WHERE action = 'points.adjusted' AND actor_kind = 'admin' AND before->>'balance' = '5' AND after->>'balance' = '55'"
-            ) == 1)
+            #expect(
+                try await loyalty.count(
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'points.adjusted' AND actor_kind = 'admin' AND before->>'balance' = '5' AND after->>'balance' = '55'"
+                ) == 1)
 
             let noGift = try await browser.post("\(path)/gifts", ["catalog_id": "1", "reason": ""])
             #expect(noGift.status == 422)
@@ -173,4 +174,3 @@ import Testing
         }
     }
 }
-

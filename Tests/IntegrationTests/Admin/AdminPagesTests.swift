@@ -75,7 +75,8 @@ import Testing
             let noReason = try await browser.post("/admin/orders/\(sale.orderID)/cancel", ["reason": ""])
             #expect(noReason.status == 422)
             #expect(noReason.contains("give a reason"))
-            let cancelled = try await browser.post("/admin/orders/\(sale.orderID)/cancel", ["reason": "Wrong amount", "back": "/admin/orders?status=all"])
+            let cancelled = try await browser.post(
+                "/admin/orders/\(sale.orderID)/cancel", ["reason": "Wrong amount", "back": "/admin/orders?status=all"])
             #expect(cancelled.status == 303)
             #expect(cancelled.location == "/admin/orders?status=all&done=cancelled")
             let after = try await browser.get("/admin/orders?status=cancelled")
@@ -94,7 +95,9 @@ import Testing
             #expect(bad.contains("Use lowercase letters"))
             #expect(bad.contains("Give the gift a name"))
             #expect(bad.contains("Enter the days"))
-            #expect(try await browser.post("/admin/gifts/catalog", ["slug": "croissant", "name": "Croissant", "valid_days": "14"]).status == 303)
+            #expect(
+                try await browser.post("/admin/gifts/catalog", ["slug": "croissant", "name": "Croissant", "valid_days": "14"]).status == 303
+            )
             let duplicate = try await browser.post("/admin/gifts/catalog", ["slug": "croissant", "name": "Again", "valid_days": "14"])
             #expect(duplicate.contains("already exists"))
             let page = try await browser.get("/admin/gifts")
@@ -126,12 +129,13 @@ import Testing
             #expect(try await browser.post("/admin/feedback/\(feedbackID)/reply", ["text": "  "]).status == 422)
             let replied = try await browser.post("/admin/feedback/\(feedbackID)/reply", ["text": "Sorry! A free drink is waiting."])
             #expect(replied.status == 303)
-            #expect(try await loyalty.count(
-                """
-                SELECT count(*)::int FROM outbox WHERE bot = 'client' AND chat_id = 130000001 AND kind = 'transactional'
-                  AND payload->>'text' = E'Ответ от команды кафе:\\n\\nSorry! A free drink is waiting.'
-                """
-            ) == 1)
+            #expect(
+                try await loyalty.count(
+                    """
+                    SELECT count(*)::int FROM outbox WHERE bot = 'client' AND chat_id = 130000001 AND kind = 'transactional'
+                      AND payload->>'text' = E'Ответ от команды кафе:\\n\\nSorry! A free drink is waiting.'
+                    """
+                ) == 1)
             #expect(try await loyalty.count("SELECT count(*)::int FROM feedback WHERE status = 'done'") == 1)
             #expect(try await browser.get("/admin/feedback").contains("replied"))
         }
@@ -141,13 +145,17 @@ import Testing
         try await TestApp.with { app, client in
             let loyalty = try await LoyaltyFixture.over(app.database)
             for index in 0..<4 { _ = try await loyalty.guest(140_000_000 + Int64(index)) }
-            _ = try await loyalty.count("WITH u AS (UPDATE customers SET promo_opt_in = false WHERE telegram_id = 140000003 RETURNING 1) SELECT count(*)::int FROM u")
+            _ = try await loyalty.count(
+                "WITH u AS (UPDATE customers SET promo_opt_in = false WHERE telegram_id = 140000003 RETURNING 1) SELECT count(*)::int FROM u"
+            )
             let browser = try await Self.signedIn(app, client, role: .admin)
             let empty = try await browser.post("/admin/broadcasts", ["audience": "everyone", "text": "", "action": "preview"])
             #expect(empty.status == 422)
-            let badDays = try await browser.post("/admin/broadcasts", ["audience": "active", "days": "0", "text": "Hi", "action": "preview"])
+            let badDays = try await browser.post(
+                "/admin/broadcasts", ["audience": "active", "days": "0", "text": "Hi", "action": "preview"])
             #expect(badDays.contains("Choose who gets it"))
-            let preview = try await browser.post("/admin/broadcasts", ["audience": "everyone", "text": "New autumn menu!", "action": "preview"])
+            let preview = try await browser.post(
+                "/admin/broadcasts", ["audience": "everyone", "text": "New autumn menu!", "action": "preview"])
             #expect(preview.status == 200)
             #expect(preview.contains(#"<strong class="audience-size">3</strong>"#))
             #expect(try await loyalty.count("SELECT count(*)::int FROM outbox") == 0)
@@ -174,7 +182,9 @@ import Testing
 
             #expect(try await browser.post("/admin/staff/\(barista.id)", ["role": "manager"]).status == 303)
             #expect(try await browser.post("/admin/staff/\(barista.id)", ["active": "false"]).status == 303)
-            #expect(try await loyalty.count("SELECT count(*)::int FROM staff WHERE role = 'manager' AND NOT active AND deactivated_at IS NOT NULL") == 1)
+            #expect(
+                try await loyalty.count(
+                    "SELECT count(*)::int FROM staff WHERE role = 'manager' AND NOT active AND deactivated_at IS NOT NULL") == 1)
             let page = try await browser.get("/admin/staff")
             #expect(page.contains("Оля"))
             #expect(page.contains("deactivated"))
@@ -189,16 +199,20 @@ import Testing
             #expect(page.contains(#"name="redeem_cap_percent" value="30""#))
             #expect(page.contains(#"name="tier_silver_from_kopecks" value="15000""#))
 
-            let invalid = try await owner.post("/admin/settings", [
-                "redeem_cap_percent": "150", "tier_silver_from_kopecks": "50000", "tier_gold_from_kopecks": "40000", "time_zone": "Mars/Base",
-            ])
+            let invalid = try await owner.post(
+                "/admin/settings",
+                [
+                    "redeem_cap_percent": "150", "tier_silver_from_kopecks": "50000", "tier_gold_from_kopecks": "40000",
+                    "time_zone": "Mars/Base",
+                ])
             #expect(invalid.status == 422)
             #expect(invalid.contains("Enter a whole number from 0 to 100."))
             #expect(invalid.contains("Gold must start above Silver."))
             #expect(invalid.contains("Enter a time zone"))
             #expect(invalid.contains(#"value="150""#))
 
-            let saved = try await owner.post("/admin/settings", ["redeem_cap_percent": "40", "time_zone": "Asia/Yekaterinburg", "cancel_window_minutes": "10"])
+            let saved = try await owner.post(
+                "/admin/settings", ["redeem_cap_percent": "40", "time_zone": "Asia/Yekaterinburg", "cancel_window_minutes": "10"])
             #expect(saved.status == 303)
             #expect(saved.location == "/admin/settings?done=settings")
             let loyalty = try await LoyaltyFixture.over(app.database)
@@ -221,7 +235,8 @@ import Testing
             let missing = try await owner.post("/admin/api-keys", ["name": ""])
             #expect(missing.status == 422)
             #expect(missing.contains("Choose at least one scope."))
-            let created = try await owner.post("/admin/api-keys", ["name": "POS front", "scope_orders:write": "on", "scope_codes:write": "on"])
+            let created = try await owner.post(
+                "/admin/api-keys", ["name": "POS front", "scope_orders:write": "on", "scope_codes:write": "on"])
             #expect(created.status == 200)
             let key = try #require(AdminBrowser.firstMatch(#"value="(crema_[0-9a-f]{8}_[^"]+)""#, in: created.html))
             let list = try await owner.get("/admin/api-keys")
