@@ -23,11 +23,7 @@ public struct AppDependencies: Sendable {
 
     /// The stores over this database, drawing payment codes from `random`.
     public var store: Store {
-        Store(
-            database: database, logger: logger,
-            drawCode: { [random] in
-                PaymentCode(number: random.number(in: 0...999_999))
-            })
+        Store(database: database, logger: logger, random: random)
     }
 
     /// The loyalty engine on the pool: each command its own transaction.

@@ -26,7 +26,7 @@ struct StaffInviteCommand: AsyncParsableCommand {
         let token = StaffInvites.prefix + RandomSource.system.urlSafeToken(byteCount: 18)
         try await bootstrap.reportingFailures {
             let created = try await bootstrap.withDatabase { database in
-                try await StaffInvites(database: database, logger: bootstrap.logger).create(
+                try await Store(database: database, logger: bootstrap.logger, random: .system).pool.invites.create(
                     role: role, locationSlug: location, createdBy: "cli", token: token, at: Date()
                 )
             }

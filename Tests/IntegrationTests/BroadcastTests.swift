@@ -64,12 +64,12 @@ import Testing
             #expect(perChat.keys.allSatisfy { ($0 - 10_000_000) % 10 != 0 && ($0 - 10_000_000) % 50 != 1 })
             #expect(try await fixture.count("SELECT count(*)::int FROM customers WHERE unreachable_at IS NOT NULL") == 25)
 
-            let store = BroadcastStore(database: app.database, logger: fixture.logger)
+            let store = app.dependencies.store.pool.broadcasts
             let progress = try #require(try await store.progressToReport().first)
             #expect(progress.isDone && progress.sent == 875 && progress.failed == 5 && progress.recipients == 880)
             #expect(progress.progressMessageID == 301)
 
-            let reporter = BroadcastProgressReporter(database: app.database, logger: fixture.logger)
+            let reporter = BroadcastProgressReporter(store: app.dependencies.store)
             #expect(try await reporter.reportOnce(at: app.clock.now) == 1)
             let edit = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" && $0.method == "editMessageText" })
             #expect(edit.chatID == 700 && edit.payload["message_id"] as? Int == 301)

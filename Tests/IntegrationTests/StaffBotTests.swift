@@ -274,7 +274,7 @@ struct StaffDesk: Sendable {
     }
 
     func createInvite(_ token: String, role: Actor.StaffRole, expiresIn hours: Double = 24) async throws {
-        let created = try await StaffInvites(database: app.database, logger: fixture.logger).create(
+        let created = try await app.dependencies.store.pool.invites.create(
             role: role, locationSlug: "main", createdBy: "test", token: token,
             at: app.clock.now.addingTimeInterval(hours < 0 ? -48 * 3600 : 0), lifetime: hours < 0 ? 3600 : hours * 3600
         )

@@ -45,10 +45,10 @@ struct BackgroundJobs {
     /// Forgets processed updates after two days (Telegram redelivers for at most one), finished
     /// rate-limit windows, expired idempotency records and admin sessions.
     var cleanUp: PeriodicJob {
-        let database = dependencies.database
+        let (database, updates) = (dependencies.database, dependencies.store.pool.updates)
         let (clock, logger) = (dependencies.clock, logger)
         return PeriodicJob("clean-up", every: .seconds(3600), backoff: .seconds(60), after: gate, logger: logger) {
-            let removed = try await UpdateLog(database: database, logger: logger).prune(
+            let removed = try await updates.prune(
                 olderThan: clock.now.addingTimeInterval(-2 * 24 * 3600))
             _ = try await RateLimiter.prune(before: clock.now.addingTimeInterval(-3600), database: database, logger: logger)
             _ = try await IdempotencyStore.prune(before: clock.now, database: database, logger: logger)
@@ -73,7 +73,7 @@ struct BackgroundJobs {
     /// Edits running broadcasts' progress messages every few seconds. Every instance runs this;
     /// two reporting at once only repeat an edit, which Telegram answers "not modified".
     var broadcastProgress: PeriodicJob {
-        let reporter = BroadcastProgressReporter(database: dependencies.database, logger: logger)
+        let reporter = BroadcastProgressReporter(store: dependencies.store)
         let clock = dependencies.clock
         return PeriodicJob("broadcast progress", every: .seconds(3), backoff: .seconds(10), after: gate, logger: logger) {
             try await reporter.reportOnce(at: clock.now)

@@ -8,8 +8,8 @@ import Store
 public struct BroadcastProgressReporter: Sendable {
     let store: BroadcastStore
 
-    public init(database: Database, logger: Logger) {
-        self.store = BroadcastStore(database: database, logger: logger)
+    public init(store: Store) {
+        self.store = store.pool.broadcasts
     }
 
     /// Reports every broadcast whose counts moved; returns how many were reported.

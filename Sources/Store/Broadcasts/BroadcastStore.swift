@@ -61,19 +61,8 @@ public struct BroadcastProgress: Sendable, Equatable {
     }
 }
 
-public struct BroadcastStore: Sendable {
+public struct BroadcastStore: SessionStore {
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    /// On the pool; `tx.broadcasts` gives the same store inside a transaction.
-    public init(database: Database, logger: Logger) {
-        self.init(session: .pool(database, logger: logger))
-    }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// How many guests the audience reaches right now.
     public func audienceSize(_ audience: BroadcastAudience, at now: Date) async throws -> Int {

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// Reviews, ideas and messages to management, written by the client bot and the partner API; each
 /// command is atomic. Manager alerts are queued in the same transaction.
-public struct FeedbackStore: Sendable {
+public struct FeedbackStore: SessionStore {
     public enum NoteKind: String, Sendable {
         case idea
         case message
@@ -30,17 +30,6 @@ public struct FeedbackStore: Sendable {
     }
 
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    /// On the pool; `tx.feedback` gives the same store inside a transaction.
-    public init(database: Database, logger: Logger) {
-        self.init(session: .pool(database, logger: logger))
-    }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// The guest's recent sales that can still be reviewed: not cancelled, not reviewed, newest first.
     public func reviewableOrders(customerID: Int64, since: Date, limit: Int = 5) async throws -> [ReviewableOrder] {

@@ -10,12 +10,10 @@ import PostgresNIO
 /// (double spend, double code use, double cancel) cannot happen rather than being unlikely.
 /// On the pool (`Store.loyalty`) each command is its own transaction; inside `Store.transaction`
 /// (`tx.loyalty`) every command joins the caller's, so an update's effects commit together.
-public struct LoyaltyStore: Sendable {
+public struct LoyaltyStore: SessionStore {
     let session: SQLSession
     /// Draws a fresh payment code; production passes the system's random source.
     let drawCode: @Sendable () -> PaymentCode
-
-    var logger: Logger { session.logger }
 
     public init(database: Database, logger: Logger, drawCode: @escaping @Sendable () -> PaymentCode) {
         self.init(session: .pool(database, logger: logger), drawCode: drawCode)

@@ -14,14 +14,8 @@ extension OutboxStore {
 
 /// Queues Bot API calls and notifications, inside the caller's transaction (`tx.outbox`), so a
 /// message exists exactly when the change that caused it does.
-public struct OutboxWriter: Sendable {
+public struct OutboxWriter: SessionStore {
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// Queues one Bot API call. `payload` is the call's JSON body (`chat_id` is added at send time).
     public func enqueue(

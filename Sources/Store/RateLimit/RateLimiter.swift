@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 
 /// Fixed-window counters in PostgreSQL, so a limit holds however many instances serve.
-public struct RateLimiter: Sendable {
+public struct RateLimiter: SessionStore {
     public struct Limit: Sendable, Equatable {
         public var key: String
         public var maximum: Int
@@ -22,17 +22,6 @@ public struct RateLimiter: Sendable {
     }
 
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    /// On the pool; `tx.rateLimits` gives the same store inside a transaction.
-    public init(database: Database, logger: Logger) {
-        self.init(session: .pool(database, logger: logger))
-    }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// Seconds until the window of the first exhausted limit ends, or nil while all have room.
     public func retryAfter(_ limits: [Limit], at now: Date) async throws -> TimeInterval? {

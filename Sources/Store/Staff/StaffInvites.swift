@@ -5,7 +5,7 @@ import Logging
 import PostgresNIO
 
 /// One-time links that bind a Telegram account to a new staff member.
-public struct StaffInvites: Sendable {
+public struct StaffInvites: SessionStore {
     public enum Outcome: Sendable, Equatable {
         case bound(StaffMember)
         case alreadyBound(StaffMember)
@@ -20,17 +20,6 @@ public struct StaffInvites: Sendable {
     }
 
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    /// On the pool; `tx.invites` gives the same store inside a transaction.
-    public init(database: Database, logger: Logger) {
-        self.init(session: .pool(database, logger: logger))
-    }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// Invite payloads start with this, so the bot tells them from other deep links.
     public static let prefix = "inv_"

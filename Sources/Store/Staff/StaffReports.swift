@@ -16,24 +16,13 @@ public struct StaffSale: Sendable, Equatable {
 }
 
 /// What the staff bot shows about sales: a barista's own, a manager's whole location.
-public struct StaffReports: Sendable {
+public struct StaffReports: SessionStore {
     public enum Scope: Sendable, Equatable {
         case staff(Int64)
         case location(Int64)
     }
 
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    /// On the pool; `tx.staffReports` gives the same store inside a transaction.
-    public init(database: Database, logger: Logger) {
-        self.init(session: .pool(database, logger: logger))
-    }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// Sales since `start`, newest first (served by `orders_staff_idx` / `orders_location_idx`).
     public func sales(_ scope: Scope, since start: Date, limit: Int = 200) async throws -> [StaffSale] {

@@ -16,19 +16,8 @@ public struct StaffMember: Sendable, Equatable {
 }
 
 /// Staff lookups for the staff bot, inside the update's transaction.
-public struct StaffStore: Sendable {
+public struct StaffStore: SessionStore {
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    /// On the pool; `tx.staff` gives the same store inside a transaction.
-    public init(database: Database, logger: Logger) {
-        self.init(session: .pool(database, logger: logger))
-    }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// The staff member bound to this Telegram account, active or not; nil for strangers.
     public func member(telegramID: Int64) async throws -> StaffMember? {

@@ -12,11 +12,9 @@ public protocol ConversationState: Codable, Sendable, Equatable {
 /// Conversation rows, one per `(bot, chat_id)`, read and written inside the update's transaction.
 /// The state is stored as JSON in `data`; a row that no longer decodes (written by an older
 /// build) counts as no conversation, and the chat starts over from the menu.
-public struct ConversationStore<State: ConversationState>: Sendable {
+public struct ConversationStore<State: ConversationState>: SessionStore {
     let bot: OutboxStore.Bot
     let session: SQLSession
-
-    var logger: Logger { session.logger }
 
     init(bot: OutboxStore.Bot, session: SQLSession) {
         self.bot = bot

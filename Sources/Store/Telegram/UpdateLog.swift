@@ -3,18 +3,8 @@ import Logging
 import PostgresNIO
 
 /// The record of processed Telegram updates, keyed by `(bot, update_id)`.
-public struct UpdateLog: Sendable {
+public struct UpdateLog: SessionStore {
     let session: SQLSession
-
-    var logger: Logger { session.logger }
-
-    public init(database: Database, logger: Logger) {
-        self.init(session: .pool(database, logger: logger))
-    }
-
-    init(session: SQLSession) {
-        self.session = session
-    }
 
     /// Records the update, inside the caller's transaction (`tx.updates`). False when it was
     /// recorded before: a redelivery, or a concurrent duplicate whose transaction committed first
