@@ -109,13 +109,7 @@ private struct CancellableSale {
         customerID = try column("customer_id")
         staffID = try column("staff_id")
         createdAt = try column("created_at")
-        quote = SaleQuote(
-            amount: Money(kopecks: try column("amount_kopecks")), maxRedeemable: try column("max_redeemable"),
-            pointsRedeemed: try column("points_redeemed"), amountToPay: Money(kopecks: try column("amount_paid_kopecks")),
-            pointsEarned: try column("points_earned"), debtRepaid: try column("debt_repaid"),
-            tierBefore: Tier(stored: try column("tier_before")), tierAfter: Tier(stored: try column("tier_after")),
-            earnRatePercent: try column("earn_rate_percent"), redeemCapPercent: try column("redeem_cap_percent")
-        )
+        quote = try SaleQuote(order: column)
         telegramID = try column("telegram_id")
         language = try column("language")
         account = LoyaltyAccount(

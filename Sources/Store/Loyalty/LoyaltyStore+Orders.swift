@@ -46,16 +46,23 @@ extension ConfirmedSale {
 
     init(_ row: PostgresRow) throws {
         let column = Columns(row)
-        let quote = SaleQuote(
+        let quote = try SaleQuote(order: column)
+        self.init(
+            orderID: try column("id"), customerID: try column("customer_id"), quote: quote,
+            balanceAfter: try column("balance_after"), debtAfter: try column("debt_after"), createdAt: try column("created_at")
+        )
+    }
+}
+
+extension SaleQuote {
+    /// The quote an order stored, from its `orders` columns.
+    init(order column: Columns) throws {
+        self.init(
             amount: Money(kopecks: try column("amount_kopecks")), maxRedeemable: try column("max_redeemable"),
             pointsRedeemed: try column("points_redeemed"), amountToPay: Money(kopecks: try column("amount_paid_kopecks")),
             pointsEarned: try column("points_earned"), debtRepaid: try column("debt_repaid"),
             tierBefore: Tier(stored: try column("tier_before")), tierAfter: Tier(stored: try column("tier_after")),
             earnRatePercent: try column("earn_rate_percent"), redeemCapPercent: try column("redeem_cap_percent")
-        )
-        self.init(
-            orderID: try column("id"), customerID: try column("customer_id"), quote: quote,
-            balanceAfter: try column("balance_after"), debtAfter: try column("debt_after"), createdAt: try column("created_at")
         )
     }
 }
