@@ -56,7 +56,7 @@ public struct PeriodicJob: Service, CustomStringConvertible {
         var failures = 0
         while !Task.isCancelled {
             do {
-                try await work()
+                try await runOnce()
                 failures = 0
                 try await Task.sleep(for: interval)
             } catch is CancellationError {
@@ -72,6 +72,11 @@ public struct PeriodicJob: Service, CustomStringConvertible {
                 do { try await Task.sleep(for: backoff) } catch { return }
             }
         }
+    }
+
+    /// One run of the job's work, now.
+    public func runOnce() async throws {
+        try await work()
     }
 
     /// The wait after the `failures`-th failure in a row: `first`, doubling, at most `maximum`.
