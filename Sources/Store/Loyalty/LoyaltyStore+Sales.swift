@@ -74,7 +74,7 @@ extension LoyaltyStore {
 
         let after = account.applying(quote)
         let (balanceAfter, debtAfter) = (after.balance, after.debt)
-        let write = WriteSale(
+        let write = try WriteSale(
             customerID: guest.customerID, code: code, locationID: locationID, actor: actor, request: request, quote: quote,
             balanceAfter: balanceAfter, debtAfter: debtAfter, now: now, telegramID: guest.telegramID, language: guest.language
         )
