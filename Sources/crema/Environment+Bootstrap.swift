@@ -47,9 +47,14 @@ struct Bootstrap {
         return Bootstrap(configuration: configuration, logger: logger, metrics: metrics, database: database)
     }
 
+    /// The system's clock, or in tests one started at `CREMA_TEST_CLOCK_START`.
+    var clock: AppClock {
+        configuration.clockStart.map(AppClock.starting(at:)) ?? .system
+    }
+
     func dependencies(migrator: Migrator) -> AppDependencies {
         AppDependencies(
-            database: database, migrator: migrator, clock: .system, random: .system, metrics: metrics, logger: logger
+            database: database, migrator: migrator, clock: clock, random: .system, metrics: metrics, logger: logger
         )
     }
 

@@ -15,7 +15,11 @@ import Testing
     @Test func everyJobIsItsOwnNamedService() async throws {
         try await TestApp.with { app, _ in
             let names = jobs(app).services.compactMap { ($0 as? PeriodicJob)?.name }
-            #expect(names == ["outbox sender (client)", "outbox sender (staff)", "clean-up", "dashboard snapshots", "broadcast progress"])
+            #expect(
+                names == [
+                    "outbox sender (client)", "outbox sender (staff)", "birthday gifts", "clean-up", "dashboard snapshots",
+                    "broadcast progress",
+                ])
         }
     }
 

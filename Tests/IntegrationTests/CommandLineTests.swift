@@ -1,4 +1,5 @@
 import CremaTestSupport
+import Domain
 import Foundation
 import Store
 import Testing
@@ -38,6 +39,27 @@ import Testing
             #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
             #expect(first.stdout.contains("8 guests and 2 staff added"))
             #expect(second.stdout.contains("0 guests and 0 staff added"))
+        }
+    }
+
+    @Test func runBirthdaysGivesTheDaysGiftsOnceAndRefusesABadDate() async throws {
+        try await withTestDatabase { url in
+            try await RunningDatabase.with(url: url) { database in
+                let fixture = try await LoyaltyFixture.over(database)
+                let maria = try await fixture.guest()
+                try await fixture.store.changeBirthDate(
+                    customerID: maria.id, to: CalendarDate(year: 1990, month: 3, day: 8), today: CalendarDate(year: 2027, month: 3, day: 8),
+                    at: TestDefaults.now)
+            }
+            let environment = ["APP_ENV": "test", "DATABASE_URL": url.string, "LOG_LEVEL": "error"]
+            let first = try await CremaProcess.run(["run-birthdays", "--date", "2027-03-08"], environment: environment)
+            let again = try await CremaProcess.run(["run-birthdays", "--date", "2027-03-08"], environment: environment)
+            #expect(first.status == 0 && again.status == 0, "\(first.stderr)\(again.stderr)")
+            #expect(first.stdout == "2027-03-08: 1 birthday gift given\n")
+            #expect(again.stdout == "2027-03-08: 0 birthday gifts given\n")
+            let bad = try await CremaProcess.run(["run-birthdays", "--date", "2027-02-30"], environment: environment)
+            #expect(bad.status != 0)
+            #expect(bad.stderr.contains("--date must be a real date, YYYY-MM-DD"))
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Runtime
 import Store
 import Testing
@@ -71,6 +72,18 @@ import Testing
             #expect(problem(incomplete)?.variable == variable)
             #expect(problem(incomplete)?.problem.contains("required in prod") == true)
         }
+    }
+
+    @Test func aTestClockStartIsTakenOnlyInTestAndOnlyAsAnInstant() throws {
+        let start = ["APP_ENV": "test", "DATABASE_URL": database, "CREMA_TEST_CLOCK_START": "2027-02-28T06:00:00Z"]
+        #expect(try load(start).clockStart == Date(timeIntervalSince1970: 1_803_794_400))
+        #expect(try load(["DATABASE_URL": database]).clockStart == nil)
+        var dev = start
+        dev["APP_ENV"] = "dev"
+        #expect(problem(dev)?.description == "configuration error: CREMA_TEST_CLOCK_START is only for APP_ENV=test")
+        var garbled = start
+        garbled["CREMA_TEST_CLOCK_START"] = "tomorrow"
+        #expect(problem(garbled)?.variable == "CREMA_TEST_CLOCK_START")
     }
 
     @Test func prodTurnsDocsOffUnlessAskedFor() throws {

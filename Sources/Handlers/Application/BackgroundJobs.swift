@@ -16,7 +16,7 @@ struct BackgroundJobs {
     let gate: StartGate
 
     var services: [any Service] {
-        OutboxStore.Bot.allCases.map(outboxSender) + [cleanUp, dashboardSnapshots, broadcastProgress]
+        OutboxStore.Bot.allCases.map(outboxSender) + [birthdayGifts, cleanUp, dashboardSnapshots, broadcastProgress]
     }
 
     private var logger: Logger { dependencies.logger }
@@ -39,6 +39,17 @@ struct BackgroundJobs {
             after: gate, logger: logger
         ) {
             try await sender.leadAndSend()
+        }
+    }
+
+    /// Gives today's birthday guests their gift, in the café's time zone: soon after start-up and
+    /// every few minutes after, so a guest who registers on their birthday still gets it that day.
+    /// Each run is idempotent and one instance runs it at a time.
+    var birthdayGifts: PeriodicJob {
+        let (stores, clock, logger) = (dependencies.store.pool, dependencies.clock, logger)
+        return PeriodicJob("birthday gifts", every: .seconds(300), backoff: .seconds(30), after: gate, logger: logger) {
+            let issued = try await BirthdayRun(stores: stores, clock: clock).run()
+            if issued.gifts > 0 { logger.info("birthday gifts issued", metadata: ["count": "\(issued.gifts)", "day": "\(issued.day)"]) }
         }
     }
 

@@ -18,6 +18,9 @@ public struct AppConfiguration: Sendable {
     public var docsEnabled: Bool
     /// Outbox senders and the periodic jobs; off only for instances that should just serve.
     public var backgroundJobsEnabled: Bool
+    /// Test only: the instant the process's clock starts from (then it runs at real speed), so a
+    /// test of the running server can be on a chosen day. Refused outside `APP_ENV=test`.
+    public var clockStart: Date?
     /// Names of secrets made up for this run because dev/test had none; the CLI prints them once.
     public var generatedSecrets: [(variable: String, value: String)]
 
@@ -54,6 +57,10 @@ public struct AppConfiguration: Sendable {
         self.trustedProxies = try reader.ipAddresses("TRUSTED_PROXIES")
         self.docsEnabled = try reader.boolean("DOCS_ENABLED", default: environment != .prod)
         self.backgroundJobsEnabled = try reader.boolean("BACKGROUND_JOBS", default: true)
+        self.clockStart = try reader.instant("CREMA_TEST_CLOCK_START")
+        if clockStart != nil, environment != .test {
+            throw ConfigurationError(variable: "CREMA_TEST_CLOCK_START", problem: "is only for APP_ENV=test")
+        }
 
         let mayGenerate = environment != .prod
         self.telegram = TelegramConfiguration(

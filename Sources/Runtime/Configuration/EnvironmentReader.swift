@@ -75,6 +75,15 @@ struct EnvironmentReader {
         }
     }
 
+    /// An ISO 8601 instant with its zone, e.g. 2027-02-28T09:00:00Z.
+    func instant(_ name: String) throws -> Date? {
+        guard let raw = value(name) else { return nil }
+        guard let date = try? Date.ISO8601FormatStyle().parse(raw) else {
+            throw ConfigurationError(variable: name, problem: "must be an ISO 8601 instant such as 2027-02-28T09:00:00Z (got \"\(raw)\")")
+        }
+        return date
+    }
+
     func httpURL(_ name: String, required: Bool) throws -> URL? {
         guard let raw = value(name) else {
             if required { throw ConfigurationError(variable: name, problem: "is required in prod (e.g. https://crema.example.com)") }

@@ -14,6 +14,12 @@ public struct AppClock: Sendable {
 
     public static let system = AppClock { Date() }
 
+    /// The system's clock moved to start at `start`: it runs at real speed from there.
+    public static func starting(at start: Date) -> AppClock {
+        let offset = start.timeIntervalSinceNow
+        return AppClock { Date().addingTimeInterval(offset) }
+    }
+
     /// A clock that stands still until moved; tests advance it explicitly.
     public static func pinned(at start: Date) -> (clock: AppClock, control: PinnedClockControl) {
         let control = PinnedClockControl(start: start)
