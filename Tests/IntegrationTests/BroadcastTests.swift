@@ -30,7 +30,7 @@ import Testing
             try await manager.send(text: "📣 Рассылка")
             try await manager.press("ba:all", messageID: 300)
             let preview = try await manager.send(text: "Сегодня капучино за полцены")
-            #expect(preview.text == "Рассылку получат 880 гостей (без отписавшихся и недоступных). Отправить?")
+            #expect(preview.text == "Получателей: 880 (без отписавшихся и недоступных). Отправить?")
             let send = try #require(preview.inlineData.first)
             let sent = try await manager.press(send, messageID: 301)
             #expect(sent.json["text"] as? String == "Готово")

@@ -67,7 +67,7 @@ import Testing
             #expect(cardText.hasSuffix("Введите сумму заказа, например 350 или 350,50."))
 
             let quote = try await barista.send(text: "350,50")
-            #expect(quote.text == "Заказ: 350,50 ₽\nК оплате: 350,50 ₽\nНачислится: 3 баллов\nУровень после: Стандарт")
+            #expect(quote.text == "Заказ: 350,50 ₽\nК оплате: 350,50 ₽\nНачислится: 3 балла\nУровень после: Стандарт")
             let confirm = try #require(quote.inlineData.first)
             #expect(confirm.hasPrefix("sc:"))
 
@@ -99,14 +99,15 @@ import Testing
 
             try await barista.send(text: code.digits)
             let choice = try await barista.send(text: "500")
-            #expect(choice.text == "Сумма 500 ₽. Списать баллы? Можно до 150.")
+            #expect(choice.text == "Сумма 500 ₽. Списать баллы? Доступно до 150 баллов.")
             #expect(choice.inlineData == ["rd:none", "rd:max", "rd:enter", "gt:\(gift.id)", "sx"])
             try await barista.press("gt:\(gift.id)", messageID: 80)
             try await barista.press("rd:max", messageID: 80)
             let quote = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" })
             #expect(
                 quote.payload["text"] as? String
-                    == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nНачислится: 0 баллов\nПодарки: Drink\nУровень после: Серебро")
+                    == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nБаллы не начисляются (есть списание)\nПодарки: Drink\nУровень после: Серебро"
+            )
             let confirm = try #require(
                 ((quote.payload["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]])?.first?.first?[
                     "callback_data"] as? String)
@@ -236,11 +237,11 @@ import Testing
             let own = try await barista.send(text: "📋 Моя история")
             #expect(
                 own.text
-                    == "Ваши продажи сегодня:\n09:00 №\(first) Мария 300 ₽ +3\nИтого: 1 продаж на 300 ₽, оплачено 300 ₽, списано 0 баллов, начислено 3"
+                    == "Ваши продажи сегодня:\n09:00 №\(first) Мария 300 ₽ +3\nИтого: 1 продажа на 300 ₽, оплачено 300 ₽, списано 0 баллов, начислено 3 балла"
             )
             let location = try await manager.send(text: "📋 Моя история")
             #expect(location.text?.contains("№\(second) Мария 200 ₽ +2") == true)
-            #expect(location.text?.hasSuffix("Итого: 2 продаж на 500 ₽, оплачено 500 ₽, списано 0 баллов, начислено 5") == true)
+            #expect(location.text?.hasSuffix("Итого: 2 продажи на 500 ₽, оплачено 500 ₽, списано 0 баллов, начислено 5 баллов") == true)
         }
     }
 
@@ -253,7 +254,7 @@ import Testing
             try await manager.send(text: "✉️ Сообщение гостю")
             try await manager.send(text: maria.phone.e164)
             let sent = try await manager.send(text: "Ваш заказ готов")
-            #expect(sent.text == "Сообщение для Мария отправлено.")
+            #expect(sent.text == "Сообщение отправлено. Гость: Мария.")
             let message = try #require(try await OutboxRows(app.database).all().last { $0.bot == "client" })
             #expect(message.chatID == 111_111_111)
             #expect(message.payload["text"] as? String == "Сообщение от кофейни:\nВаш заказ готов")

@@ -115,7 +115,7 @@ try:
 
     receipt = last_message_containing("client", "Спасибо за покупку!", guest_seen)
     assert "Начислено баллов: 3" in receipt.text, receipt.text
-    assert "Баланс: 3 баллов" in receipt.text, receipt.text
+    assert "Баланс: 3 балла" in receipt.text, receipt.text
     seen = mark("client")
     click_keyboard("client", "👤 Профиль")
     profile = last_message_containing("client", "До уровня «Серебро»", seen)

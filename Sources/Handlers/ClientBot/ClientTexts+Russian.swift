@@ -38,7 +38,7 @@ struct RussianClientTexts: ClientTexts {
 
     func profile(_ view: ProfileView) -> String {
         var lines = ["👤 \(view.name)", "Уровень: \(tierName(view.tier))", "Баланс: \(view.balance) \(points(view.balance))"]
-        if view.debt > 0 { lines.append("Долг по баллам: \(view.debt) — погасится с будущих начислений") }
+        if view.debt > 0 { lines.append("Долг: \(RussianPlural.points(view.debt)) — спишем из следующих начислений.") }
         if let next = view.toNextTier {
             lines.append("До уровня «\(tierName(next.tier))»: покупки на \(next.spend)")
         } else {
@@ -80,7 +80,7 @@ struct RussianClientTexts: ClientTexts {
             }
             var line = "\(date) · \(what)"
             if points != 0 { line += " · \(points > 0 ? "+" : "−")\(abs(points)) \(self.points(abs(points)))" }
-            if debt > 0 { line += " · долг +\(debt)" }
+            if debt > 0 { line += " · долг +\(RussianPlural.points(debt))" }
             return line
         case .giftIssued(let name): return "\(date) · подарок: \(name)"
         case .giftRedeemed(let name): return "\(date) · использован подарок: \(name)"
@@ -136,14 +136,7 @@ struct RussianClientTexts: ClientTexts {
         }
     }
 
-    /// "балл", "балла", "баллов" by the Russian plural rule.
     private func points(_ count: Int) -> String {
-        let lastTwo = count % 100, last = count % 10
-        if (11...14).contains(lastTwo) { return "баллов" }
-        switch last {
-        case 1: return "балл"
-        case 2, 3, 4: return "балла"
-        default: return "баллов"
-        }
+        RussianPlural.points.form(count)
     }
 }

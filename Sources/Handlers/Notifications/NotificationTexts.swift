@@ -24,13 +24,13 @@ struct NotificationTexts: Sendable {
         var lines: [String]
         switch language {
         case .ru:
-            lines = ["Спасибо за покупку! Заказ №\(order)", "Сумма: \(amount)", "К оплате: \(paid)"]
+            lines = ["Спасибо за покупку! Заказ №\(order)", "Сумма: \(amount)", "Оплачено: \(paid)"]
             if redeemed > 0 { lines.append("Списано баллов: \(redeemed)") }
             if credited > 0 { lines.append("Начислено баллов: \(credited)") }
             if debtRepaid > 0 { lines.append("В счёт долга по баллам: \(debtRepaid)") }
             if gifts > 0 { lines.append("Использовано подарков: \(gifts)") }
-            lines.append("Баланс: \(balance) баллов")
-            if debt > 0 { lines.append("Долг по баллам: \(debt)") }
+            lines.append("Баланс: \(RussianPlural.points(balance))")
+            if debt > 0 { lines.append("Долг: \(RussianPlural.points(debt)) — спишем из следующих начислений.") }
             if let newTier { lines.append("🎉 Ваш новый уровень: \(tierName(newTier))!") }
         case .en:
             lines = ["Thank you for your purchase! Order #\(order)", "Amount: \(amount)", "Paid: \(paid)"]
@@ -48,7 +48,8 @@ struct NotificationTexts: Sendable {
     func saleCancelled(order: Int64, balance: Int, debt: Int, tier: Tier) -> String {
         switch language {
         case .ru:
-            return "Заказ №\(order) отменён.\nБаланс: \(balance) баллов" + (debt > 0 ? "\nДолг по баллам: \(debt)" : "")
+            return "Заказ №\(order) отменён, баллы пересчитаны.\nБаланс: \(RussianPlural.points(balance))"
+                + (debt > 0 ? "\nДолг: \(RussianPlural.points(debt)) — спишем из следующих начислений." : "")
                 + "\nУровень: \(tierName(tier))"
         case .en:
             return "Order #\(order) was cancelled.\nBalance: \(balance) points" + (debt > 0 ? "\nPoints debt: \(debt)" : "")
@@ -81,28 +82,30 @@ struct NotificationTexts: Sendable {
 
     func reviewAlert(guest: String, rating: Int, order: Int64) -> String {
         switch language {
-        case .ru: return "⚠️ Низкая оценка: \(rating)/10 от гостя \(guest), заказ №\(order)."
+        case .ru: return "⚠️ Низкая оценка \(rating)/10 — гость: \(guest), заказ №\(order)."
         case .en: return "⚠️ Low rating: \(rating)/10 from \(guest), order #\(order)."
         }
     }
 
     func reviewComment(guest: String, rating: Int, comment: String) -> String {
         switch language {
-        case .ru: return "💬 Комментарий к оценке \(rating)/10 от гостя \(guest):\n\(comment)"
+        case .ru: return "💬 Комментарий к оценке \(rating)/10 (гость: \(guest)):\n\(comment)"
         case .en: return "💬 Comment on a \(rating)/10 rating from \(guest):\n\(comment)"
         }
     }
 
     func guestMessage(guest: String, message: String) -> String {
         switch language {
-        case .ru: return "✉️ Сообщение руководству от гостя \(guest):\n\(message)"
+        case .ru: return "✉️ Сообщение руководству. Гость: \(guest)\n\(message)"
         case .en: return "✉️ Message to management from \(guest):\n\(message)"
         }
     }
 
     func broadcastFailed(broadcast: Int64, failed: Int, recipients: Int) -> String {
         switch language {
-        case .ru: return "⚠️ Рассылка №\(broadcast) не дошла до \(failed) из \(recipients) гостей (заблокировали бота или ошибка доставки)."
+        case .ru:
+            return
+                "⚠️ Рассылка №\(broadcast) не дошла до \(failed) из \(RussianPlural.guestsGenitive(recipients)) (заблокировали бота или ошибка доставки)."
         case .en: return "⚠️ Broadcast #\(broadcast) did not reach \(failed) of \(recipients) guests (blocked the bot or delivery failed)."
         }
     }

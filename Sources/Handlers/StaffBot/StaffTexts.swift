@@ -55,9 +55,9 @@ struct StaffTexts: Sendable {
     func card(_ card: GuestCardView) -> String {
         var lines = [
             t("Гость: \(card.name)", "Guest: \(card.name)"), t("Уровень: \(tierName(card.tier))", "Tier: \(tierName(card.tier))"),
-            t("Баланс: \(card.balance) баллов", "Balance: \(card.balance) points"),
+            t("Баланс: \(RussianPlural.points(card.balance))", "Balance: \(card.balance) points"),
         ]
-        if card.debt > 0 { lines.append(t("Долг по баллам: \(card.debt)", "Points debt: \(card.debt)")) }
+        if card.debt > 0 { lines.append(t("Долг: \(RussianPlural.points(card.debt))", "Points debt: \(card.debt)")) }
         if !card.gifts.isEmpty {
             lines.append(
                 t("Подарки: ", "Gifts: ") + card.gifts.map { "\($0.name) (\(t("до", "until")) \($0.until))" }.joined(separator: ", "))
@@ -75,7 +75,9 @@ struct StaffTexts: Sendable {
             "The amount is above the limit (\(maximum)). Check it and type it again.")
     }
     func askRedeem(amount: Money, maximum: Int) -> String {
-        t("Сумма \(amount). Списать баллы? Можно до \(maximum).", "Amount \(amount). Redeem points? Up to \(maximum).")
+        t(
+            "Сумма \(amount). Списать баллы? Доступно до \(RussianPlural.pointsGenitive(maximum)).",
+            "Amount \(amount). Redeem points? Up to \(maximum).")
     }
     var noPointsButton: String { t("Без баллов", "No points") }
     func maxPointsButton(_ points: Int) -> String { t("Списать \(points)", "Redeem \(points)") }
@@ -86,10 +88,14 @@ struct StaffTexts: Sendable {
     func quote(_ quote: SaleQuote, gifts: [String]) -> String {
         var lines = [t("Заказ: \(quote.amount)", "Order: \(quote.amount)")]
         if quote.pointsRedeemed > 0 {
-            lines.append(t("Списание: \(quote.pointsRedeemed) баллов", "Redeemed: \(quote.pointsRedeemed) points"))
+            lines.append(t("Списание: \(RussianPlural.points(quote.pointsRedeemed))", "Redeemed: \(quote.pointsRedeemed) points"))
         }
         lines.append(t("К оплате: \(quote.amountToPay)", "To pay: \(quote.amountToPay)"))
-        lines.append(t("Начислится: \(quote.pointsEarned) баллов", "To earn: \(quote.pointsEarned) points"))
+        if quote.pointsRedeemed > 0 {
+            lines.append(t("Баллы не начисляются (есть списание)", "No points are earned when points are redeemed"))
+        } else {
+            lines.append(t("Начислится: \(RussianPlural.points(quote.pointsEarned))", "To earn: \(quote.pointsEarned) points"))
+        }
         if !gifts.isEmpty { lines.append(t("Подарки: ", "Gifts: ") + gifts.joined(separator: ", ")) }
         lines.append(t("Уровень после: \(tierName(quote.tierAfter))", "Tier after: \(tierName(quote.tierAfter))"))
         return lines.joined(separator: "\n")
@@ -146,17 +152,19 @@ struct StaffTexts: Sendable {
         let kept = sales.filter { !$0.cancelled }
         let total = kept.reduce(Money.zero) { $0 + $1.amount }
         let paid = kept.reduce(Money.zero) { $0 + $1.paid }
+        let redeemed = kept.reduce(0) { $0 + $1.pointsRedeemed }
+        let earned = kept.reduce(0) { $0 + $1.pointsEarned }
         lines.append(
             t(
-                "Итого: \(kept.count) продаж на \(total), оплачено \(paid), списано \(kept.reduce(0) { $0 + $1.pointsRedeemed }) баллов, начислено \(kept.reduce(0) { $0 + $1.pointsEarned })",
-                "Total: \(kept.count) sales, \(total), paid \(paid), \(kept.reduce(0) { $0 + $1.pointsRedeemed }) points redeemed, \(kept.reduce(0) { $0 + $1.pointsEarned }) earned"
+                "Итого: \(RussianPlural.sales(kept.count)) на \(total), оплачено \(paid), списано \(RussianPlural.points(redeemed)), начислено \(RussianPlural.points(earned))",
+                "Total: \(kept.count) sales, \(total), paid \(paid), \(redeemed) points redeemed, \(earned) earned"
             ))
         return lines.joined(separator: "\n")
     }
 
     // Messages and broadcasts
     var askMessageText: String { t("Введите текст сообщения гостю.", "Type the message to the guest.") }
-    func messageQueued(_ name: String) -> String { t("Сообщение для \(name) отправлено.", "The message to \(name) is on its way.") }
+    func messageQueued(_ name: String) -> String { t("Сообщение отправлено. Гость: \(name).", "The message to \(name) is on its way.") }
     func messageToGuest(_ text: String) -> String { t("Сообщение от кофейни:\n\(text)", "A message from the café:\n\(text)") }
     var pickAudience: String { t("Кому отправить рассылку?", "Who should get the broadcast?") }
     var audienceEveryone: String { t("Всем", "Everyone") }
@@ -166,7 +174,7 @@ struct StaffTexts: Sendable {
     var askBroadcastText: String { t("Введите текст рассылки.", "Type the broadcast text.") }
     func confirmBroadcast(size: Int) -> String {
         t(
-            "Рассылку получат \(size) гостей (без отписавшихся и недоступных). Отправить?",
+            "Получателей: \(size) (без отписавшихся и недоступных). Отправить?",
             "\(size) guests will get it (opted-out and unreachable guests excluded). Send?")
     }
     var sendButton: String { t("📣 Отправить", "📣 Send") }
@@ -206,9 +214,9 @@ struct StaffTexts: Sendable {
         case .amountTooLarge(let maximum): return amountTooLarge(maximum)
         case .invalidPoints: return pointsUnreadable
         case .insufficientPoints(let balance):
-            return t("Недостаточно баллов: на балансе \(balance).", "Not enough points: the balance is \(balance).")
+            return t("Недостаточно баллов: на балансе \(RussianPlural.points(balance)).", "Not enough points: the balance is \(balance).")
         case .redeemAboveCap(let maximum):
-            return t("Можно списать не больше \(maximum) баллов.", "At most \(maximum) points can be redeemed.")
+            return t("Можно списать не больше \(RussianPlural.pointsGenitive(maximum)).", "At most \(maximum) points can be redeemed.")
         case .orderNotFound: return t("Заказ не найден.", "Order not found.")
         case .alreadyCancelled: return t("Этот заказ уже отменён.", "This order is already cancelled.")
         case .cancelWindowPassed:
