@@ -20,4 +20,12 @@ import Testing
     func afterIzTheGenitiveIsUsed(count: Int, expected: String) {
         #expect("из " + RussianPlural.guestsGenitive(count) == expected)
     }
+
+    @Test func waitsAndDaysAgreeToo() {
+        #expect(RussianPlural.secondsAccusative(1) == "1 секунду")
+        #expect(RussianPlural.secondsAccusative(45) == "45 секунд")
+        #expect(RussianPlural.secondsAccusative(90) == "90 секунд")
+        #expect(RussianPlural.secondsAccusative(3) == "3 секунды")
+        #expect(RussianPlural.days(7) == "7 дней" && RussianPlural.days(1) == "1 день" && RussianPlural.days(2) == "2 дня")
+    }
 }

@@ -86,6 +86,8 @@ import Testing
             let answer = try await chat.sendOwnContact(phone: "+7 900 222-22-22")
             #expect(answer.status == 200)
             #expect(answer.text?.hasPrefix("Этот номер уже зарегистрирован") == true)
+            #expect(answer.text?.hasSuffix("Если это ваш номер, обратитесь к сотрудникам кофейни.") == true)
+            #expect(answer.keyboardButtons == ["📱 Поделиться номером"], "the guest keeps a way on")
             #expect(try await fixture.count("SELECT count(*)::int FROM customers") == 1)
         }
     }
@@ -115,7 +117,7 @@ import Testing
             let text = try #require(answer.text)
             #expect(text.contains("Уровень: Стандарт"))
             #expect(text.contains("Баланс: 12 баллов"))
-            #expect(text.contains("До уровня «Серебро»: покупки на 13\u{202F}750 ₽"))
+            #expect(text.contains("До уровня «Серебро» осталось 13\u{202F}750 ₽ покупок."))
             #expect(text.contains("🎁 Drink — до 25.12.2026"))
         }
     }
@@ -125,7 +127,7 @@ import Testing
             try await register(chat)
             let first = try await chat.send(text: "🔢 Код оплаты")
             let text = try #require(first.text)
-            #expect(text.contains("Код действует 90 сек., до 09:01:30"))
+            #expect(text.contains("Покажите его бариста — код действует 90 секунд (до 09:01)."))
             #expect(first.inlineData == ["code:new"])
             let firstCode = try #require(text.firstMatch(of: /(\d{3}) (\d{3})/)).output
             #expect(

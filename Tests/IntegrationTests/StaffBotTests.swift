@@ -67,7 +67,7 @@ import Testing
             #expect(cardText.hasSuffix("Введите сумму заказа, например 350 или 350,50."))
 
             let quote = try await barista.send(text: "350,50")
-            #expect(quote.text == "Заказ: 350,50 ₽\nК оплате: 350,50 ₽\nНачислится: 3 балла\nУровень после: Стандарт")
+            #expect(quote.text == "Заказ: 350,50 ₽\nК оплате: 350,50 ₽\nНачислится: 3 балла\nУровень после покупки: Стандарт")
             let confirm = try #require(quote.inlineData.first)
             #expect(confirm.hasPrefix("sc:"))
 
@@ -106,7 +106,7 @@ import Testing
             let quote = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" })
             #expect(
                 quote.payload["text"] as? String
-                    == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nБаллы не начисляются (есть списание)\nПодарки: Drink\nУровень после: Серебро"
+                    == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nБаллы не начисляются (есть списание)\nПодарки: Drink\nУровень после покупки: Серебро"
             )
             let confirm = try #require(
                 ((quote.payload["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]])?.first?.first?[
@@ -184,7 +184,7 @@ import Testing
             #expect(list.inlineData == ["cx:\(second)", "cx:\(first)"])
             try await barista.press("cx:\(second)")
             let cancelled = try await barista.send(text: "Ошибка суммы")
-            #expect(cancelled.text == "Заказ №\(second) отменён. Гость получил уведомление.")
+            #expect(cancelled.text == "Заказ №\(second) отменён. Гостю отправлено уведомление.")
             #expect(
                 try await fixture.count(
                     "SELECT count(*)::int FROM order_cancellations WHERE order_id = \(second) AND reason = 'Ошибка суммы'") == 1)
@@ -195,7 +195,7 @@ import Testing
             try await barista.press("cx:\(first)")
             #expect(try await barista.send(text: "поздно").text == "Время на отмену прошло. Обратитесь к менеджеру.")
             try await manager.press("cx:\(first)")
-            #expect(try await manager.send(text: "по просьбе гостя").text == "Заказ №\(first) отменён. Гость получил уведомление.")
+            #expect(try await manager.send(text: "по просьбе гостя").text == "Заказ №\(first) отменён. Гостю отправлено уведомление.")
             #expect(try await fixture.checkLedger().isClean)
         }
     }
@@ -212,7 +212,7 @@ import Testing
             #expect(card.inlineData.contains("gi:\(drink.id)"))
             try await barista.press("gi:\(drink.id)")
             let issued = try await barista.send(text: "Извинение за ожидание")
-            #expect(issued.text == "Подарок выдан: Drink, действует до 25.12.2026. Гость получил уведомление.")
+            #expect(issued.text == "Подарок выдан: Drink, действует до 25.12.2026. Гостю отправлено уведомление.")
             let giftID = try await fixture.count("SELECT id::int FROM customer_gifts WHERE reason = 'Извинение за ожидание'")
 
             try await barista.send(text: "🎁 Подарок")

@@ -35,4 +35,7 @@ public struct RussianPlural: Sendable, Equatable {
     public static let pointsGenitive = RussianPlural(one: "балла", few: "баллов", many: "баллов")
     public static let sales = RussianPlural(one: "продажа", few: "продажи", many: "продаж")
     public static let guestsGenitive = RussianPlural(one: "гостя", few: "гостей", many: "гостей")
+    /// After «подождите»: «1 секунду», «2 секунды», «5 секунд».
+    public static let secondsAccusative = RussianPlural(one: "секунду", few: "секунды", many: "секунд")
+    public static let days = RussianPlural(one: "день", few: "дня", many: "дней")
 }

@@ -32,7 +32,7 @@ extension AdminController {
                 }
                 let outcome = try await operations.reply(to: id, text: text, by: admin.actor, at: dependencies.clock.now) {
                     language, text in
-                    language == .en ? "Reply from the café team:\n\n\(text)" : "Ответ от команды кафе:\n\n\(text)"
+                    language == .en ? "Reply from the café team:\n\n\(text)" : "Ответ от команды кофейни:\n\n\(text)"
                 }
                 switch outcome {
                 case .queued: return AdminGate.redirect(to: "/admin/feedback?done=replied")

@@ -97,7 +97,8 @@ extension ClientBot {
         do {
             turn.customer = try await turn.tx.loyalty.registerCustomer(registration, at: turn.now)
         } catch LoyaltyError.phoneTaken {
-            return turn.reply(turn.say(turn.texts.phoneTaken, .removeKeyboard))
+            // The way on is the staff: the share button stays, should they have meant another number.
+            return turn.reply(turn.say(turn.texts.phoneTaken, turn.texts.sharePhone))
         }
         try await turn.conversations.set(.birthDate, chatID: turn.chatID, at: turn.now)
         let welcome = turn.texts.registered(name: turn.user.firstName) + "\n\n" + turn.texts.askBirthday

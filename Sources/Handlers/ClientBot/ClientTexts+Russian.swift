@@ -26,7 +26,7 @@ struct RussianClientTexts: ClientTexts {
     let contactWithoutUser =
         "Этот контакт не привязан к аккаунту Telegram. Нажмите «📱 Поделиться номером» внизу, чтобы отправить свой номер."
     let invalidPhone = "Не получилось прочитать номер телефона. Попробуйте ещё раз кнопкой «📱 Поделиться номером»."
-    let phoneTaken = "Этот номер уже зарегистрирован на другой аккаунт Telegram. Если это ваш номер, напишите нам в кофейне."
+    let phoneTaken = "Этот номер уже зарегистрирован на другой аккаунт Telegram. Если это ваш номер, обратитесь к сотрудникам кофейни."
     let alreadyRegistered = "Вы уже зарегистрированы."
     func registered(name: String) -> String { "Готово, \(name), вы в программе! Уровень: Стандарт, баланс: 0 баллов." }
     let askBirthday = "Укажите дату рождения в формате ДД.ММ.ГГГГ — в день рождения вас ждёт подарок. Или нажмите «Пропустить»."
@@ -40,7 +40,7 @@ struct RussianClientTexts: ClientTexts {
         var lines = ["👤 \(view.name)", "Уровень: \(tierName(view.tier))", "Баланс: \(view.balance) \(points(view.balance))"]
         if view.debt > 0 { lines.append("Долг: \(RussianPlural.points(view.debt)) — спишем из следующих начислений.") }
         if let next = view.toNextTier {
-            lines.append("До уровня «\(tierName(next.tier))»: покупки на \(next.spend)")
+            lines.append("До уровня «\(tierName(next.tier))» осталось \(next.spend) покупок.")
         } else {
             lines.append("У вас наивысший уровень 🎉")
         }
@@ -54,7 +54,7 @@ struct RussianClientTexts: ClientTexts {
     }
 
     func code(_ code: PaymentCode, validFor seconds: Int, until time: String) -> String {
-        "Ваш код оплаты: \(code)\nПокажите его бариста. Код действует \(seconds) сек., до \(time)."
+        "Ваш код оплаты: \(code)\nПокажите его бариста — код действует \(seconds) \(RussianPlural.secondsAccusative.form(seconds)) (до \(time.prefix(5)))."
     }
 
     func history(_ lines: [String]) -> String {
@@ -99,7 +99,7 @@ struct RussianClientTexts: ClientTexts {
     let alreadyReviewed = "Этот визит вы уже оценили. Спасибо!"
     let askIdea = "Поделитесь идеей — что нам улучшить или добавить? Напишите одним сообщением."
     let ideaSaved = "Спасибо за идею! Мы её обязательно прочитаем."
-    let askMessage = "Напишите сообщение руководству кофейни одним сообщением — мы ответим здесь."
+    let askMessage = "Напишите, что хотите передать руководству кофейни, — ответ придёт сюда."
     let messageSaved = "Сообщение отправлено руководству. Ответ придёт сюда."
     let inputCancelled = "Отменено."
 
@@ -115,7 +115,7 @@ struct RussianClientTexts: ClientTexts {
     let languageButton = "🇬🇧 English"
     func promoButton(optedIn: Bool) -> String { optedIn ? "🔕 Не присылать акции" : "🔔 Присылать акции" }
     let birthdayButton = "🎂 Указать дату рождения"
-    let languageChanged = "Язык: русский."
+    let languageChanged = "Готово, язык — русский."
     func promoChanged(optedIn: Bool) -> String {
         optedIn ? "Будем присылать акции и новости." : "Больше не будем присылать акции. Чеки и подарки по-прежнему придут."
     }
@@ -124,7 +124,7 @@ struct RussianClientTexts: ClientTexts {
     let staleButton = "Эта кнопка устарела. Откройте меню заново."
     let unsupportedContent = "Я понимаю только текст и кнопки меню. Выберите действие внизу."
     let privateChatsOnly = "Я работаю только в личных сообщениях — напишите мне напрямую."
-    let unknownText = "Не понял сообщение. Выберите действие в меню внизу."
+    let unknownText = "Не понял вас. Выберите действие в меню внизу."
     let apology = "Что-то пошло не так. Попробуйте ещё раз через минуту."
 
     func tierName(_ tier: Tier) -> String {

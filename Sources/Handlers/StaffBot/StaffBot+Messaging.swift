@@ -12,7 +12,7 @@ extension StaffBot {
         case .found(let customer):
             try await turn.conversations.set(.messageText(customerID: customer.id), chatID: turn.chatID, at: turn.now)
             return turn.reply(
-                turn.say("\(customer.firstName): " + turn.texts.askMessageText, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+                turn.say(turn.texts.askMessageText(to: customer.firstName), turn.inline([[(turn.texts.cancelButton, .abandon)]])))
         }
     }
 

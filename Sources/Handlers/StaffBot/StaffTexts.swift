@@ -97,7 +97,7 @@ struct StaffTexts: Sendable {
             lines.append(t("Начислится: \(RussianPlural.points(quote.pointsEarned))", "To earn: \(quote.pointsEarned) points"))
         }
         if !gifts.isEmpty { lines.append(t("Подарки: ", "Gifts: ") + gifts.joined(separator: ", ")) }
-        lines.append(t("Уровень после: \(tierName(quote.tierAfter))", "Tier after: \(tierName(quote.tierAfter))"))
+        lines.append(t("Уровень после покупки: \(tierName(quote.tierAfter))", "Tier after: \(tierName(quote.tierAfter))"))
         return lines.joined(separator: "\n")
     }
     var confirmButton: String { t("✅ Подтвердить", "✅ Confirm") }
@@ -107,10 +107,12 @@ struct StaffTexts: Sendable {
             "✅ Sale confirmed. Order #\(order). To pay: \(paid). The receipt is on its way to the guest.")
     }
     var cancelThisSaleButton: String { t("↩️ Отменить продажу", "↩️ Cancel this sale") }
-    var saleAbandoned: String { t("Продажа отменена, ничего не списано.", "Sale abandoned; nothing was charged.") }
+    var saleAbandoned: String { t("Продажа не проведена, ничего не списано.", "Sale abandoned; nothing was charged.") }
     var done: String { t("Готово", "Done") }
     func throttled(seconds: Int) -> String {
-        t("Слишком много неверных кодов. Подождите \(seconds) с.", "Too many wrong codes. Wait \(seconds) s.")
+        t(
+            "Слишком много неверных кодов. Подождите \(RussianPlural.secondsAccusative(seconds)).",
+            "Too many wrong codes. Wait \(seconds) s.")
     }
 
     // Cancel
@@ -120,7 +122,7 @@ struct StaffTexts: Sendable {
         t("Отмена заказа №\(order). Напишите причину.", "Cancelling order #\(order). Type the reason.")
     }
     func cancelled(order: Int64) -> String {
-        t("Заказ №\(order) отменён. Гость получил уведомление.", "Order #\(order) is cancelled. The guest has been told.")
+        t("Заказ №\(order) отменён. Гостю отправлено уведомление.", "Order #\(order) is cancelled. The guest has been told.")
     }
 
     // Gifts
@@ -129,17 +131,18 @@ struct StaffTexts: Sendable {
         t("✔️ Списать: \(name) (до \(until))", "✔️ Redeem: \(name) (until \(until))")
     }
     var pickGiftAction: String { t("Выдать подарок или списать имеющийся?", "Give a gift or redeem one the guest has?") }
-    var askGiftReason: String { t("Причина подарка? Напишите коротко.", "Reason for the gift? A few words.") }
+    var askGiftReason: String { t("За что подарок? Напишите коротко.", "Reason for the gift? A few words.") }
     func giftIssued(_ name: String, until: String) -> String {
         t(
-            "Подарок выдан: \(name), действует до \(until). Гость получил уведомление.",
+            "Подарок выдан: \(name), действует до \(until). Гостю отправлено уведомление.",
             "Gift given: \(name), valid until \(until). The guest has been told.")
     }
     func giftRedeemed(_ name: String) -> String { t("Подарок списан: \(name).", "Gift redeemed: \(name).") }
 
     // History
     func history(_ sales: [StaffSale], time: (Date) -> String, location: Bool) -> String {
-        let title = location ? t("Продажи точки сегодня:", "The location's sales today:") : t("Ваши продажи сегодня:", "Your sales today:")
+        let title =
+            location ? t("Продажи кофейни за сегодня:", "The location's sales today:") : t("Ваши продажи сегодня:", "Your sales today:")
         guard !sales.isEmpty else { return title + "\n" + t("Пока нет.", "None yet.") }
         var lines = [title]
         for sale in sales.reversed() {
@@ -163,13 +166,15 @@ struct StaffTexts: Sendable {
     }
 
     // Messages and broadcasts
-    var askMessageText: String { t("Введите текст сообщения гостю.", "Type the message to the guest.") }
+    func askMessageText(to name: String) -> String {
+        t("Сообщение для гостя \(name) — введите текст:", "A message to \(name): type the text.")
+    }
     func messageQueued(_ name: String) -> String { t("Сообщение отправлено. Гость: \(name).", "The message to \(name) is on its way.") }
     func messageToGuest(_ text: String) -> String { t("Сообщение от кофейни:\n\(text)", "A message from the café:\n\(text)") }
     var pickAudience: String { t("Кому отправить рассылку?", "Who should get the broadcast?") }
     var audienceEveryone: String { t("Всем", "Everyone") }
     var audienceByTier: String { t("По уровню", "By tier") }
-    func audienceActive(days: Int) -> String { t("Активные за \(days) дн.", "Active in \(days) days") }
+    func audienceActive(days: Int) -> String { t("Заходили за \(RussianPlural.days(days))", "Active in \(days) days") }
     var audienceBirthdays: String { t("Именинники месяца", "Birthdays this month") }
     var askBroadcastText: String { t("Введите текст рассылки.", "Type the broadcast text.") }
     func confirmBroadcast(size: Int) -> String {
@@ -206,7 +211,8 @@ struct StaffTexts: Sendable {
             return t(
                 "Код не найден. Попросите гостя открыть «Код оплаты» ещё раз.",
                 "Code not found. Ask the guest to open “Payment code” again.")
-        case .codeExpired: return t("Код истёк. Попросите гостя получить новый.", "The code has expired. Ask the guest for a new one.")
+        case .codeExpired:
+            return t("Код устарел. Попросите гостя нажать «🔄 Новый код».", "The code has expired. Ask the guest to tap «🔄 New code».")
         case .codeAlreadyUsed: return t("Код уже использован.", "The code has already been used.")
         case .customerNotFound: return t("Гость не найден.", "Guest not found.")
         case .customerBlocked: return t("Аккаунт гостя приостановлен.", "The guest's account is suspended.")

@@ -133,7 +133,7 @@ import Testing
                 try await loyalty.count(
                     """
                     SELECT count(*)::int FROM outbox WHERE bot = 'client' AND chat_id = 130000001 AND kind = 'transactional'
-                      AND payload->>'text' = E'Ответ от команды кафе:\\n\\nSorry! A free drink is waiting.'
+                      AND payload->>'text' = E'Ответ от команды кофейни:\\n\\nSorry! A free drink is waiting.'
                     """
                 ) == 1)
             #expect(try await loyalty.count("SELECT count(*)::int FROM feedback WHERE status = 'done'") == 1)
