@@ -20,13 +20,19 @@ extension AdminController {
                     return try await staffPage(request, admin, error: "Choose barista or manager.")
                 }
                 let location = admin.form.text("location") ?? "main"
+                // A link needs the bot's real @name: without Telegram's answer there is no link to give.
+                guard let bot = await staffBotUsername() else {
+                    return try await staffPage(
+                        request, admin,
+                        error:
+                            "Telegram did not answer for the staff bot, so no link was made. Check TELEGRAM_STAFF_BOT_TOKEN and try again.")
+                }
                 let token = StaffInvites.prefix + dependencies.random.urlSafeToken(byteCount: 18)
                 let created = try await dependencies.store.pool.invites.create(
                     role: role, locationSlug: location, createdBy: "admin:\(admin.session.account.id)", token: token,
                     at: dependencies.clock.now
                 )
                 guard let created else { return try await staffPage(request, admin, error: "No location \"\(location)\".") }
-                let bot = await staffBotUsername() ?? "your_staff_bot"
                 let format = try await format()
                 return try await staffPage(
                     request, admin,

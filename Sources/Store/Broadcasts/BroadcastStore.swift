@@ -171,14 +171,20 @@ public struct BroadcastStore: SessionStore {
     /// everyone alerts the managers.
     public func recordReport(_ progress: BroadcastProgress, edit: Data?, at now: Date) async throws {
         try await session.withTransaction { connection in
-            try await connection.query(
-                """
-                UPDATE broadcasts SET reported_sent = \(progress.sent), reported_failed = \(progress.failed),
-                       finished_at = CASE WHEN \(progress.isDone) THEN \(now) END
-                WHERE id = \(progress.broadcastID)
-                """,
-                logger: logger
-            )
+            // Only the report that finds the broadcast unfinished counts: when two instances
+            // report at once, the second waits for the first's row lock, then finds it finished
+            // and queues neither the edit nor the alert again.
+            let recorded =
+                try await connection.query(
+                    """
+                    UPDATE broadcasts SET reported_sent = \(progress.sent), reported_failed = \(progress.failed),
+                           finished_at = CASE WHEN \(progress.isDone) THEN \(now) END
+                    WHERE id = \(progress.broadcastID) AND finished_at IS NULL
+                    RETURNING 1
+                    """,
+                    logger: logger
+                ).collect().count == 1
+            guard recorded else { return }
             let outbox = OutboxWriter(session: .transaction(connection, logger: logger))
             if let edit, let chatID = progress.progressChatID {
                 try await outbox.enqueue(bot: .staff, chatID: chatID, customerID: nil, method: "editMessageText", payload: edit, at: now)

@@ -30,4 +30,14 @@ public struct Actor: Sendable, Equatable {
     public static let system = Actor(kind: .system, id: "system")
 
     var staffID: Int64? { kind == .staff ? Int64(id) : nil }
+
+    /// Who a `created_by` column names: `admin:<id>` is that admin, anything else (`cli`,
+    /// `playground`) the system acting for it.
+    init(createdBy: String) {
+        if createdBy.hasPrefix("admin:") {
+            self.init(kind: .admin, id: String(createdBy.dropFirst("admin:".count)))
+        } else {
+            self.init(kind: .system, id: createdBy)
+        }
+    }
 }

@@ -33,13 +33,22 @@ public struct APIKeyStore: Sendable {
         name: String, scopes: Set<String>, locationSlug: String, prefix: String, secret: String, createdBy: String, at now: Date
     ) async throws -> (id: Int64, key: String)? {
         let key = "\(prefix)_\(secret)"
+        let actor = Actor(createdBy: createdBy)
         let id = try await database.withConnection(logger: logger) { connection in
             try await connection.query(
                 """
-                INSERT INTO api_keys (name, prefix, secret_hash, scopes, location_id, created_by, created_at)
-                SELECT \(name), \(prefix), \(Self.hash(key)), \(scopes.sorted()), id, \(createdBy), \(now)
-                FROM locations WHERE slug = \(locationSlug)
-                RETURNING id
+                WITH created AS (
+                    INSERT INTO api_keys (name, prefix, secret_hash, scopes, location_id, created_by, created_at)
+                    SELECT \(name), \(prefix), \(Self.hash(key)), \(scopes.sorted()), id, \(createdBy), \(now)
+                    FROM locations WHERE slug = \(locationSlug)
+                    RETURNING id, name, prefix, scopes, location_id
+                ), audit AS (
+                    INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
+                    SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'api_key.created', 'api_key', id::text,
+                           jsonb_build_object('name', name, 'prefix', prefix, 'scopes', scopes, 'location_id', location_id)
+                    FROM created
+                )
+                SELECT id FROM created
                 """,
                 logger: logger
             ).collect().first?.decode(Int64.self)

@@ -31,13 +31,21 @@ public struct StaffInvites: SessionStore {
     ) async throws -> Created? {
         try await session.withConnection { connection in
             let expiresAt = now.addingTimeInterval(lifetime)
+            let actor = Actor(createdBy: createdBy)
             let created =
                 try await connection.query(
                     """
-                    INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
-                    SELECT \(Self.hash(token)), \(role.rawValue), id, \(createdBy), \(now), \(expiresAt)
-                    FROM locations WHERE slug = \(locationSlug)
-                    RETURNING id
+                    WITH invite AS (
+                        INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
+                        SELECT \(Self.hash(token)), \(role.rawValue), id, \(createdBy), \(now), \(expiresAt)
+                        FROM locations WHERE slug = \(locationSlug)
+                        RETURNING id, role, location_id, expires_at
+                    )
+                    INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
+                    SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'staff.invited', 'staff_invite', id::text,
+                           jsonb_build_object('role', role, 'location_id', location_id, 'expires_at', expires_at)
+                    FROM invite
+                    RETURNING 1
                     """,
                     logger: logger
                 ).collect().count == 1

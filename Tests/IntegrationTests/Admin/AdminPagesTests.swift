@@ -168,27 +168,45 @@ import Testing
         }
     }
 
-    @Test func staffAreInvitedPromotedAndDeactivated() async throws {
+    @Test func anInviteNeedsTheStaffBotsRealNameAndMakesNoLinkWithoutIt() async throws {
+        // The test app's Bot API address answers nothing.
         try await TestApp.with { app, client in
             let loyalty = try await LoyaltyFixture.over(app.database)
-            let barista = try await loyalty.staff(.barista, name: "Оля")
             let browser = try await Self.signedIn(app, client, role: .admin)
             let invite = try await browser.post("/admin/staff/invite", ["role": "manager", "location": "main"])
-            #expect(invite.status == 200)
-            #expect(invite.contains("https://t.me/your_staff_bot?start=inv_"))
-            #expect(try await loyalty.count("SELECT count(*)::int FROM staff_invites WHERE role = 'manager'") == 1)
-            #expect(try await browser.post("/admin/staff/invite", ["role": "janitor"]).status == 422)
-            #expect(try await browser.post("/admin/staff/invite", ["role": "barista", "location": "nowhere"]).contains("No location"))
+            #expect(invite.status == 422)
+            #expect(invite.contains("Telegram did not answer for the staff bot, so no link was made."))
+            #expect(!invite.contains("t.me/"))
+            #expect(try await loyalty.count("SELECT count(*)::int FROM staff_invites") == 0)
+        }
+    }
 
-            #expect(try await browser.post("/admin/staff/\(barista.id)", ["role": "manager"]).status == 303)
-            #expect(try await browser.post("/admin/staff/\(barista.id)", ["active": "false"]).status == 303)
-            #expect(
-                try await loyalty.count(
-                    "SELECT count(*)::int FROM staff WHERE role = 'manager' AND NOT active AND deactivated_at IS NOT NULL") == 1)
-            let page = try await browser.get("/admin/staff")
-            #expect(page.contains("Оля"))
-            #expect(page.contains("deactivated"))
-            #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action = 'staff.updated'") == 2)
+    @Test func staffAreInvitedPromotedAndDeactivated() async throws {
+        try await FakeTelegramBotAPI.withRunning { fake in
+            try await TestApp.with(environment: ["TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString]) { app, client in
+                let loyalty = try await LoyaltyFixture.over(app.database)
+                let barista = try await loyalty.staff(.barista, name: "Оля")
+                let browser = try await Self.signedIn(app, client, role: .admin)
+                let invite = try await browser.post("/admin/staff/invite", ["role": "manager", "location": "main"])
+                #expect(invite.status == 200)
+                #expect(invite.contains("https://t.me/crema_test_bot?start=inv_"))
+                #expect(try await loyalty.count("SELECT count(*)::int FROM staff_invites WHERE role = 'manager'") == 1)
+                #expect(
+                    try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action = 'staff.invited' AND actor_kind = 'admin'")
+                        == 1)
+                #expect(try await browser.post("/admin/staff/invite", ["role": "janitor"]).status == 422)
+                #expect(try await browser.post("/admin/staff/invite", ["role": "barista", "location": "nowhere"]).contains("No location"))
+
+                #expect(try await browser.post("/admin/staff/\(barista.id)", ["role": "manager"]).status == 303)
+                #expect(try await browser.post("/admin/staff/\(barista.id)", ["active": "false"]).status == 303)
+                #expect(
+                    try await loyalty.count(
+                        "SELECT count(*)::int FROM staff WHERE role = 'manager' AND NOT active AND deactivated_at IS NOT NULL") == 1)
+                let page = try await browser.get("/admin/staff")
+                #expect(page.contains("Оля"))
+                #expect(page.contains("deactivated"))
+                #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action = 'staff.updated'") == 2)
+            }
         }
     }
 
@@ -242,6 +260,12 @@ import Testing
             let list = try await owner.get("/admin/api-keys")
             #expect(list.contains("POS front"))
             #expect(!list.contains(key))
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            #expect(
+                try await loyalty.count(
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'api_key.created' AND actor_kind = 'admin' AND after->>'name' = 'POS front'"
+                )
+                    == 1)
 
             let api = APIClient(client: client, key: key)
             #expect(try await api.get("/api/v1/customers/1").status == 403)
