@@ -2,6 +2,8 @@
 # Backs the database up with pg_dump (custom format, compressed) into BACKUP_DIR as
 # crema-YYYYMMDDTHHMMSSZ.dump, checks the file reads back, then deletes backups older than the
 # retention (BACKUP_RETENTION_DAYS, else the `backup_retention_days` setting, else 30 days).
+# `backup.sh NAME` makes a named backup, crema-NAME-YYYYMMDDTHHMMSSZ.dump (letters, digits, - and
+# _), which the retention leaves alone: it is kept until someone deletes it.
 #
 # Environment: DATABASE_URL (required), BACKUP_DIR (default /var/backups/crema),
 #              BACKUP_RETENTION_DAYS (optional).
@@ -25,7 +27,13 @@ fi
 days=${days:-30}
 [[ "$days" =~ ^[0-9]+$ ]] && [ "$days" -ge 1 ] || fail "the retention must be a whole number of days (got \"$days\")"
 
-name="crema-$(date -u +%Y%m%dT%H%M%SZ).dump"
+label=${1:-}
+if [ -n "$label" ]; then
+    [[ "$label" =~ ^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$ ]] || fail "a backup name is letters, digits, - and _ (got \"$label\")"
+    name="crema-$label-$(date -u +%Y%m%dT%H%M%SZ).dump"
+else
+    name="crema-$(date -u +%Y%m%dT%H%M%SZ).dump"
+fi
 partial="$dir/.$name.partial"
 trap 'rm -f "$partial"' EXIT
 "$pg_dump" --format=custom --compress=6 --no-owner --file="$partial" "$DATABASE_URL" \
@@ -37,5 +45,6 @@ echo "backup: wrote $dir/$name ($(du -h "$dir/$name" | cut -f1))"
 removed=0
 while IFS= read -r -d '' old; do
     rm -f "$old" && removed=$((removed + 1))
-done < <(find "$dir" -maxdepth 1 -type f -name 'crema-*.dump' -mmin +$((days * 1440)) -print0)
+done < <(find "$dir" -maxdepth 1 -type f -regextype posix-extended -regex '.*/crema-[0-9]{8}T[0-9]{6}Z\.dump' \
+    -mmin +$((days * 1440)) -print0)
 echo "backup: kept $days days; removed $removed older backup(s)"

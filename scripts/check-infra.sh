@@ -37,4 +37,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     # Verify the units against a stand-in binary path; missing users and files are not errors here.
     systemd-analyze verify --man=no infra/systemd/crema-backup.timer 2>&1 | grep -v "Failed to\|not found\|No such file\|does not exist\|is not executable" || true
 fi
+# The slim image has no shell tools for a health check: the binary asks /healthz itself.
+grep -q '^HEALTHCHECK .*CMD \["/app/crema", "healthcheck"\]' infra/Dockerfile \
+    || { echo "check-infra: the Dockerfile's HEALTHCHECK must run /app/crema healthcheck" >&2; exit 1; }
 echo "check-infra: infra and nginx files parse"

@@ -168,6 +168,12 @@ dump=$(ls "$BACKUP_DIR"/crema-2*.dump | grep -v 2000010 | tail -n 1)
 [ -s "$dump" ] || fail "no backup file was written"
 [ ! -e "$BACKUP_DIR/crema-20000101T000000Z.dump" ] || fail "retention kept a 40-day-old backup"
 [ -e "$BACKUP_DIR/crema-20000102T000000Z.dump" ] || fail "retention deleted a 29-day-old backup"
+touch -d '40 days ago' "$BACKUP_DIR/crema-before-upgrade-20000101T000000Z.dump"
+infra/backup.sh before-upgrade >"$work/named.out" || fail "a named backup failed: $(cat "$work/named.out")"
+[ -n "$(find "$BACKUP_DIR" -maxdepth 1 -name 'crema-before-upgrade-2*.dump' ! -name '*20000101T*' -print -quit)" ] \
+    || fail "no named backup was written"
+[ -e "$BACKUP_DIR/crema-before-upgrade-20000101T000000Z.dump" ] || fail "retention deleted a named backup"
+if infra/backup.sh "../escape" >/dev/null 2>&1; then fail "backup.sh took a name with a path in it"; fi
 if CREMA_BIN="$crema" infra/restore.sh "$dump" >"$work/refused.out" 2>&1; then fail "restore.sh overwrote a non-empty database without --force"; fi
 grep -q "is not empty" "$work/refused.out" || fail "restore.sh refused without saying why: $(cat "$work/refused.out")"
 pg_psql "$pg_port" postgres "DROP DATABASE crema WITH (FORCE)"
@@ -175,5 +181,5 @@ pg_psql "$pg_port" postgres "CREATE DATABASE crema"
 CREMA_BIN="$crema" infra/restore.sh "$dump" >"$work/restore.out" 2>&1 || fail "restore.sh failed: $(cat "$work/restore.out")"
 after=$(fingerprint)
 [ "$before" = "$after" ] || fail "the restored data differs: before $before, after $after"
-step "backup → drop → restore: identical counts and ledger checksum ($after), ledger clean; retention removed only the 40-day-old file"
+step "backup → drop → restore: identical counts and ledger checksum ($after), ledger clean; retention removed only the 40-day-old file; a named backup is written and kept"
 step "all checks passed"

@@ -64,6 +64,24 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func theHealthCheckPassesOnlyWhileTheInstanceAnswers() async throws {
+        try await withTestDatabase { url in
+            let port = try await ClusterScript.freePort()
+            let server = try CremaProcess(
+                ["serve"], environment: ["APP_ENV": "test", "DATABASE_URL": url.string, "PORT": String(port), "LOG_LEVEL": "error"]
+            )
+            defer { server.signal(SIGTERM) }
+            try await waitUntilReady(port: port, server: server)
+            let healthy = try await CremaProcess.run(["healthcheck"], environment: ["PORT": String(port)])
+            #expect(healthy.status == 0, "\(healthy.stderr)")
+            let closed = try await ClusterScript.freePort()
+            let unhealthy = try await CremaProcess.run(["healthcheck", "--url", "http://127.0.0.1:\(closed)/healthz"], environment: [:])
+            #expect(unhealthy.status == 1)
+            #expect(unhealthy.stderr == "healthcheck: http://127.0.0.1:\(closed)/healthz did not answer 200\n")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func serveLogsJSONAndShutsDownCleanlyOnSIGTERM() async throws {
         try await withTestDatabase { url in
             let port = try await ClusterScript.freePort()

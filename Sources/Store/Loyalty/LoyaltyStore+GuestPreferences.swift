@@ -20,8 +20,9 @@ extension LoyaltyStore {
         }
     }
 
-    /// The guest blocked the bot (or Telegram answered 403): transactional messages wait until
-    /// they come back, promotional ones are skipped.
+    /// The guest blocked the bot (or Telegram answered 403): until they write to the bot again,
+    /// the sender skips every message for them, receipts included (`OutboxStore.claimDue` marks
+    /// them skipped; they are not sent later), as the product says: Telegram would refuse them.
     public func markUnreachable(telegramID: Int64, at now: Date) async throws {
         try await session.withConnection { connection in
             try await connection.query(
