@@ -245,6 +245,25 @@ import Testing
         }
     }
 
+    @Test func theDaysTotalsCoverEverySaleEvenWhenOneMessageListsOnlyTheLatest() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let manager = try await desk.bind(.manager, userID: 700)
+            let till = try await fixture.staff(.barista, name: "Касса")
+            let maria = try await fixture.guest()
+            var cancelled: Int64 = 0
+            for number in 1...32 {
+                let sale = try await fixture.sell(to: maria, rubles: 100, by: till, at: app.clock.now)
+                if number == 1 { cancelled = sale.orderID }
+            }
+            _ = try await fixture.store.cancelSale(orderID: cancelled, by: .admin(id: "1"), reason: "test", at: app.clock.now)
+            let history = try #require(try await manager.send(text: "📋 Моя история").text)
+            let listed = history.split(separator: "\n").filter { $0.contains("Мария 100 ₽") }
+            #expect(listed.count == 30)
+            #expect(history.contains("Показаны последние 30 из 32."))
+            #expect(history.hasSuffix("Итого: 31 продажа на 3\u{202F}100 ₽, оплачено 3\u{202F}100 ₽, списано 0 баллов, начислено 31 балл"))
+        }
+    }
+
     @Test func onlyManagersMessageGuestsAndTheGuestGetsItInTheirLanguage() async throws {
         try await withStaffBot { app, fixture, desk in
             let barista = try await desk.bind(.barista, userID: 500)

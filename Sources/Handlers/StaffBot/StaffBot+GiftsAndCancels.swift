@@ -101,8 +101,13 @@ extension StaffBot {
         let cafe = try await cafeTime(turn)
         let isManager = turn.member.role == .manager
         let scope: StaffReports.Scope = isManager ? .location(turn.member.locationID) : .staff(turn.member.id)
-        let sales = try await turn.tx.staffReports.sales(scope, since: cafe.startOfDay(turn.now))
-        let text = turn.texts.history(sales, time: { String(cafe.time($0).prefix(5)) }, location: isManager)
+        let since = cafe.startOfDay(turn.now)
+        let sales = try await turn.tx.staffReports.sales(scope, since: since, limit: Self.historyLines)
+        let totals = try await turn.tx.staffReports.totals(scope, since: since)
+        let text = turn.texts.history(sales, totals: totals, time: { String(cafe.time($0).prefix(5)) }, location: isManager)
         return turn.reply(turn.say(text, turn.menu))
     }
+
+    /// The latest sales one history message lists; the totals cover the whole day.
+    static let historyLines = 30
 }

@@ -140,7 +140,7 @@ struct StaffTexts: Sendable {
     func giftRedeemed(_ name: String) -> String { t("Подарок списан: \(name).", "Gift redeemed: \(name).") }
 
     // History
-    func history(_ sales: [StaffSale], time: (Date) -> String, location: Bool) -> String {
+    func history(_ sales: [StaffSale], totals: StaffSalesTotals, time: (Date) -> String, location: Bool) -> String {
         let title =
             location ? t("Продажи кофейни за сегодня:", "The location's sales today:") : t("Ваши продажи сегодня:", "Your sales today:")
         guard !sales.isEmpty else { return title + "\n" + t("Пока нет.", "None yet.") }
@@ -152,15 +152,14 @@ struct StaffTexts: Sendable {
             if sale.cancelled { line += t(" (отменён)", " (cancelled)") }
             lines.append(line)
         }
-        let kept = sales.filter { !$0.cancelled }
-        let total = kept.reduce(Money.zero) { $0 + $1.amount }
-        let paid = kept.reduce(Money.zero) { $0 + $1.paid }
-        let redeemed = kept.reduce(0) { $0 + $1.pointsRedeemed }
-        let earned = kept.reduce(0) { $0 + $1.pointsEarned }
+        if totals.sales > sales.count {
+            lines.append(
+                t("Показаны последние \(sales.count) из \(totals.sales).", "The latest \(sales.count) of \(totals.sales) are shown."))
+        }
         lines.append(
             t(
-                "Итого: \(RussianPlural.sales(kept.count)) на \(total), оплачено \(paid), списано \(RussianPlural.points(redeemed)), начислено \(RussianPlural.points(earned))",
-                "Total: \(kept.count) sales, \(total), paid \(paid), \(redeemed) points redeemed, \(earned) earned"
+                "Итого: \(RussianPlural.sales(totals.kept)) на \(totals.amount), оплачено \(totals.paid), списано \(RussianPlural.points(totals.pointsRedeemed)), начислено \(RussianPlural.points(totals.pointsEarned))",
+                "Total: \(totals.kept) sales, \(totals.amount), paid \(totals.paid), \(totals.pointsRedeemed) points redeemed, \(totals.pointsEarned) earned"
             ))
         return lines.joined(separator: "\n")
     }

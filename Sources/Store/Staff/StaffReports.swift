@@ -24,15 +24,18 @@ public struct StaffReports: SessionStore {
 
     let session: SQLSession
 
+    /// The scope as the two filters the queries take.
+    private static func filters(_ scope: Scope) -> (staffID: Int64?, locationID: Int64?) {
+        switch scope {
+        case .staff(let id): return (id, nil)
+        case .location(let id): return (nil, id)
+        }
+    }
+
     /// Sales since `start`, newest first (served by `orders_staff_idx` / `orders_location_idx`).
     public func sales(_ scope: Scope, since start: Date, limit: Int = 200) async throws -> [StaffSale] {
         try await session.withConnection { connection in
-            var staffID: Int64?
-            var locationID: Int64?
-            switch scope {
-            case .staff(let id): staffID = id
-            case .location(let id): locationID = id
-            }
+            let (staffID, locationID) = Self.filters(scope)
             let rows = try await connection.query(
                 """
                 SELECT o.id, c.first_name, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at,
@@ -60,4 +63,47 @@ public struct StaffReports: SessionStore {
             return sales
         }
     }
+
+    /// Every sale since `start` that was not cancelled, summed in PostgreSQL however many there are.
+    public func totals(_ scope: Scope, since start: Date) async throws -> StaffSalesTotals {
+        try await session.withConnection { connection in
+            let (staffID, locationID) = Self.filters(scope)
+            let row = try await connection.query(
+                """
+                SELECT count(*)::int AS sales, count(*) FILTER (WHERE NOT cancelled)::int AS kept,
+                       coalesce(sum(amount_kopecks) FILTER (WHERE NOT cancelled), 0)::bigint AS amount,
+                       coalesce(sum(amount_paid_kopecks) FILTER (WHERE NOT cancelled), 0)::bigint AS paid,
+                       coalesce(sum(points_redeemed) FILTER (WHERE NOT cancelled), 0)::int AS redeemed,
+                       coalesce(sum(points_earned) FILTER (WHERE NOT cancelled), 0)::int AS earned
+                FROM (
+                    SELECT o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned,
+                           EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id) AS cancelled
+                    FROM orders o
+                    WHERE o.created_at >= \(start)
+                      AND (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))
+                      AND (\(locationID)::bigint IS NULL OR o.location_id = \(locationID))
+                ) AS day
+                """,
+                logger: logger
+            ).collect().first
+            guard let row else { return StaffSalesTotals() }
+            let column = Columns(row)
+            return StaffSalesTotals(
+                sales: try column("sales"), kept: try column("kept"), amount: Money(kopecks: try column("amount")),
+                paid: Money(kopecks: try column("paid")), pointsRedeemed: try column("redeemed"), pointsEarned: try column("earned")
+            )
+        }
+    }
+}
+
+/// A day's sales summed: every sale, and the amounts and points of those not cancelled.
+public struct StaffSalesTotals: Sendable, Equatable {
+    /// All sales, cancelled ones included.
+    public var sales = 0
+    /// Sales that stand.
+    public var kept = 0
+    public var amount = Money.zero
+    public var paid = Money.zero
+    public var pointsRedeemed = 0
+    public var pointsEarned = 0
 }
