@@ -16,6 +16,23 @@ import Testing
         #expect(!BirthdayCycle.isBirthday(birth, on: CalendarDate(year: 2026, month: 11, day: 26)))
     }
 
+    /// The job selects guests by `birthDatesCelebrated`; over every day of a common and a leap
+    /// year it picks exactly the birth dates the rule (`isBirthday`) says are celebrated.
+    @Test(arguments: [2027, 2028])
+    func theJobsSelectionIsTheRule(year: Int) {
+        let births = (1...12).flatMap { month in
+            (1...CalendarDate.daysIn(month: month, year: 2000)).map { CalendarDate(year: 2000, month: month, day: $0) }
+        }
+        for month in 1...12 {
+            for day in 1...CalendarDate.daysIn(month: month, year: year) {
+                let today = CalendarDate(year: year, month: month, day: day)
+                let selected = Set(BirthdayCycle.birthDatesCelebrated(on: today).map { [$0.month, $0.day] })
+                let celebrated = Set(births.filter { BirthdayCycle.isBirthday($0, on: today) }.map { [$0.month, $0.day] })
+                #expect(selected == celebrated, "\(today)")
+            }
+        }
+    }
+
     @Test(arguments: [("25.11.1990", "1990-11-25"), ("1.2.2001", "2001-02-01"), ("29.02.2000", "2000-02-29")])
     func readsRussianDates(text: String, iso: String) {
         #expect(CalendarDate(russianFormat: text)?.description == iso)

@@ -6,7 +6,11 @@ struct CafeTime: Sendable {
     let timeZone: TimeZone
 
     init(identifier: String) {
-        self.timeZone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/Moscow")!
+        self.init(timeZone: TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/Moscow")!)
+    }
+
+    init(timeZone: TimeZone) {
+        self.timeZone = timeZone
     }
 
     func today(_ now: Date) -> CalendarDate {

@@ -73,8 +73,6 @@ public struct NotificationRenderer: Sendable {
 
     /// `DD.MM.YYYY` in the café's time zone.
     private func day(_ date: Date) -> String {
-        let day = CalendarDate(date, in: timeZone)
-        let pad = { (number: Int) in number < 10 ? "0\(number)" : "\(number)" }
-        return "\(pad(day.day)).\(pad(day.month)).\(day.year)"
+        CafeTime(timeZone: timeZone).day(date)
     }
 }
