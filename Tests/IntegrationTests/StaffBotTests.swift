@@ -172,6 +172,78 @@ import Testing
         }
     }
 
+    @Test func aLiveCodeTypedMidSaleStartsTheNextGuestsSaleAndAnAmountStaysAnAmount() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let maria = try await fixture.guest()
+            let petr = try await fixture.guest(222_222_222, name: "Пётр")
+            let first = try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            let second = try await fixture.store.issueCode(customerID: petr.id, at: app.clock.now).code
+            #expect(try await barista.send(text: first.digits).text?.hasPrefix("Гость: Мария") == true)
+
+            // Six digits that are no live code stay an amount, and a too-large one is said so.
+            let notACode = ["150000", "999999"].first { $0 != first.digits && $0 != second.digits }!
+            #expect(try await barista.send(text: notACode).text?.hasPrefix("Сумма больше допустимой") == true)
+
+            let next = try #require(try await barista.send(text: second.digits).text)
+            #expect(next.hasPrefix("↪️ Предыдущая продажа не проведена, ничего не списано. Новый гость:\n\nГость: Пётр"))
+            #expect(next.hasSuffix("Введите сумму заказа, например 350 или 350,50."))
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM payment_codes WHERE held_by_staff_id IS NOT NULL AND customer_id = \(maria.id)")
+                    == 0)
+            let quote = try await barista.send(text: "350")
+            #expect(quote.text?.hasPrefix("Заказ: 350 ₽") == true)
+            try await barista.press(try #require(quote.inlineData.first))
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE customer_id = \(petr.id)") == 1)
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE customer_id = \(maria.id)") == 0)
+
+            // A code typed while a reason is awaited starts a sale too; the gift is not given.
+            let third = try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            try await barista.send(text: "🎁 Подарок")
+            try await barista.send(text: third.digits)
+            let drink = try #require(try await fixture.store.giftCatalog().first { $0.slug == "drink" })
+            #expect(try await barista.press("gi:\(drink.id)").status == 200)
+            let fourth = try await fixture.store.issueCode(customerID: petr.id, at: app.clock.now).code
+            let dropped = try #require(try await barista.send(text: fourth.digits).text)
+            #expect(dropped.hasPrefix("↪️ Предыдущее действие отменено. Новый гость:\n\nГость: Пётр"))
+            #expect(try await fixture.count("SELECT count(*)::int FROM customer_gifts") == 0)
+        }
+    }
+
+    @Test func aLookedUpCodeStaysGoodForThatBaristaOnlyForFiveMinutes() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let other = try await desk.bind(.barista, userID: 501)
+            let maria = try await fixture.guest()
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            #expect(try await barista.send(text: code.digits).text?.hasPrefix("Гость: Мария") == true)
+
+            let elsewhere = try await other.send(text: code.digits).text
+            #expect(elsewhere?.hasPrefix("Этот код сейчас открыт на другой кассе.") == true)
+            app.clock.advance(by: 100)  // past the code's own 90 s
+            #expect(try await other.send(text: code.digits).text?.hasPrefix("Этот код сейчас открыт на другой кассе.") == true)
+
+            let quote = try await barista.send(text: "420")
+            #expect(quote.text?.hasPrefix("Заказ: 420 ₽") == true)
+            try await barista.press(try #require(quote.inlineData.first))
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE amount_kopecks = 42000") == 1)
+            #expect(try await fixture.count("SELECT count(*)::int FROM payment_codes") == 0)
+
+            // Five minutes after the look-up the hold is gone with the code's own lifetime.
+            let late = try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            try await barista.send(text: late.digits)
+            app.clock.advance(by: 5 * 60 + 1)
+            #expect(try await barista.send(text: "300").text == "Код устарел. Попросите гостя нажать «🔄 Новый код».")
+
+            // A dropped draft lets go at once: another till may use a code still inside its 90 s.
+            let fresh = try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            try await barista.send(text: fresh.digits)
+            try await barista.press("sx")
+            #expect(try await other.send(text: fresh.digits).text?.hasPrefix("Гость: Мария") == true)
+        }
+    }
+
     @Test func cancellingRespectsTheWindowAndTheRole() async throws {
         try await withStaffBot { app, fixture, desk in
             let barista = try await desk.bind(.barista, userID: 500)

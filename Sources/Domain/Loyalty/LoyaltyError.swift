@@ -9,6 +9,8 @@ public enum LoyaltyError: Error, Equatable, Sendable {
     case codeNotFound
     case codeExpired
     case codeAlreadyUsed
+    /// Another till looked the guest up with this code and holds it for its sale.
+    case codeInUse
     case customerNotFound
     case customerBlocked
     case alreadyRegistered
@@ -35,6 +37,7 @@ public enum LoyaltyError: Error, Equatable, Sendable {
         case .codeNotFound: return "code_not_found"
         case .codeExpired: return "code_expired"
         case .codeAlreadyUsed: return "code_already_used"
+        case .codeInUse: return "code_in_use"
         case .customerNotFound: return "customer_not_found"
         case .customerBlocked: return "customer_blocked"
         case .alreadyRegistered: return "already_registered"

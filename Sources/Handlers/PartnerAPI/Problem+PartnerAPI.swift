@@ -31,7 +31,7 @@ extension Problem {
         let status: HTTPResponse.Status
         switch error {
         case .customerNotFound, .orderNotFound, .giftNotFound, .codeNotFound: status = .notFound
-        case .codeExpired, .codeAlreadyUsed, .customerBlocked, .alreadyRegistered, .phoneTaken, .alreadyCancelled,
+        case .codeExpired, .codeAlreadyUsed, .codeInUse, .customerBlocked, .alreadyRegistered, .phoneTaken, .alreadyCancelled,
             .cancelWindowPassed, .giftAlreadyRedeemed, .giftExpired, .birthDateAlreadyChanged:
             status = .conflict
         case .insufficientPoints, .redeemAboveCap, .idempotencyKeyReused, .amountTooLarge:

@@ -19,17 +19,25 @@ extension StaffBot {
         ]
     }
 
-    /// The card behind a code; wrong or expired codes count against the throttle.
-    func card(for code: PaymentCode, turn: StaffTurn) async throws -> Result<CustomerCard, LookupRefusal> {
+    /// The card behind a code; wrong or expired codes count against the throttle. A sale holds
+    /// the code for this barista (`LoyaltyStore.holdCode`); looking a guest up for a gift or a
+    /// message does not.
+    func card(for code: PaymentCode, holdingForSale: Bool = false, turn: StaffTurn) async throws -> Result<CustomerCard, LookupRefusal> {
         let settings = try await turn.tx.settings()
         let limits = wrongCodeLimits(turn, perMinute: settings.wrongCodeLimitPerMinute)
         if let wait = try await turn.tx.rateLimits.retryAfter(limits, at: turn.now) {
             return .failure(LookupRefusal(text: turn.texts.throttled(seconds: Int(wait))))
         }
         do {
-            return .success(try await turn.tx.loyalty.lookUp(code: code, at: turn.now))
+            let card = try await turn.tx.loyalty.lookUp(code: code, by: turn.member.id, at: turn.now)
+            if holdingForSale, try await !turn.tx.loyalty.holdCode(code, for: turn.member.id, at: turn.now) {
+                return .failure(LookupRefusal(text: turn.texts.error(.codeInUse)))
+            }
+            return .success(card)
         } catch let error as LoyaltyError where error == .codeNotFound || error == .codeExpired {
             try await turn.tx.rateLimits.record(limits, at: turn.now)
+            return .failure(LookupRefusal(text: turn.texts.error(error)))
+        } catch let error as LoyaltyError where error == .codeInUse {
             return .failure(LookupRefusal(text: turn.texts.error(error)))
         }
     }

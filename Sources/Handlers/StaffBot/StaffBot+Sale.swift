@@ -8,15 +8,44 @@ import Store
 extension StaffBot {
     func startSale(code text: String, turn: StaffTurn) async throws -> BotReply {
         guard let code = PaymentCode(typed: text) else { return turn.reply(turn.say(turn.texts.askCode)) }
-        let card: CustomerCard
-        switch try await self.card(for: code, turn: turn) {
+        switch try await card(for: code, holdingForSale: true, turn: turn) {
         case .failure(let refusal): return turn.reply(turn.say(refusal.text))
-        case .success(let found): card = found
+        case .success(let card): return try await openSale(code: code, card: card, turn: turn)
         }
+    }
+
+    /// A live guest's code typed while the chat waits for something else (an amount, points, a
+    /// reason, a message) starts a sale for that guest: at rush hour the next guest is already at
+    /// the till. What is not a live code stays the step's input, so an amount is never taken for
+    /// a code; a miss still counts against the wrong-code throttle, so the question cannot be
+    /// used to try codes, and a throttled barista's digits go to the step.
+    func interrupt(_ step: StaffConversation, withCode code: PaymentCode, turn: StaffTurn) async throws -> BotReply? {
+        let settings = try await turn.tx.settings()
+        let limits = wrongCodeLimits(turn, perMinute: settings.wrongCodeLimitPerMinute)
+        guard try await turn.tx.rateLimits.retryAfter(limits, at: turn.now) == nil else { return nil }
+        let card: CustomerCard
+        do {
+            card = try await turn.tx.loyalty.lookUp(code: code, by: turn.member.id, at: turn.now)
+        } catch let error as LoyaltyError where error == .codeNotFound || error == .codeExpired {
+            try await turn.tx.rateLimits.record(limits, at: turn.now)
+            return nil
+        } catch let error as LoyaltyError where error == .codeInUse {
+            return turn.reply(turn.say(turn.texts.error(error)))
+        }
+        try await drop(step, turn: turn)
+        guard try await turn.tx.loyalty.holdCode(code, for: turn.member.id, at: turn.now) else {
+            return turn.reply(turn.say(turn.texts.error(.codeInUse), turn.menu))
+        }
+        let notice = step.saleDraft == nil ? turn.texts.previousActionDropped : turn.texts.previousSaleDropped
+        return try await openSale(code: code, card: card, notice: notice, turn: turn)
+    }
+
+    /// The guest's card and the question for the amount; the chat now drafts this sale.
+    func openSale(code: PaymentCode, card: CustomerCard, notice: String? = nil, turn: StaffTurn) async throws -> BotReply {
         let view = try await cardView(customerID: card.customerID, name: card.firstName, account: card.account, turn: turn)
         try await turn.conversations.set(.saleAmount(SaleDraft(code: code)), chatID: turn.chatID, at: turn.now)
-        return turn.reply(
-            turn.say(turn.texts.card(view) + "\n\n" + turn.texts.askAmount, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+        let text = [notice, turn.texts.card(view), turn.texts.askAmount].compactMap { $0 }.joined(separator: "\n\n")
+        return turn.reply(turn.say(text, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
     }
 
     func takeAmount(_ text: String, draft: SaleDraft, turn: StaffTurn) async throws -> BotReply {
@@ -24,9 +53,9 @@ extension StaffBot {
         guard let amount = Money(parsing: text) else { return turn.reply(turn.say(turn.texts.amountUnreadable)) }
         do {
             // Validates the amount and finds how many points could be spent on it.
-            let most = try await turn.tx.loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now)
+            let most = try await turn.tx.loyalty.quote(code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, at: turn.now)
             draft.amount = amount
-            let card = try await turn.tx.loyalty.lookUp(code: draft.code, at: turn.now)
+            let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
             let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
             if most.pointsRedeemed == 0 && gifts.isEmpty {
                 draft.redeem = RedeemRequest.none
@@ -77,8 +106,8 @@ extension StaffBot {
     /// Computes the quote and shows it with Confirm; a fresh nonce ties the button to this draft.
     func presentQuote(_ draft: SaleDraft, turn: StaffTurn, replacing messageID: Int64?) async throws -> BotCall {
         guard let amount = draft.amount, let redeem = draft.redeem else { throw LoyaltyError.invalidAmount }
-        let quote = try await turn.tx.loyalty.quote(code: draft.code, amount: amount, redeem: redeem, at: turn.now)
-        let card = try await turn.tx.loyalty.lookUp(code: draft.code, at: turn.now)
+        let quote = try await turn.tx.loyalty.quote(code: draft.code, by: turn.member.id, amount: amount, redeem: redeem, at: turn.now)
+        let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
         let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
         let confirmNonce = nonce()
         try await turn.conversations.set(.saleQuote(draft, nonce: confirmNonce), chatID: turn.chatID, at: turn.now)
@@ -101,7 +130,7 @@ extension StaffBot {
             let shown = try await presentQuote(draft, turn: turn, replacing: callback.message?.messageID)
             return turn.reply(.answerCallbackQuery(id: callback.id), shown)
         } catch let error as LoyaltyError {
-            try await turn.conversations.clear(chatID: turn.chatID)
+            try await drop(.saleRedeem(draft), turn: turn)
             return turn.reply(
                 .answerCallbackQuery(id: callback.id, text: turn.texts.error(error)), turn.say(turn.texts.error(error), turn.menu))
         }
@@ -111,14 +140,14 @@ extension StaffBot {
         guard case .saleRedeem(var draft) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
             let amount = draft.amount
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
-        let card = try await turn.tx.loyalty.lookUp(code: draft.code, at: turn.now)
+        let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
         let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
         guard gifts.contains(where: { $0.id == giftID }) else {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
         }
         if let index = draft.giftIDs.firstIndex(of: giftID) { draft.giftIDs.remove(at: index) } else { draft.giftIDs.append(giftID) }
         try await turn.conversations.set(.saleRedeem(draft), chatID: turn.chatID, at: turn.now)
-        let most = try await turn.tx.loyalty.quote(code: draft.code, amount: amount, redeem: .maximum, at: turn.now)
+        let most = try await turn.tx.loyalty.quote(code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, at: turn.now)
         return turn.reply(
             .answerCallbackQuery(id: callback.id),
             redeemChoice(draft, maximum: most.pointsRedeemed, gifts: gifts, turn: turn, replacing: callback.message?.messageID)
@@ -149,7 +178,7 @@ extension StaffBot {
                     turn.texts.saleDone(order: sale.orderID, paid: sale.quote.amountToPay), cancel, replacing: callback.message?.messageID)
             )
         } catch let error as LoyaltyError {
-            try await turn.conversations.clear(chatID: turn.chatID)
+            try await drop(.saleQuote(draft, nonce: nonce), turn: turn)
             return turn.reply(
                 .answerCallbackQuery(id: callback.id, text: turn.texts.error(error)),
                 turn.show(turn.texts.error(error), replacing: callback.message?.messageID)
@@ -159,16 +188,24 @@ extension StaffBot {
 
     func abandon(turn: StaffTurn, messageID: Int64?, callbackID: String? = nil) async throws -> BotReply {
         let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now)
-        try await turn.conversations.clear(chatID: turn.chatID)
+        try await drop(step, turn: turn)
         let isBroadcast = step?.isBroadcast == true
         let text = isBroadcast ? turn.texts.broadcastCancelled : turn.texts.saleAbandoned
         guard let callbackID else { return turn.reply(turn.say(text, turn.menu)) }
         return turn.reply(.answerCallbackQuery(id: callbackID), turn.show(text, replacing: messageID))
     }
 
+    /// Ends whatever the chat was doing; a drafted sale lets go of the guest's code.
+    func drop(_ step: StaffConversation?, turn: StaffTurn) async throws {
+        try await turn.conversations.clear(chatID: turn.chatID)
+        if let draft = step?.saleDraft {
+            try await turn.tx.loyalty.releaseCode(draft.code, heldBy: turn.member.id)
+        }
+    }
+
     /// A refused step: the barista may retry the same input, or starts over.
     func refuse(_ error: LoyaltyError, turn: StaffTurn, keepingStep: Bool) async throws -> BotReply {
-        if !keepingStep { try await turn.conversations.clear(chatID: turn.chatID) }
+        if !keepingStep { try await drop(try await turn.conversations.current(chatID: turn.chatID, at: turn.now), turn: turn) }
         return turn.reply(turn.say(turn.texts.error(error), keepingStep ? nil : turn.menu))
     }
 

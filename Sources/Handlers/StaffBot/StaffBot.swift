@@ -75,17 +75,21 @@ struct StaffBot: TelegramBot {
 
     /// Typed text: a menu button, the input a step waits for, or a guest's code at any time.
     private func respond(to text: String, turn: StaffTurn) async throws -> BotReply {
+        let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now)
         if text == "/start" || text == "/menu" {
-            try await turn.conversations.clear(chatID: turn.chatID)
+            try await drop(step, turn: turn)
             return turn.reply(turn.say(turn.texts.welcome(name: turn.member.displayName, role: turn.member.role), turn.menu))
         }
         if let action = StaffMenuAction(text: text, texts: turn.texts) {
-            try await turn.conversations.clear(chatID: turn.chatID)
+            try await drop(step, turn: turn)
             return try await perform(action, turn: turn)
         }
-        if let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
-            let reply = try await continueStep(step, with: text, turn: turn)
+        if let step, !step.waitsForGuest, let code = PaymentCode(typed: text),
+            let reply = try await interrupt(step, withCode: code, turn: turn)
         {
+            return reply
+        }
+        if let step, let reply = try await continueStep(step, with: text, turn: turn) {
             return reply
         }
         if PaymentCode(typed: text) != nil {

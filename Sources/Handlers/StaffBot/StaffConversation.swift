@@ -42,6 +42,23 @@ enum StaffConversation: ConversationState {
         }
     }
 
+    /// The sale being drafted, before it is confirmed.
+    var saleDraft: SaleDraft? {
+        switch self {
+        case .saleAmount(let draft), .saleRedeem(let draft), .salePoints(let draft), .saleQuote(let draft, _): return draft
+        default: return nil
+        }
+    }
+
+    /// Steps that wait for a guest's code or phone for their own purpose; elsewhere a typed code
+    /// starts a sale.
+    var waitsForGuest: Bool {
+        switch self {
+        case .saleCode, .giftGuest, .messageGuest: return true
+        default: return false
+        }
+    }
+
     var isBroadcast: Bool {
         switch self {
         case .broadcastAudience, .broadcastText, .broadcastConfirm: return true

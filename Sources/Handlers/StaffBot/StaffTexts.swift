@@ -107,6 +107,14 @@ struct StaffTexts: Sendable {
             "✅ Sale confirmed. Order #\(order). To pay: \(paid). The receipt is on its way to the guest.")
     }
     var cancelThisSaleButton: String { t("↩️ Отменить продажу", "↩️ Cancel this sale") }
+    var previousSaleDropped: String {
+        t(
+            "↪️ Предыдущая продажа не проведена, ничего не списано. Новый гость:",
+            "↪️ The previous sale was not made; nothing was charged. Next guest:")
+    }
+    var previousActionDropped: String {
+        t("↪️ Предыдущее действие отменено. Новый гость:", "↪️ The previous action was dropped. Next guest:")
+    }
     var saleAbandoned: String { t("Продажа не проведена, ничего не списано.", "Sale abandoned; nothing was charged.") }
     var done: String { t("Готово", "Done") }
     func throttled(seconds: Int) -> String {
@@ -213,6 +221,10 @@ struct StaffTexts: Sendable {
         case .codeExpired:
             return t("Код устарел. Попросите гостя нажать «🔄 Новый код».", "The code has expired. Ask the guest to tap «🔄 New code».")
         case .codeAlreadyUsed: return t("Код уже использован.", "The code has already been used.")
+        case .codeInUse:
+            return t(
+                "Этот код сейчас открыт на другой кассе. Если там продажу не проводят, попросите гостя нажать «🔄 Новый код».",
+                "This code is open at another till. If no sale is made there, ask the guest to tap «🔄 New code».")
         case .customerNotFound: return t("Гость не найден.", "Guest not found.")
         case .customerBlocked: return t("Аккаунт гостя приостановлен.", "The guest's account is suspended.")
         case .invalidAmount: return amountNotPositive

@@ -6,6 +6,8 @@ import PostgresNIO
 public struct LoyaltySettings: Sendable, Equatable {
     public var rules: LoyaltyRules
     public var codeLifetimeSeconds: Int
+    /// How long a code stays good for the barista who looked the guest up (0: no hold).
+    public var codeHoldMinutes: Int
     public var cancelWindowMinutes: Int
     public var timeZone: String
     public var birthdayGiftValidDays: Int
@@ -20,7 +22,7 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var broadcastMessagesPerSecond: Int
 
     public static let defaults = LoyaltySettings(
-        rules: .defaults, codeLifetimeSeconds: 90, cancelWindowMinutes: 10,
+        rules: .defaults, codeLifetimeSeconds: 90, codeHoldMinutes: 5, cancelWindowMinutes: 10,
         timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink",
         reviewAlertThreshold: 6, wrongCodeLimitPerMinute: 5, adminLoginAttemptsPer15Minutes: 5,
         broadcastMessagesPerSecond: 25
@@ -61,6 +63,7 @@ extension LoyaltySettings {
         self.init(
             rules: rules,
             codeLifetimeSeconds: integer("payment_code_ttl_seconds", 90),
+            codeHoldMinutes: integer("code_hold_minutes", 5),
             cancelWindowMinutes: integer("cancel_window_minutes", 10),
             timeZone: values["time_zone"] ?? "Europe/Moscow",
             birthdayGiftValidDays: integer("birthday_gift_valid_days", 7),

@@ -35,7 +35,8 @@ extension LoyaltyStore {
                     WHERE id = \(customerID) AND blocked_at IS NULL AND anonymised_at IS NULL
                       AND NOT EXISTS (SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND customer_id <> \(customerID))
                     ON CONFLICT (customer_id) DO UPDATE
-                        SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at
+                        SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
+                            held_by_staff_id = NULL, held_until = NULL
                     RETURNING customer_id
                     """,
                     logger: logger
@@ -44,7 +45,11 @@ extension LoyaltyStore {
             if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
             // Another guest holds this code: free it if it expired, then draw again.
             try await connection.query(
-                "DELETE FROM payment_codes WHERE code = \(code.digits) AND expires_at <= \(now)", logger: logger
+                """
+                DELETE FROM payment_codes
+                WHERE code = \(code.digits) AND expires_at <= \(now) AND (held_until IS NULL OR held_until <= \(now))
+                """,
+                logger: logger
             )
         }
         // Eight clashes in a row means a million codes are active at once: not a state to guess in.
@@ -52,38 +57,91 @@ extension LoyaltyStore {
     }
 
     /// The guest behind a code, for the barista's screen. Looking does not consume the code.
-    public func lookUp(code: PaymentCode, at now: Date) async throws -> CustomerCard {
+    /// `staffID` names the till asking (nil for a partner's POS): a code another barista holds
+    /// is `codeInUse` (`CodeValidity`).
+    public func lookUp(code: PaymentCode, by staffID: Int64? = nil, at now: Date) async throws -> CustomerCard {
         try await session.withConnection { connection in
-            try await lookUp(code: code, at: now, on: connection)
+            try await lookUp(code: code, by: staffID, at: now, on: connection)
         }
     }
 
-    private func lookUp(code: PaymentCode, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard {
+    private func lookUp(code: PaymentCode, by staffID: Int64?, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard
+    {
         let rows = try await connection.query(
             """
-            SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks, p.expires_at
+            SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
+                   p.expires_at, p.held_by_staff_id, p.held_until
             FROM payment_codes p JOIN customers c ON c.id = p.customer_id
             WHERE p.code = \(code.digits)
             """,
             logger: logger
         )
-        for try await (customerID, firstName, tier, balance, debt, spend, expiresAt) in rows.decode(
-            (Int64, String, String, Int, Int, Int64, Date).self
+        for try await (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil) in rows.decode(
+            (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?).self
         ) {
-            guard expiresAt > now else { throw LoyaltyError.codeExpired }
+            let validity = CodeValidity(expiresAt: expiresAt, heldBy: heldBy, heldUntil: heldUntil)
+            if let refusal = validity.refusal(for: staffID, at: now) { throw refusal }
             return CustomerCard(
                 customerID: customerID, firstName: firstName,
                 account: LoyaltyAccount(balance: balance, debt: debt, tier: Tier(stored: tier), qualificationSpend: Money(kopecks: spend)),
-                codeExpiresAt: expiresAt
+                codeExpiresAt: validity.usableUntil(by: staffID)
             )
         }
         throw LoyaltyError.codeNotFound
     }
 
-    /// The quote a barista is shown before confirming; reads only.
-    public func quote(code: PaymentCode, amount: Money, redeem: RedeemRequest, at now: Date) async throws -> SaleQuote {
+    /// Holds a code that is still fresh for the barista who looked its guest up, for the
+    /// `code_hold_minutes` setting, so that only their sale can use it. Looking again within the
+    /// code's own lifetime renews the hold; an expired code is never revived. Returns whether the
+    /// barista holds the code now; false when another till took it first.
+    @discardableResult
+    public func holdCode(_ code: PaymentCode, for staffID: Int64, at now: Date) async throws -> Bool {
         try await session.withConnection { connection in
-            let card = try await lookUp(code: code, at: now, on: connection)
+            let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+            guard settings.codeHoldMinutes > 0 else { return true }
+            let until = now.addingTimeInterval(TimeInterval(settings.codeHoldMinutes * 60))
+            let taken =
+                try await connection.query(
+                    """
+                    UPDATE payment_codes SET held_by_staff_id = \(staffID), held_until = \(until)
+                    WHERE code = \(code.digits) AND expires_at > \(now)
+                      AND (held_by_staff_id IS NULL OR held_until <= \(now) OR held_by_staff_id = \(staffID))
+                    RETURNING 1
+                    """,
+                    logger: logger
+                ).collect().count == 1
+            if taken { return true }
+            return try await connection.query(
+                """
+                SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND held_by_staff_id = \(staffID) AND held_until > \(now)
+                """,
+                logger: logger
+            ).collect().count == 1
+        }
+    }
+
+    /// Lets go of a code the barista held: the draft was dropped, so another till may use it
+    /// for the rest of its own lifetime.
+    public func releaseCode(_ code: PaymentCode, heldBy staffID: Int64) async throws {
+        try await session.withConnection { connection in
+            try await connection.query(
+                """
+                UPDATE payment_codes SET held_by_staff_id = NULL, held_until = NULL
+                WHERE code = \(code.digits) AND held_by_staff_id = \(staffID)
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    /// The quote a barista is shown before confirming; reads only.
+    public func quote(
+        code: PaymentCode, by staffID: Int64? = nil, amount: Money, redeem: RedeemRequest, at now: Date
+    ) async throws
+        -> SaleQuote
+    {
+        try await session.withConnection { connection in
+            let card = try await lookUp(code: code, by: staffID, at: now, on: connection)
             let settings = try await LoyaltySettings.load(on: connection, logger: logger)
             return try SaleQuote.compute(amount: amount, redeem: redeem, account: card.account, rules: settings.rules)
         }

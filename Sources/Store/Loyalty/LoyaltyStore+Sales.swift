@@ -61,7 +61,8 @@ extension LoyaltyStore {
         }
         if guest.saleExists, let earlier = try await existingSale(request, on: connection) { return earlier }
         if code != nil {
-            guard let expiresAt = guest.codeExpiresAt, expiresAt > now else { throw LoyaltyError.codeExpired }
+            guard let validity = guest.code else { throw LoyaltyError.codeExpired }
+            if let refusal = validity.refusal(for: actor.staffID, at: now) { throw refusal }
         }
         guard !guest.blocked else { throw LoyaltyError.customerBlocked }
 

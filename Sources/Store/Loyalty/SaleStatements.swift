@@ -18,8 +18,8 @@ struct LockedGuest: Sendable {
     var debt: Int
     var qualificationSpend: Int64
     var blocked: Bool
-    /// The payment code's expiry, when the guest was named by one.
-    var codeExpiresAt: Date?
+    /// The payment code's expiry and hold, when the guest was named by one.
+    var code: CodeValidity?
     var settings: LoyaltySettings
     var saleExists: Bool
 
@@ -33,25 +33,33 @@ struct LockedGuest: Sendable {
         debt = try column("points_debt")
         qualificationSpend = try column("qualification_spend_kopecks")
         blocked = try column("blocked")
-        codeExpiresAt = try column("code_expires_at")
+        let codeExpiresAt: Date? = try column("code_expires_at")
+        code = try codeExpiresAt.map {
+            CodeValidity(expiresAt: $0, heldBy: try column("code_held_by"), heldUntil: try column("code_held_until"))
+        }
         let keys: [String] = try column("setting_keys")
         let values: [String] = try column("setting_values")
         settings = LoyaltySettings(values: Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first }))
         saleExists = try column("sale_exists")
     }
 
-    /// The statement every variant runs, with its own source of the guest `c` (and of the code's
-    /// expiry); `$1` is the sale's idempotency key.
-    static func select(codeExpiry: String, from source: String) -> String {
-        """
-        SELECT c.id AS customer_id, c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt,
-               c.qualification_spend_kopecks, c.blocked_at IS NOT NULL OR c.anonymised_at IS NOT NULL AS blocked,
-               \(codeExpiry) AS code_expires_at, s.keys AS setting_keys, s.values AS setting_values,
-               EXISTS (SELECT 1 FROM orders WHERE idempotency_key = $1) AS sale_exists
-        FROM \(source),
-             (SELECT coalesce(array_agg(key), '{}') AS keys, coalesce(array_agg(coalesce(value #>> '{}', '')), '{}') AS values
-              FROM settings) AS s
-        """
+    /// The statement every variant runs, with its own source of the guest `c` (and of the code
+    /// `p`, when there is one); `$1` is the sale's idempotency key.
+    static func select(from source: String, hasCode: Bool) -> String {
+        let code =
+            hasCode
+            ? "p.expires_at AS code_expires_at, p.held_by_staff_id AS code_held_by, p.held_until AS code_held_until"
+            : "NULL::timestamptz AS code_expires_at, NULL::bigint AS code_held_by, NULL::timestamptz AS code_held_until"
+        return
+            """
+            SELECT c.id AS customer_id, c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt,
+                   c.qualification_spend_kopecks, c.blocked_at IS NOT NULL OR c.anonymised_at IS NOT NULL AS blocked,
+                   \(code), s.keys AS setting_keys, s.values AS setting_values,
+                   EXISTS (SELECT 1 FROM orders WHERE idempotency_key = $1) AS sale_exists
+            FROM \(source),
+                 (SELECT coalesce(array_agg(key), '{}') AS keys, coalesce(array_agg(coalesce(value #>> '{}', '')), '{}') AS values
+                  FROM settings) AS s
+            """
     }
 }
 
@@ -76,7 +84,7 @@ extension LockGuestStatement {
 /// Locks the guest who holds payment code `$2`.
 struct LockGuestByCode: LockGuestStatement {
     static let sql =
-        LockedGuest.select(codeExpiry: "p.expires_at", from: "payment_codes p JOIN customers c ON c.id = p.customer_id") + """
+        LockedGuest.select(from: "payment_codes p JOIN customers c ON c.id = p.customer_id", hasCode: true) + """
 
             WHERE p.code = $2
             FOR UPDATE OF c
@@ -90,7 +98,7 @@ struct LockGuestByCode: LockGuestStatement {
 /// Locks guest `$2` by customer id.
 struct LockGuestByID: LockGuestStatement {
     static let sql =
-        LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
+        LockedGuest.select(from: "customers c", hasCode: false) + """
 
             WHERE c.id = $2
             FOR UPDATE OF c
@@ -104,7 +112,7 @@ struct LockGuestByID: LockGuestStatement {
 /// Locks the guest with Telegram id `$2` (the partner API names guests so).
 struct LockGuestByTelegramID: LockGuestStatement {
     static let sql =
-        LockedGuest.select(codeExpiry: "NULL::timestamptz", from: "customers c") + """
+        LockedGuest.select(from: "customers c", hasCode: false) + """
 
             WHERE c.telegram_id = $2
             FOR UPDATE OF c
