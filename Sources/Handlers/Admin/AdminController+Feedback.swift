@@ -47,6 +47,7 @@ extension AdminController {
 
     func feedbackPage(_ request: Request, _ admin: AdminRequest, error: String? = nil) async throws -> Response {
         let format = try await format()
+        let lowAtOrBelow = try await dependencies.store.pool.settings().reviewAlertThreshold
         let status = request.uri.queryParameters.get("status").flatMap { AdminOperations.feedbackStatuses.contains($0) ? $0 : nil }
         let rows = try await lists.feedback(status: status, before: Self.before(request), limit: Self.pageSize)
         var values: [String: Any] = [
@@ -56,7 +57,8 @@ extension AdminController {
             "items": rows.map { item in
                 [
                     "id": item.id, "customer_id": item.customerID, "customer": item.customerName, "kind": item.kind,
-                    "rating": item.rating.map { "\($0)/10" } ?? "", "low": (item.rating ?? 10) <= 6, "body": item.body ?? "",
+                    "rating": item.rating.map { "\($0)/10" } ?? "", "low": item.rating.map { $0 <= lowAtOrBelow } ?? false,
+                    "body": item.body ?? "",
                     "order": item.orderID.map { "#\($0)" } ?? "", "status": item.status, "when": format.dateTime(item.createdAt),
                     "replied": item.replies > 0,
                     "statuses": AdminOperations.feedbackStatuses.map { ["value": $0, "selected": $0 == item.status] },

@@ -25,16 +25,32 @@ extension AdminController {
     }
 
     func settingsPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:]) async throws -> Response {
-        let current = try await AdminSettings(database: dependencies.database, logger: dependencies.logger).current()
-        var values: [String: Any] = [
-            "settings": current.map { item in
+        let settings = AdminSettings(database: dependencies.database, logger: dependencies.logger)
+        let current = try await settings.current()
+        let gifts = try await settings.giftChoices()
+        let groups: [[String: Any]] = EditableSetting.Group.allCases.map { group in
+            let fields: [[String: Any]] = current.filter { $0.setting.group == group }.map { item in
+                let value = admin.form[item.setting.key] ?? item.display
                 var field: [String: Any] = [
-                    "key": item.setting.key, "label": item.setting.label,
-                    "value": admin.form[item.setting.key] ?? item.display,
+                    "key": item.setting.key, "label": item.setting.label, "unit": item.setting.unit,
+                    "allowed": item.setting.allowed, "value": value,
                 ]
+                switch item.setting.kind {
+                case .integer(let range), .roubles(let range):
+                    field["number"] = ["min": range.lowerBound, "max": range.upperBound]
+                case .giftItem:
+                    field["is_choice"] = true
+                    field["options"] = gifts.map { ["value": $0.slug, "label": $0.name, "selected": $0.slug == value] }
+                case .timeZone:
+                    break
+                }
                 field["error"] = errors[item.setting.key]
                 return field
-            },
+            }
+            return ["title": group.rawValue, "fields": fields]
+        }
+        var values: [String: Any] = [
+            "groups": groups,
             "can_save": admin.session.account.role == .owner,
             "has_errors": !errors.isEmpty,
         ]

@@ -5,20 +5,17 @@ import Store
 
 /// Reviews of a visit, ideas and messages to management.
 extension ClientBot {
-    /// Orders older than this are not offered for review.
-    static let reviewWindow: TimeInterval = 30 * 24 * 3600
-
     func startReview(for customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        let orders = try await turn.tx.feedback.reviewableOrders(
-            customerID: customer.id, since: turn.now.addingTimeInterval(-Self.reviewWindow)
-        )
+        let settings = try await turn.tx.settings()
+        let window = TimeInterval(settings.reviewWindowDays) * 24 * 3600
+        let orders = try await turn.tx.feedback.reviewableOrders(customerID: customer.id, since: turn.now.addingTimeInterval(-window))
         guard let latest = orders.first else {
             return turn.reply(turn.say(turn.texts.reviewNoOrders, turn.texts.menu))
         }
         if orders.count == 1 {
             return turn.reply(turn.say(turn.texts.rateOrder(latest.orderID), turn.texts.ratingKeyboard(order: latest.orderID)))
         }
-        let cafe = CafeTime(identifier: try await turn.tx.settings().timeZone)
+        let cafe = CafeTime(identifier: settings.timeZone)
         let rows = orders.map { order in
             [
                 (

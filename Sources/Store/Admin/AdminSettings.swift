@@ -3,35 +3,81 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The loyalty rules an owner may edit, with the range each accepts.
+/// Every setting the product has, as the owner edits it: its unit and the range it accepts.
+/// Each is read where it is used, on every request or job run, so a saved change takes effect on
+/// every instance without a restart.
 public struct EditableSetting: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case integer(ClosedRange<Int>)
         /// Stored in kopecks, edited in roubles.
         case roubles(ClosedRange<Int>)
         case timeZone
+        /// The slug of an active item of the gift catalogue.
+        case giftItem
+    }
+
+    public enum Group: String, Sendable, CaseIterable {
+        case rules = "Loyalty rules"
+        case till = "At the till"
+        case guests = "Guests, gifts and reviews"
+        case messages = "Messages"
+        case partnerAPI = "Partner API"
+        case adminSecurity = "Admin panel security"
+        case operations = "Operations"
     }
 
     public var key: String
     public var label: String
+    public var unit: String
+    public var group: Group
     public var kind: Kind
 
+    init(_ key: String, _ label: String, unit: String = "", _ group: Group, _ kind: Kind) {
+        self.key = key
+        self.label = label
+        self.unit = unit
+        self.group = group
+        self.kind = kind
+    }
+
+    /// What the form says the field accepts.
+    public var allowed: String {
+        switch kind {
+        case .integer(let range), .roubles(let range): return "\(range.lowerBound)–\(range.upperBound)\(unit.isEmpty ? "" : " \(unit)")"
+        case .timeZone: return "an IANA time zone, e.g. Europe/Moscow"
+        case .giftItem: return "an active item of the gift catalogue"
+        }
+    }
+
     public static let all: [EditableSetting] = [
-        .init(key: "tier_silver_from_kopecks", label: "Silver from (₽ spent)", kind: .roubles(1...100_000_000)),
-        .init(key: "tier_gold_from_kopecks", label: "Gold from (₽ spent)", kind: .roubles(1...100_000_000)),
-        .init(key: "tier_platinum_from_kopecks", label: "Platinum from (₽ spent)", kind: .roubles(1...100_000_000)),
-        .init(key: "earn_rate_standard_percent", label: "Standard earn rate, %", kind: .integer(0...100)),
-        .init(key: "earn_rate_silver_percent", label: "Silver earn rate, %", kind: .integer(0...100)),
-        .init(key: "earn_rate_gold_percent", label: "Gold earn rate, %", kind: .integer(0...100)),
-        .init(key: "earn_rate_platinum_percent", label: "Platinum earn rate, %", kind: .integer(0...100)),
-        .init(key: "redeem_cap_percent", label: "Points may pay up to, % of a check", kind: .integer(0...100)),
-        .init(key: "payment_code_ttl_seconds", label: "Payment code lifetime, seconds", kind: .integer(30...600)),
-        .init(key: "cancel_window_minutes", label: "Barista may cancel within, minutes", kind: .integer(0...1440)),
-        .init(key: "review_alert_threshold", label: "Alert managers for reviews at or below", kind: .integer(1...10)),
-        .init(key: "birthday_gift_valid_days", label: "Birthday gift valid, days", kind: .integer(1...365)),
-        .init(key: "maximum_sale_kopecks", label: "Largest sale accepted (₽)", kind: .roubles(1...10_000_000)),
-        .init(key: "broadcast_messages_per_second", label: "Broadcast messages per second", kind: .integer(1...30)),
-        .init(key: "time_zone", label: "Café time zone", kind: .timeZone),
+        .init("tier_silver_from_kopecks", "Silver from", unit: "₽ spent", .rules, .roubles(1...100_000_000)),
+        .init("tier_gold_from_kopecks", "Gold from", unit: "₽ spent", .rules, .roubles(1...100_000_000)),
+        .init("tier_platinum_from_kopecks", "Platinum from", unit: "₽ spent", .rules, .roubles(1...100_000_000)),
+        .init("earn_rate_standard_percent", "Standard earn rate", unit: "%", .rules, .integer(0...100)),
+        .init("earn_rate_silver_percent", "Silver earn rate", unit: "%", .rules, .integer(0...100)),
+        .init("earn_rate_gold_percent", "Gold earn rate", unit: "%", .rules, .integer(0...100)),
+        .init("earn_rate_platinum_percent", "Platinum earn rate", unit: "%", .rules, .integer(0...100)),
+        .init("redeem_cap_percent", "Points may pay up to", unit: "% of a check", .rules, .integer(0...100)),
+        .init("maximum_sale_kopecks", "Largest sale accepted", unit: "₽", .rules, .roubles(1...10_000_000)),
+        .init("payment_code_ttl_seconds", "Payment code lifetime", unit: "seconds", .till, .integer(30...600)),
+        .init("code_hold_minutes", "A looked-up code stays good for its barista", unit: "minutes", .till, .integer(0...30)),
+        .init("cancel_window_minutes", "Barista may cancel own sale within", unit: "minutes", .till, .integer(0...1440)),
+        .init("wrong_code_limit_per_minute", "Wrong codes before a barista is slowed down", unit: "per minute", .till, .integer(1...100)),
+        .init("birthday_gift", "Birthday gift", .guests, .giftItem),
+        .init("birthday_gift_valid_days", "Birthday gift valid", unit: "days", .guests, .integer(1...365)),
+        .init("review_window_days", "Guests may review visits of the last", unit: "days", .guests, .integer(1...365)),
+        .init("review_alert_threshold", "Alert managers for reviews at or below", unit: "of 10", .guests, .integer(1...10)),
+        .init("broadcast_messages_per_second", "Messages per second, per bot", unit: "per second", .messages, .integer(1...30)),
+        .init("time_zone", "Café time zone", .messages, .timeZone),
+        .init("api_requests_per_minute", "Requests per key", unit: "per minute", .partnerAPI, .integer(1...100_000)),
+        .init("api_registrations_per_minute", "Registrations per key", unit: "per minute", .partnerAPI, .integer(1...10_000)),
+        .init("api_profile_reads_per_minute", "Profile reads per key", unit: "per minute", .partnerAPI, .integer(1...10_000)),
+        .init("idempotency_key_hours", "Idempotency keys remembered for", unit: "hours", .partnerAPI, .integer(1...720)),
+        .init("admin_session_idle_minutes", "Sign out after inactivity of", unit: "minutes", .adminSecurity, .integer(5...1440)),
+        .init("admin_session_absolute_hours", "Sign out in any case after", unit: "hours", .adminSecurity, .integer(1...720)),
+        .init(
+            "admin_login_attempts_per_15_minutes", "Wrong passwords per account", unit: "per 15 minutes", .adminSecurity, .integer(1...100)),
+        .init("backup_retention_days", "Backups kept for", unit: "days", .operations, .integer(1...3650)),
     ]
 }
 
@@ -74,10 +120,21 @@ public struct AdminSettings: Sendable {
         }
     }
 
+    /// The catalogue items a gift setting may name: the active ones, by slug.
+    public func giftChoices() async throws -> [(slug: String, name: String)] {
+        try await database.withConnection(logger: logger) { connection in
+            var choices: [(slug: String, name: String)] = []
+            let rows = try await connection.query("SELECT slug, name FROM gift_catalog WHERE active ORDER BY id", logger: logger)
+            for try await (slug, name) in rows.decode((String, String).self) { choices.append((slug, name)) }
+            return choices
+        }
+    }
+
     /// Checks every submitted value, then saves the changed ones in one transaction with an
     /// audit row each. Returns the keys that changed.
     public func update(_ submitted: [String: String], by actor: Actor, at now: Date) async throws -> [String] {
-        let parsed = try Self.validate(submitted)
+        let giftSlugs = Set(try await giftChoices().map(\.slug))
+        let parsed = try Self.validate(submitted, giftSlugs: giftSlugs)
         return try await database.withTransaction(logger: logger) { connection in
             var changed: [String] = []
             for (key, json) in parsed.sorted(by: { $0.key < $1.key }) {
@@ -106,7 +163,7 @@ public struct AdminSettings: Sendable {
     }
 
     /// Field by field; the tier thresholds must also rise from silver to platinum.
-    static func validate(_ submitted: [String: String]) throws -> [String: String] {
+    static func validate(_ submitted: [String: String], giftSlugs: Set<String>) throws -> [String: String] {
         var errors: [String: String] = [:]
         var parsed: [String: String] = [:]
         var numbers: [String: Int] = [:]
@@ -115,7 +172,8 @@ public struct AdminSettings: Sendable {
             switch setting.kind {
             case .integer(let range), .roubles(let range):
                 guard let value = Int(raw), range.contains(value) else {
-                    errors[setting.key] = "Enter a whole number from \(range.lowerBound) to \(range.upperBound)."
+                    errors[setting.key] =
+                        "Enter a whole number from \(range.lowerBound) to \(range.upperBound)\(setting.unit.isEmpty ? "" : " (\(setting.unit))")."
                     continue
                 }
                 numbers[setting.key] = value
@@ -123,6 +181,12 @@ public struct AdminSettings: Sendable {
             case .timeZone:
                 guard TimeZone(identifier: raw) != nil, raw.contains("/") || raw == "UTC" else {
                     errors[setting.key] = "Enter a time zone such as Europe/Moscow."
+                    continue
+                }
+                parsed[setting.key] = "\"\(raw)\""
+            case .giftItem:
+                guard giftSlugs.contains(raw) else {
+                    errors[setting.key] = "Choose an active gift from the catalogue."
                     continue
                 }
                 parsed[setting.key] = "\"\(raw)\""

@@ -14,6 +14,8 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var birthdayGiftSlug: String
     /// Reviews at or below this rating alert the managers.
     public var reviewAlertThreshold: Int
+    /// Orders older than this many days are not offered for review.
+    public var reviewWindowDays: Int
     /// Wrong payment codes a staff member may enter per minute before being slowed down.
     public var wrongCodeLimitPerMinute: Int
     /// Wrong admin passwords per account per 15 minutes (and four times as many per address).
@@ -24,7 +26,7 @@ public struct LoyaltySettings: Sendable, Equatable {
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, codeHoldMinutes: 5, cancelWindowMinutes: 10,
         timeZone: "Europe/Moscow", birthdayGiftValidDays: 7, birthdayGiftSlug: "drink",
-        reviewAlertThreshold: 6, wrongCodeLimitPerMinute: 5, adminLoginAttemptsPer15Minutes: 5,
+        reviewAlertThreshold: 6, reviewWindowDays: 30, wrongCodeLimitPerMinute: 5, adminLoginAttemptsPer15Minutes: 5,
         broadcastMessagesPerSecond: 25
     )
 
@@ -69,6 +71,7 @@ extension LoyaltySettings {
             birthdayGiftValidDays: integer("birthday_gift_valid_days", 7),
             birthdayGiftSlug: values["birthday_gift"] ?? "drink",
             reviewAlertThreshold: integer("review_alert_threshold", 6),
+            reviewWindowDays: integer("review_window_days", 30),
             wrongCodeLimitPerMinute: integer("wrong_code_limit_per_minute", 5),
             adminLoginAttemptsPer15Minutes: integer("admin_login_attempts_per_15_minutes", 5),
             broadcastMessagesPerSecond: integer("broadcast_messages_per_second", 25)

@@ -224,7 +224,7 @@ import Testing
                     "time_zone": "Mars/Base",
                 ])
             #expect(invalid.status == 422)
-            #expect(invalid.contains("Enter a whole number from 0 to 100."))
+            #expect(invalid.contains("Enter a whole number from 0 to 100 (% of a check)."))
             #expect(invalid.contains("Gold must start above Silver."))
             #expect(invalid.contains("Enter a time zone"))
             #expect(invalid.contains(#"value="150""#))
@@ -244,6 +244,40 @@ import Testing
             let admin = try await Self.signedIn(app, client, role: .admin)
             #expect(try await admin.get("/admin/settings").contains("Only an owner can change the rules."))
             #expect(try await admin.post("/admin/settings", ["redeem_cap_percent": "10"]).status == 403)
+        }
+    }
+
+    @Test func everySettingIsShownWithItsUnitAndRangeAndTheBirthdayGiftIsChosenFromTheCatalogue() async throws {
+        try await TestApp.with { app, client in
+            let owner = try await Self.signedIn(app, client, role: .owner)
+            let page = try await owner.get("/admin/settings")
+            for setting in EditableSetting.all {
+                #expect(page.contains(#"name="\#(setting.key)""#), "\(setting.key) is on the page")
+                #expect(
+                    page.contains("Allowed: \(setting.allowed)"), "\(setting.key) says its range")
+            }
+            #expect(page.contains(#"<option value="drink" selected>"#) && page.contains(#"<option value="sandwich" >"#))
+            #expect(page.contains(#"name="code_hold_minutes" value="5" type="number" min="0" max="30""#))
+
+            let unknownGift = try await owner.post("/admin/settings", ["birthday_gift": "cake", "backup_retention_days": "0"])
+            #expect(unknownGift.status == 422)
+            #expect(unknownGift.contains("Choose an active gift from the catalogue."))
+            #expect(unknownGift.contains("Enter a whole number from 1 to 3650 (days)."))
+
+            let saved = try await owner.post(
+                "/admin/settings",
+                [
+                    "birthday_gift": "sandwich", "review_window_days": "7", "wrong_code_limit_per_minute": "3",
+                    "api_requests_per_minute": "1200", "idempotency_key_hours": "48", "admin_session_idle_minutes": "60",
+                    "backup_retention_days": "45", "code_hold_minutes": "0",
+                ])
+            #expect(saved.status == 303)
+            let settings = try await app.dependencies.store.pool.settings()
+            #expect(settings.birthdayGiftSlug == "sandwich" && settings.reviewWindowDays == 7 && settings.wrongCodeLimitPerMinute == 3)
+            #expect(settings.codeHoldMinutes == 0)
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action = 'settings.changed'") == 8)
+            #expect(try await loyalty.count("SELECT (value #>> '{}')::int FROM settings WHERE key = 'backup_retention_days'") == 45)
         }
     }
 
