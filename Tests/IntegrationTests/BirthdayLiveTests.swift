@@ -28,8 +28,8 @@ import Testing
                     try await born(oleg, 1985, 2, 28, fixture)
                     _ = try await fixture.count(
                         """
-                        INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at, birthday_year)
-                        SELECT \(oleg.id), id, name, 'birthday', 'system', 'birthday-job', now(), now() + interval '7 days', 2027
+                        INSERT INTO customer_gifts (customer_id, catalog_id, name, name_en, reason, actor_kind, actor_id, issued_at, expires_at, birthday_year)
+                        SELECT \(oleg.id), id, name, name_en, 'birthday', 'system', 'birthday-job', now(), now() + interval '7 days', 2027
                         FROM gift_catalog WHERE slug = 'drink' RETURNING 1
                         """
                     )
@@ -57,7 +57,8 @@ import Testing
                 let messages = await fake.calls("sendMessage")
                 #expect(messages.count == 2)
                 #expect(
-                    messages.first { $0.chatID == 111_111_111 }?.text == "С днём рождения! 🎂 Ваш подарок: Drink. Действует до 07.03.2027.")
+                    messages.first { $0.chatID == 111_111_111 }?.text == "С днём рождения! 🎂 Ваш подарок: Напиток. Действует до 07.03.2027."
+                )
                 #expect(messages.first { $0.chatID == 222_222_222 }?.text == "Happy birthday! 🎂 Your gift: Drink. Valid until 07.03.2027.")
 
                 try await RunningDatabase.with(url: url) { database in

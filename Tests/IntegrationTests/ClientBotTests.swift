@@ -118,7 +118,7 @@ import Testing
             #expect(text.contains("Уровень: Стандарт"))
             #expect(text.contains("Баланс: 12 баллов"))
             #expect(text.contains("До уровня «Серебро» осталось 13\u{202F}750 ₽ покупок."))
-            #expect(text.contains("🎁 Drink — до 25.12.2026"))
+            #expect(text.contains("🎁 Напиток — до 25.12.2026"))
         }
     }
 

@@ -5,11 +5,11 @@ import Store
 import Testing
 
 @Suite struct GiftTests {
-    @Test func theCatalogStartsWithDrinkAndSandwich() async throws {
+    @Test func theCatalogStartsWithADrinkAndASandwichNamedInBothLanguages() async throws {
         let names = try await LoyaltyFixture.with { fixture in
             try await fixture.store.giftCatalog().map(\.name)
         }
-        #expect(names == ["Drink", "Sandwich"])
+        #expect(names == [LocalizedName(russian: "Напиток", english: "Drink"), LocalizedName(russian: "Сэндвич", english: "Sandwich")])
     }
 
     @Test func anIssuedGiftIsShownRedeemedOnceAndThenGone() async throws {
@@ -78,7 +78,8 @@ import Testing
 
             _ = try await fixture.store.cancelSale(orderID: sale.orderID, by: manager, reason: "mistake", at: TestDefaults.now)
             let restored = try await fixture.store.activeGifts(customerID: maria.id, at: TestDefaults.now)
-            #expect(restored.map(\.name) == ["Sandwich"])
+            #expect(restored.map(\.name.russian) == ["Сэндвич"])
+            #expect(restored.map(\.name.english) == ["Sandwich"])
             #expect(restored.first?.id != gift.id)
             #expect(try await fixture.count("SELECT count(*) FROM gift_redemptions WHERE gift_id = \(gift.id)") == 1)
         }

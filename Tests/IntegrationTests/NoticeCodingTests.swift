@@ -15,8 +15,8 @@ import Testing
                 balance: 12, debt: 3, tierBefore: .standard, tierAfter: .silver, giftCount: 1
             )),
         .saleCancelled(.init(orderID: 42, balance: 0, debt: 7, tier: .standard)),
-        .giftIssued(.init(name: "Капучино", expiresAt: expiry)),
-        .birthdayGift(.init(name: "Drink", expiresAt: expiry)),
+        .giftIssued(.init(name: LocalizedName(russian: "Капучино", english: "Cappuccino"), expiresAt: expiry)),
+        .birthdayGift(.init(name: LocalizedName(russian: "Напиток", english: "Drink"), expiresAt: expiry)),
         .reviewAlert(.init(feedbackID: 9, guest: "Мария", rating: 3, orderID: 42)),
         .reviewComment(.init(feedbackID: 9, guest: "Мария", rating: 3, text: "Холодный кофе")),
         .guestMessage(.init(feedbackID: 10, guest: "Oleg", text: "Hello")),
@@ -53,6 +53,7 @@ import Testing
             return
         }
         #expect(abs(issued.expiresAt.timeIntervalSince(Self.expiry) - 0.123) < 0.001)
+        #expect(issued.name == LocalizedName(russian: "Drink", english: "Drink"))
     }
 
     @Test func aReadyBotAPIBodyIsNotANotice() throws {

@@ -106,7 +106,7 @@ import Testing
             let quote = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" })
             #expect(
                 quote.payload["text"] as? String
-                    == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nБаллы не начисляются (есть списание)\nПодарки: Drink\nУровень после покупки: Серебро"
+                    == "Заказ: 500 ₽\nСписание: 150 баллов\nК оплате: 350 ₽\nБаллы не начисляются (есть списание)\nПодарки: Напиток\nУровень после покупки: Серебро"
             )
             let confirm = try #require(
                 ((quote.payload["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]])?.first?.first?[
@@ -284,7 +284,7 @@ import Testing
             #expect(card.inlineData.contains("gi:\(drink.id)"))
             try await barista.press("gi:\(drink.id)")
             let issued = try await barista.send(text: "Извинение за ожидание")
-            #expect(issued.text == "Подарок выдан: Drink, действует до 25.12.2026. Гостю отправлено уведомление.")
+            #expect(issued.text == "Подарок выдан: Напиток, действует до 25.12.2026. Гостю отправлено уведомление.")
             let giftID = try await fixture.count("SELECT id::int FROM customer_gifts WHERE reason = 'Извинение за ожидание'")
 
             try await barista.send(text: "🎁 Подарок")

@@ -101,7 +101,7 @@ try:
 
     # Issue a gift.
     form = driver.find_element(By.CSS_SELECTOR, "form[action$='/gifts']")
-    Select(form.find_element(By.NAME, "catalog_id")).select_by_visible_text("Drink")
+    Select(form.find_element(By.NAME, "catalog_id")).select_by_visible_text("Напиток")
     fill(form, "reason", "Sorry for the cold coffee")
     submit(form)
     expect_text("Gift issued.")

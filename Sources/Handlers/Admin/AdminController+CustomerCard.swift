@@ -132,7 +132,7 @@ extension AdminController {
                     "when": format.dateTime(item.createdAt),
                 ]
             },
-            "catalog": catalog.map { ["id": $0.id, "name": $0.name] },
+            "catalog": catalog.map { ["id": $0.id, "name": $0.name.russian] },
             "has_errors": !errors.isEmpty,
         ]
         for (field, message) in errors { values["error_\(field)"] = message }

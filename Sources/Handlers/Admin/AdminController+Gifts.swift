@@ -15,22 +15,33 @@ extension AdminController {
         admin.post(
             "gifts/catalog",
             use: gate.page(.admin) { request, admin in
-                var errors: [String: String] = [:]
                 let slug = (admin.form.text("slug") ?? "").lowercased()
-                let name = admin.form.text("name") ?? ""
-                let days = admin.form.text("valid_days").flatMap { Int($0) }
+                var errors = CatalogGiftForm(admin.form).errors
                 if slug.range(of: "^[a-z0-9][a-z0-9-]{0,39}$", options: .regularExpression) == nil {
                     errors["slug"] = "Use lowercase letters, digits and dashes (up to 40), e.g. croissant."
                 }
-                if name.isEmpty || name.count > 100 { errors["name"] = "Give the gift a name (up to 100 characters)." }
-                if days == nil || !(1...3650).contains(days!) { errors["valid_days"] = "Enter the days it stays valid (1–3650)." }
-                guard errors.isEmpty, let days else { return try await giftsPage(request, admin, errors: errors) }
+                let form = CatalogGiftForm(admin.form)
+                guard errors.isEmpty, let name = form.name, let days = form.validDays else {
+                    return try await giftsPage(request, admin, errors: errors)
+                }
                 guard
                     try await operations.addCatalogGift(
                         slug: slug, name: name, validDays: days, by: admin.actor, at: dependencies.clock.now) != nil
                 else {
                     return try await giftsPage(request, admin, errors: ["slug": "A gift with this code already exists."])
                 }
+                return AdminGate.redirect(to: "/admin/gifts?done=catalog")
+            })
+
+        admin.post(
+            "gifts/catalog/:id",
+            use: gate.page(.admin) { request, admin in
+                let id = try Self.pathID(request, index: 3)
+                let form = CatalogGiftForm(admin.form)
+                guard let name = form.name, let days = form.validDays else {
+                    return try await giftsPage(request, admin, editing: id, errors: form.errors)
+                }
+                try await operations.editCatalogGift(id: id, name: name, validDays: days, by: admin.actor, at: dependencies.clock.now)
                 return AdminGate.redirect(to: "/admin/gifts?done=catalog")
             })
 
@@ -44,13 +55,29 @@ extension AdminController {
             })
     }
 
-    func giftsPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:]) async throws -> Response {
+    /// `editing` names the catalogue row whose submitted edit was refused: it shows what was
+    /// typed and why.
+    func giftsPage(
+        _ request: Request, _ admin: AdminRequest, editing: Int64? = nil, errors: [String: String] = [:]
+    ) async throws
+        -> Response
+    {
         let format = try await format()
         let now = dependencies.clock.now
         let catalog = try await lists.catalog()
         let issued = try await lists.issuedGifts(before: Self.before(request), limit: Self.pageSize)
         var values: [String: Any] = [
-            "catalog": catalog.map { ["id": $0.id, "slug": $0.slug, "name": $0.name, "valid_days": $0.validDays, "active": $0.active] },
+            "catalog": catalog.map { item in
+                let refused = item.id == editing
+                var row: [String: Any] = [
+                    "id": item.id, "slug": item.slug, "active": item.active,
+                    "name": refused ? admin.form["name"] ?? "" : item.name.russian,
+                    "name_en": refused ? admin.form["name_en"] ?? "" : item.name.english,
+                    "valid_days": refused ? admin.form["valid_days"] ?? "" : String(item.validDays),
+                ]
+                if refused { row["errors"] = errors.sorted { $0.key < $1.key }.map(\.value) }
+                return row
+            },
             "issued": issued.map { gift in
                 [
                     "id": gift.id, "customer_id": gift.customerID, "customer": gift.customerName, "name": gift.name, "reason": gift.reason,
@@ -58,14 +85,37 @@ extension AdminController {
                     "state": gift.redeemedAt != nil ? "redeemed" : (gift.expiresAt <= now ? "expired" : "active"),
                 ] as [String: Any]
             },
-            "form_slug": admin.form["slug"] ?? "", "form_name": admin.form["name"] ?? "",
-            "form_valid_days": admin.form["valid_days"] ?? "30",
+            "form_slug": editing == nil ? admin.form["slug"] ?? "" : "", "form_name": editing == nil ? admin.form["name"] ?? "" : "",
+            "form_name_en": editing == nil ? admin.form["name_en"] ?? "" : "",
+            "form_valid_days": editing == nil ? admin.form["valid_days"] ?? "30" : "30",
             "next": Self.nextPage(request, lastID: issued.last?.id, count: issued.count),
         ]
-        for (field, message) in errors { values["error_\(field)"] = message }
+        if editing == nil {
+            for (field, message) in errors { values["error_\(field)"] = message }
+        }
         values["notice"] = Self.notice(request)
         return views.page(
             "gifts", title: "Gifts", session: admin.session, section: "gifts",
             status: errors.isEmpty ? .ok : .unprocessableContent, values)
+    }
+}
+
+/// A catalogue item's names and validity as the add and edit forms submit them.
+struct CatalogGiftForm {
+    var name: LocalizedName?
+    var validDays: Int?
+    var errors: [String: String] = [:]
+
+    init(_ form: FormFields) {
+        let russian = form.text("name") ?? ""
+        let english = form.text("name_en") ?? ""
+        if russian.isEmpty || russian.count > 100 { errors["name"] = "Give the gift a Russian name (up to 100 characters)." }
+        if english.isEmpty || english.count > 100 { errors["name_en"] = "Give the gift an English name (up to 100 characters)." }
+        if errors.isEmpty { name = LocalizedName(russian: russian, english: english) }
+        if let days = form.text("valid_days").flatMap({ Int($0) }), (1...3650).contains(days) {
+            validDays = days
+        } else {
+            errors["valid_days"] = "Enter the days it stays valid (1–3650)."
+        }
     }
 }

@@ -15,7 +15,7 @@ extension ClientBot {
         }
         let view = ProfileView(
             name: customer.firstName, tier: account.tier, balance: account.balance, debt: account.debt,
-            toNextTier: next, gifts: gifts.map { (name: $0.name, until: cafe.day($0.expiresAt)) }
+            toNextTier: next, gifts: gifts.map { (name: $0.name[turn.texts.language], until: cafe.day($0.expiresAt)) }
         )
         return turn.reply(turn.say(turn.texts.profile(view), turn.texts.menu))
     }

@@ -39,9 +39,9 @@ public struct NotificationRenderer: Sendable {
             )
             call = .sendMessage(chatID: item.chatID, text: text)
         case .giftIssued(let gift):
-            call = .sendMessage(chatID: item.chatID, text: texts.giftIssued(name: gift.name, until: day(gift.expiresAt)))
+            call = .sendMessage(chatID: item.chatID, text: texts.giftIssued(name: gift.name[texts.language], until: day(gift.expiresAt)))
         case .birthdayGift(let gift):
-            call = .sendMessage(chatID: item.chatID, text: texts.birthdayGift(name: gift.name, until: day(gift.expiresAt)))
+            call = .sendMessage(chatID: item.chatID, text: texts.birthdayGift(name: gift.name[texts.language], until: day(gift.expiresAt)))
         case .reviewAlert(let alert):
             call = .sendMessage(
                 chatID: item.chatID, text: texts.reviewAlert(guest: alert.guest, rating: alert.rating, order: alert.orderID))

@@ -47,7 +47,7 @@ extension Components.Schemas.Order {
 extension Components.Schemas.Gift {
     init(_ gift: CustomerGift) {
         self.init(
-            id: gift.id, customerId: gift.customerID, name: gift.name, reason: gift.reason,
+            id: gift.id, customerId: gift.customerID, name: gift.name.russian, nameEn: gift.name.english, reason: gift.reason,
             issuedAt: gift.issuedAt, expiresAt: gift.expiresAt, redeemedAt: gift.redeemedAt
         )
     }

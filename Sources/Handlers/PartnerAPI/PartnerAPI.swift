@@ -174,7 +174,13 @@ struct PartnerAPI: APIProtocol {
 
     func getGiftCatalog(_ input: Operations.GetGiftCatalog.Input) async throws -> Operations.GetGiftCatalog.Output {
         let items = try await loyalty.giftCatalog().filter(\.active)
-        return .ok(.init(body: .json(.init(items: items.map { .init(id: $0.id, slug: $0.slug, name: $0.name, validDays: $0.validDays) }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: items.map {
+                            .init(id: $0.id, slug: $0.slug, name: $0.name.russian, nameEn: $0.name.english, validDays: $0.validDays)
+                        }))))
     }
 
     func issueGift(_ input: Operations.IssueGift.Input) async throws -> Operations.IssueGift.Output {

@@ -13,7 +13,9 @@ extension StaffBot {
         }
         let view = try await cardView(customerID: customer.id, name: customer.firstName, account: customer.account, turn: turn)
         let catalog = try await turn.tx.loyalty.giftCatalog().filter(\.active)
-        var rows: [[(String, StaffCallback)]] = catalog.map { [(turn.texts.issueGiftButton($0.name), .issueGift(catalogID: $0.id))] }
+        var rows: [[(String, StaffCallback)]] = catalog.map {
+            [(turn.texts.issueGiftButton($0.name[turn.texts.language]), .issueGift(catalogID: $0.id))]
+        }
         rows += view.gifts.map { [(turn.texts.redeemGiftButton($0.name, until: $0.until), .redeemGift($0.id))] }
         rows.append([(turn.texts.cancelButton, .abandon)])
         try await turn.conversations.set(.giftCard(customerID: customer.id), chatID: turn.chatID, at: turn.now)
@@ -36,7 +38,7 @@ extension StaffBot {
                 customerID: customerID, catalogID: catalogID, reason: reason, by: turn.member.actor, at: turn.now
             )
             let cafe = try await cafeTime(turn)
-            return turn.reply(turn.say(turn.texts.giftIssued(gift.name, until: cafe.day(gift.expiresAt)), turn.menu))
+            return turn.reply(turn.say(turn.texts.giftIssued(gift.name[turn.texts.language], until: cafe.day(gift.expiresAt)), turn.menu))
         } catch let error as LoyaltyError {
             return turn.reply(turn.say(turn.texts.error(error), turn.menu))
         }
@@ -51,7 +53,7 @@ extension StaffBot {
             let gift = try await turn.tx.loyalty.redeemGift(giftID: giftID, by: turn.member.actor, at: turn.now)
             return turn.reply(
                 .answerCallbackQuery(id: callback.id, text: turn.texts.done),
-                turn.show(turn.texts.giftRedeemed(gift.name), replacing: callback.message?.messageID))
+                turn.show(turn.texts.giftRedeemed(gift.name[turn.texts.language]), replacing: callback.message?.messageID))
         } catch let error as LoyaltyError {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.error(error)))
         }

@@ -67,7 +67,7 @@ extension StaffBot {
         let gifts = try await turn.tx.loyalty.activeGifts(customerID: customerID, at: turn.now)
         return GuestCardView(
             name: name, tier: account.tier, balance: account.balance, debt: account.debt,
-            gifts: gifts.map { (id: $0.id, name: $0.name, until: cafe.day($0.expiresAt)) }
+            gifts: gifts.map { (id: $0.id, name: $0.name[turn.texts.language], until: cafe.day($0.expiresAt)) }
         )
     }
 

@@ -97,7 +97,9 @@ extension StaffBot {
             rows.append([(turn.texts.noPointsButton, .redeemNone)])
         }
         for gift in gifts {
-            rows.append([(turn.texts.giftToggle(gift.name, selected: draft.giftIDs.contains(gift.id)), .toggleGift(gift.id))])
+            rows.append([
+                (turn.texts.giftToggle(gift.name[turn.texts.language], selected: draft.giftIDs.contains(gift.id)), .toggleGift(gift.id))
+            ])
         }
         rows.append([(turn.texts.cancelButton, .abandon)])
         return turn.show(turn.texts.askRedeem(amount: draft.amount ?? .zero, maximum: maximum), turn.inline(rows), replacing: messageID)
@@ -111,7 +113,7 @@ extension StaffBot {
         let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
         let confirmNonce = nonce()
         try await turn.conversations.set(.saleQuote(draft, nonce: confirmNonce), chatID: turn.chatID, at: turn.now)
-        let names = gifts.filter { draft.giftIDs.contains($0.id) }.map(\.name)
+        let names = gifts.filter { draft.giftIDs.contains($0.id) }.map { $0.name[turn.texts.language] }
         let buttons = turn.inline([[(turn.texts.confirmButton, .confirmSale(nonce: confirmNonce)), (turn.texts.cancelButton, .abandon)]])
         return turn.show(turn.texts.quote(quote, gifts: names), buttons, replacing: messageID)
     }

@@ -83,23 +83,50 @@ public struct AdminOperations: Sendable {
     }
 
     /// Adds a gift to the catalogue; nil when the slug is taken.
-    public func addCatalogGift(slug: String, name: String, validDays: Int, by actor: Actor, at now: Date) async throws -> Int64? {
+    public func addCatalogGift(slug: String, name: LocalizedName, validDays: Int, by actor: Actor, at now: Date) async throws -> Int64? {
         try await database.withConnection(logger: logger) { connection in
             try await connection.query(
                 """
                 WITH added AS (
-                    INSERT INTO gift_catalog (slug, name, valid_days, created_at) VALUES (\(slug), \(name), \(validDays), \(now))
+                    INSERT INTO gift_catalog (slug, name, name_en, valid_days, created_at)
+                    VALUES (\(slug), \(name.russian), \(name.english), \(validDays), \(now))
                     ON CONFLICT (slug) DO NOTHING RETURNING id
                 ), audit AS (
                     INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
                     SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'gift_catalog.added', 'gift_catalog', id::text,
-                           jsonb_build_object('slug', \(slug)::text, 'name', \(name)::text, 'valid_days', \(validDays)::int)
+                           jsonb_build_object('slug', \(slug)::text, 'name', \(name.russian)::text, 'name_en', \(name.english)::text,
+                                              'valid_days', \(validDays)::int)
                     FROM added
                 )
                 SELECT id FROM added
                 """,
                 logger: logger
             ).collect().first?.decode(Int64.self)
+        }
+    }
+
+    /// Renames a catalogue item or changes how long its gifts stay valid. Gifts already given
+    /// keep their names and dates. Returns false when nothing changed.
+    @discardableResult
+    public func editCatalogGift(id: Int64, name: LocalizedName, validDays: Int, by actor: Actor, at now: Date) async throws -> Bool {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                WITH old AS (SELECT id, name, name_en, valid_days FROM gift_catalog WHERE id = \(id)),
+                changed AS (
+                    UPDATE gift_catalog SET name = \(name.russian), name_en = \(name.english), valid_days = \(validDays)
+                    WHERE id = \(id) AND (name, name_en, valid_days) IS DISTINCT FROM (\(name.russian), \(name.english), \(validDays)::int)
+                    RETURNING id
+                )
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, before, after)
+                SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'gift_catalog.edited', 'gift_catalog', changed.id::text,
+                       jsonb_build_object('name', old.name, 'name_en', old.name_en, 'valid_days', old.valid_days),
+                       jsonb_build_object('name', \(name.russian)::text, 'name_en', \(name.english)::text, 'valid_days', \(validDays)::int)
+                FROM changed JOIN old ON old.id = changed.id
+                RETURNING 1
+                """,
+                logger: logger
+            ).collect().count == 1
         }
     }
 

@@ -7,8 +7,8 @@ public struct ActivityEntry: Sendable, Equatable {
         case order(id: Int64, amount: Money, paid: Money, earned: Int, redeemed: Int)
         /// A ledger entry that is not part of a sale: reversals, manual and birthday credits, debt.
         case points(kind: String, points: Int, debt: Int, orderID: Int64?)
-        case giftIssued(name: String)
-        case giftRedeemed(name: String)
+        case giftIssued(name: LocalizedName)
+        case giftRedeemed(name: LocalizedName)
     }
 
     public var at: Date

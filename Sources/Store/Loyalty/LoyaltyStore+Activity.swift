@@ -12,20 +12,20 @@ extension LoyaltyStore {
             let rows = try await connection.query(
                 """
                 (SELECT 'order' AS source, o.created_at AS at, o.id AS ref, o.amount_kopecks AS amount,
-                        o.amount_paid_kopecks AS paid, o.points_earned AS points, o.points_redeemed AS other, NULL::text AS label
+                        o.amount_paid_kopecks AS paid, o.points_earned AS points, o.points_redeemed AS other, NULL::text AS label, NULL::text AS label_en
                  FROM orders o WHERE o.customer_id = \(customerID)
                  ORDER BY o.created_at DESC, o.id DESC LIMIT \(limit))
                 UNION ALL
-                (SELECT 'points', l.created_at, l.order_id, NULL, NULL, l.points, l.debt, l.kind
+                (SELECT 'points', l.created_at, l.order_id, NULL, NULL, l.points, l.debt, l.kind, NULL
                  FROM points_ledger l
                  WHERE l.customer_id = \(customerID) AND l.kind NOT IN ('earn', 'redeem', 'debt_repayment')
                  ORDER BY l.id DESC LIMIT \(limit))
                 UNION ALL
-                (SELECT 'gift_issued', g.issued_at, g.id, NULL, NULL, NULL, NULL, g.name
+                (SELECT 'gift_issued', g.issued_at, g.id, NULL, NULL, NULL, NULL, g.name, g.name_en
                  FROM customer_gifts g WHERE g.customer_id = \(customerID) AND g.restored_from_gift_id IS NULL
                  ORDER BY g.expires_at DESC LIMIT \(limit))
                 UNION ALL
-                (SELECT 'gift_redeemed', r.redeemed_at, g.id, NULL, NULL, NULL, NULL, g.name
+                (SELECT 'gift_redeemed', r.redeemed_at, g.id, NULL, NULL, NULL, NULL, g.name, g.name_en
                  FROM customer_gifts g JOIN gift_redemptions r ON r.gift_id = g.id
                  WHERE g.customer_id = \(customerID)
                  ORDER BY g.expires_at DESC LIMIT \(limit))
@@ -35,8 +35,8 @@ extension LoyaltyStore {
                 logger: logger
             )
             var entries: [ActivityEntry] = []
-            for try await (source, at, ref, amount, paid, points, other, label) in rows.decode(
-                (String, Date, Int64?, Int64?, Int64?, Int?, Int?, String?).self)
+            for try await (source, at, ref, amount, paid, points, other, label, englishLabel) in rows.decode(
+                (String, Date, Int64?, Int64?, Int64?, Int?, Int?, String?, String?).self)
             {
                 let kind: ActivityEntry.Kind
                 switch source {
@@ -47,9 +47,9 @@ extension LoyaltyStore {
                 case "points":
                     kind = .points(kind: label ?? "", points: points ?? 0, debt: other ?? 0, orderID: ref)
                 case "gift_issued":
-                    kind = .giftIssued(name: label ?? "")
+                    kind = .giftIssued(name: LocalizedName(russian: label ?? "", english: englishLabel ?? ""))
                 default:
-                    kind = .giftRedeemed(name: label ?? "")
+                    kind = .giftRedeemed(name: LocalizedName(russian: label ?? "", english: englishLabel ?? ""))
                 }
                 entries.append(ActivityEntry(at: at, kind: kind))
             }
@@ -63,7 +63,7 @@ extension LoyaltyStore {
             var gifts: [CustomerGift] = []
             let rows = try await connection.query(
                 """
-                SELECT g.id, g.name, g.reason, g.issued_at, g.expires_at
+                SELECT g.id, g.name, g.name_en, g.reason, g.issued_at, g.expires_at
                 FROM customer_gifts g
                 WHERE g.customer_id = \(customerID) AND g.expires_at > \(now)
                   AND NOT EXISTS (SELECT 1 FROM gift_redemptions r WHERE r.gift_id = g.id)
@@ -71,10 +71,13 @@ extension LoyaltyStore {
                 """,
                 logger: logger
             )
-            for try await (id, name, reason, issuedAt, expiresAt) in rows.decode((Int64, String, String, Date, Date).self) {
+            for try await (id, name, englishName, reason, issuedAt, expiresAt) in rows.decode(
+                (Int64, String, String, String, Date, Date).self)
+            {
                 gifts.append(
                     CustomerGift(
-                        id: id, customerID: customerID, name: name, reason: reason, issuedAt: issuedAt, expiresAt: expiresAt,
+                        id: id, customerID: customerID, name: LocalizedName(russian: name, english: englishName), reason: reason,
+                        issuedAt: issuedAt, expiresAt: expiresAt,
                         redeemedAt: nil))
             }
             return gifts

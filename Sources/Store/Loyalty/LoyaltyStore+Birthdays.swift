@@ -29,14 +29,16 @@ extension LoyaltyStore {
         let months = celebrated.map(\.month)
         let days = celebrated.map(\.day)
         let item = try await connection.query(
-            "SELECT id, name FROM gift_catalog WHERE slug = \(settings.birthdayGiftSlug)", logger: logger
-        ).collect().first?.decode((Int64, String).self)
-        guard let (itemID, itemName) = item else {
+            "SELECT id, name, name_en FROM gift_catalog WHERE slug = \(settings.birthdayGiftSlug)", logger: logger
+        ).collect().first?.decode((Int64, String, String).self)
+        guard let (itemID, itemName, itemEnglishName) = item else {
             logger.warning("birthday gift item not in the catalogue", metadata: ["slug": "\(settings.birthdayGiftSlug)"])
             return 0
         }
         let expiresAt = now.addingTimeInterval(TimeInterval(settings.birthdayGiftValidDays) * 24 * 3600)
-        let notice = String(decoding: try Notice.birthdayGift(.init(name: itemName, expiresAt: expiresAt)).encoded(), as: UTF8.self)
+        let notice = String(
+            decoding: try Notice.birthdayGift(.init(name: LocalizedName(russian: itemName, english: itemEnglishName), expiresAt: expiresAt))
+                .encoded(), as: UTF8.self)
         return try await connection.query(
             """
             WITH celebrants AS (
@@ -46,8 +48,8 @@ extension LoyaltyStore {
                   ON extract(month FROM c.birth_date)::int = d.month AND extract(day FROM c.birth_date)::int = d.day
                 WHERE c.birth_date IS NOT NULL AND c.anonymised_at IS NULL AND c.blocked_at IS NULL
             ), issued AS (
-                INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at, birthday_year)
-                SELECT celebrants.id, \(itemID), \(itemName), 'birthday', 'system', 'birthday-job', \(now), \(expiresAt), \(today.year)
+                INSERT INTO customer_gifts (customer_id, catalog_id, name, name_en, reason, actor_kind, actor_id, issued_at, expires_at, birthday_year)
+                SELECT celebrants.id, \(itemID), \(itemName), \(itemEnglishName), 'birthday', 'system', 'birthday-job', \(now), \(expiresAt), \(today.year)
                 FROM celebrants
                 ON CONFLICT (customer_id, birthday_year) DO NOTHING
                 RETURNING customer_id

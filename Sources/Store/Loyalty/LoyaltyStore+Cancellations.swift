@@ -68,8 +68,8 @@ extension LoyaltyStore {
                     SELECT \(customerID), \(currentTier.rawValue), \(newTier.rawValue), 'cancellation', \(orderID), \(now)
                     WHERE \(currentTier.rawValue) <> \(newTier.rawValue)
                 ), gifts_back AS (
-                    INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at, restored_from_gift_id)
-                    SELECT g.customer_id, g.catalog_id, g.name, 'sale cancelled', \(actor.kind.rawValue), \(actor.id), \(now),
+                    INSERT INTO customer_gifts (customer_id, catalog_id, name, name_en, reason, actor_kind, actor_id, issued_at, expires_at, restored_from_gift_id)
+                    SELECT g.customer_id, g.catalog_id, g.name, g.name_en, 'sale cancelled', \(actor.kind.rawValue), \(actor.id), \(now),
                            greatest(g.expires_at, \(now) + interval '1 day'), g.id
                     FROM gift_redemptions r JOIN customer_gifts g ON g.id = r.gift_id
                     WHERE r.order_id = \(orderID)

@@ -6,9 +6,12 @@ extension LoyaltyStore {
     public func giftCatalog() async throws -> [GiftCatalogItem] {
         try await session.withConnection { connection in
             var items: [GiftCatalogItem] = []
-            let rows = try await connection.query("SELECT id, slug, name, valid_days, active FROM gift_catalog ORDER BY id", logger: logger)
-            for try await (id, slug, name, validDays, active) in rows.decode((Int64, String, String, Int, Bool).self) {
-                items.append(GiftCatalogItem(id: id, slug: slug, name: name, validDays: validDays, active: active))
+            let rows = try await connection.query(
+                "SELECT id, slug, name, name_en, valid_days, active FROM gift_catalog ORDER BY id", logger: logger)
+            for try await (id, slug, name, englishName, validDays, active) in rows.decode((Int64, String, String, String, Int, Bool).self) {
+                items.append(
+                    GiftCatalogItem(
+                        id: id, slug: slug, name: LocalizedName(russian: name, english: englishName), validDays: validDays, active: active))
             }
             return items
         }
@@ -21,25 +24,28 @@ extension LoyaltyStore {
         try await session.withConnection { connection in
             let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
             let item = try await connection.query(
-                "SELECT name, valid_days FROM gift_catalog WHERE id = \(catalogID) AND active", logger: logger
-            ).collect().first?.decode((String, Int).self)
-            guard let (itemName, validDays) = item else {
+                "SELECT name, name_en, valid_days FROM gift_catalog WHERE id = \(catalogID) AND active", logger: logger
+            ).collect().first?.decode((String, String, Int).self)
+            guard let (itemName, itemEnglishName, validDays) = item else {
                 if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
                 throw LoyaltyError.giftNotFound
             }
             let expiresAt = now.addingTimeInterval(TimeInterval(validDays) * 24 * 3600)
-            let notice = String(decoding: try Notice.giftIssued(.init(name: itemName, expiresAt: expiresAt)).encoded(), as: UTF8.self)
+            let notice = String(
+                decoding: try Notice.giftIssued(
+                    .init(name: LocalizedName(russian: itemName, english: itemEnglishName), expiresAt: expiresAt)
+                ).encoded(), as: UTF8.self)
             let row = try await connection.query(
                 """
                 WITH guest AS (
                     SELECT id, telegram_id, language FROM customers
                     WHERE id = \(customerID) AND anonymised_at IS NULL AND blocked_at IS NULL
                 ), gift AS (
-                    INSERT INTO customer_gifts (customer_id, catalog_id, name, reason, actor_kind, actor_id, issued_at, expires_at)
-                    SELECT guest.id, \(catalogID), \(itemName), \(reason.isEmpty ? "gift" : reason), \(actor.kind.rawValue), \(actor.id),
+                    INSERT INTO customer_gifts (customer_id, catalog_id, name, name_en, reason, actor_kind, actor_id, issued_at, expires_at)
+                    SELECT guest.id, \(catalogID), \(itemName), \(itemEnglishName), \(reason.isEmpty ? "gift" : reason), \(actor.kind.rawValue), \(actor.id),
                            \(now), \(expiresAt)
                     FROM guest
-                    RETURNING id, name, reason, expires_at
+                    RETURNING id, name, name_en, reason, expires_at
                 ), audit AS (
                     INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
                     SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'gift.issued', 'customer', \(String(customerID)),
@@ -50,15 +56,16 @@ extension LoyaltyStore {
                     SELECT 'client', guest.telegram_id, guest.id, 'transactional', \(notice)::jsonb, guest.language, \(now), \(now)
                     FROM gift, guest WHERE guest.telegram_id IS NOT NULL
                 )
-                SELECT id, name, reason, expires_at FROM gift
+                SELECT id, name, name_en, reason, expires_at FROM gift
                 """,
                 logger: logger
-            ).collect().first?.decode((Int64, String, String, Date).self)
-            guard let (id, name, storedReason, storedExpiry) = row else {
+            ).collect().first?.decode((Int64, String, String, String, Date).self)
+            guard let (id, name, englishName, storedReason, storedExpiry) = row else {
                 throw try await refusalForCustomer(customerID, on: connection) ?? LoyaltyError.customerNotFound
             }
             return CustomerGift(
-                id: id, customerID: customerID, name: name, reason: storedReason, issuedAt: now.roundedToMicroseconds,
+                id: id, customerID: customerID, name: LocalizedName(russian: name, english: englishName), reason: storedReason,
+                issuedAt: now.roundedToMicroseconds,
                 expiresAt: storedExpiry, redeemedAt: nil
             )
         }
@@ -80,14 +87,14 @@ extension LoyaltyStore {
     private func redeemGift(giftID: Int64, by actor: Actor, at now: Date, on connection: PostgresConnection) async throws -> CustomerGift {
         let row = try await connection.query(
             """
-            SELECT g.customer_id, g.name, g.reason, g.issued_at, g.expires_at, r.gift_id IS NOT NULL
+            SELECT g.customer_id, g.name, g.name_en, g.reason, g.issued_at, g.expires_at, r.gift_id IS NOT NULL
             FROM customer_gifts g LEFT JOIN gift_redemptions r ON r.gift_id = g.id
             WHERE g.id = \(giftID)
             FOR UPDATE OF g
             """,
             logger: logger
-        ).collect().first?.decode((Int64, String, String, Date, Date, Bool).self)
-        guard let (customerID, name, reason, issuedAt, expiresAt, redeemed) = row else { throw LoyaltyError.giftNotFound }
+        ).collect().first?.decode((Int64, String, String, String, Date, Date, Bool).self)
+        guard let (customerID, name, englishName, reason, issuedAt, expiresAt, redeemed) = row else { throw LoyaltyError.giftNotFound }
         try GiftUse.check(redeemed: redeemed, expiresAt: expiresAt, now: now)
         try await connection.query(
             """
@@ -102,7 +109,7 @@ extension LoyaltyStore {
             logger: logger
         )
         return CustomerGift(
-            id: giftID, customerID: customerID, name: name, reason: reason,
+            id: giftID, customerID: customerID, name: LocalizedName(russian: name, english: englishName), reason: reason,
             issuedAt: issuedAt, expiresAt: expiresAt, redeemedAt: now.roundedToMicroseconds
         )
     }

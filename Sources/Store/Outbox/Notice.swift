@@ -80,16 +80,31 @@ public enum Notice: Sendable, Equatable {
     }
 
     public struct Gift: Codable, Sendable, Equatable {
-        public var name: String
+        public var name: LocalizedName
         public var expiresAt: Date
 
-        public init(name: String, expiresAt: Date) {
+        public init(name: LocalizedName, expiresAt: Date) {
             self.name = name
             self.expiresAt = expiresAt
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, expiresAt = "expires_at"
+            case name, englishName = "name_en", expiresAt = "expires_at"
+        }
+
+        /// Rows queued before gifts had an English name carry one name for both languages.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let russian = try container.decode(String.self, forKey: .name)
+            name = LocalizedName(russian: russian, english: try container.decodeIfPresent(String.self, forKey: .englishName) ?? russian)
+            expiresAt = try container.decode(Date.self, forKey: .expiresAt)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name.russian, forKey: .name)
+            try container.encode(name.english, forKey: .englishName)
+            try container.encode(expiresAt, forKey: .expiresAt)
         }
     }
 

@@ -87,25 +87,47 @@ import Testing
         }
     }
 
-    @Test func theGiftCatalogueAddsAndSwitchesGiftsAndListsIssuedOnes() async throws {
+    @Test func theGiftCatalogueAddsRenamesAndSwitchesGiftsInBothLanguages() async throws {
         try await TestApp.with { app, client in
             let browser = try await Self.signedIn(app, client, role: .admin)
             let bad = try await browser.post("/admin/gifts/catalog", ["slug": "Круассан!", "name": "", "valid_days": "0"])
             #expect(bad.status == 422)
             #expect(bad.contains("Use lowercase letters"))
-            #expect(bad.contains("Give the gift a name"))
+            #expect(bad.contains("Give the gift a Russian name"))
+            #expect(bad.contains("Give the gift an English name"))
             #expect(bad.contains("Enter the days"))
-            #expect(
-                try await browser.post("/admin/gifts/catalog", ["slug": "croissant", "name": "Croissant", "valid_days": "14"]).status == 303
-            )
-            let duplicate = try await browser.post("/admin/gifts/catalog", ["slug": "croissant", "name": "Again", "valid_days": "14"])
+            let added = try await browser.post(
+                "/admin/gifts/catalog", ["slug": "croissant", "name": "Круассан", "name_en": "Croissant", "valid_days": "14"])
+            #expect(added.status == 303)
+            let duplicate = try await browser.post(
+                "/admin/gifts/catalog", ["slug": "croissant", "name": "Ещё", "name_en": "Again", "valid_days": "14"])
             #expect(duplicate.contains("already exists"))
             let page = try await browser.get("/admin/gifts")
-            #expect(page.contains("Croissant"))
-            #expect(try await browser.post("/admin/gifts/catalog/3/active", ["active": "false"]).status == 303)
+            #expect(page.contains(#"value="Круассан""#) && page.contains(#"value="Croissant""#))
+            #expect(page.contains(#"value="Напиток""#) && page.contains(#"value="Drink""#))
+
+            let refused = try await browser.post("/admin/gifts/catalog/1", ["name": "Капучино", "name_en": "", "valid_days": "14"])
+            #expect(refused.status == 422)
+            #expect(refused.contains("Give the gift an English name") && refused.contains(#"value="Капучино""#))
+            #expect(
+                try await browser.post("/admin/gifts/catalog/1", ["name": "Капучино", "name_en": "Cappuccino", "valid_days": "14"]).status
+                    == 303)
             let loyalty = try await LoyaltyFixture.over(app.database)
+            let drink = try #require(try await loyalty.store.giftCatalog().first { $0.slug == "drink" })
+            #expect(drink.name == LocalizedName(russian: "Капучино", english: "Cappuccino") && drink.validDays == 14)
+            let maria = try await loyalty.guest()
+            let gift = try await loyalty.store.issueGift(
+                customerID: maria.id, catalogID: drink.id, reason: "welcome", by: .admin(id: "1"), at: app.clock.now)
+            #expect(
+                gift.name.english == "Cappuccino" && abs(gift.expiresAt.timeIntervalSince(app.clock.now) - 14 * 86_400) < 1)
+
+            #expect(try await browser.post("/admin/gifts/catalog/3/active", ["active": "false"]).status == 303)
             #expect(try await loyalty.count("SELECT count(*)::int FROM gift_catalog WHERE slug = 'croissant' AND NOT active") == 1)
-            #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action LIKE 'gift_catalog.%'") == 2)
+            #expect(
+                try await loyalty.count(
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'gift_catalog.edited' AND before->>'name' = 'Напиток' AND after->>'name_en' = 'Cappuccino'"
+                ) == 1)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action LIKE 'gift_catalog.%'") == 3)
         }
     }
 
