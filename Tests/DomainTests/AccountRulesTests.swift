@@ -38,14 +38,23 @@ import Testing
 
     @Test func aBaristaCancelsOnlyTheirOwnSaleInsideTheWindow() throws {
         let policy = CancellationPolicy(windowMinutes: 10)
-        try policy.check(.barista(staffID: 7), soldBy: 7, soldAt: soldAt, now: soldAt.addingTimeInterval(600))
+        try policy.check(.barista(staffID: 7), soldBy: 7, soldIn: 1, soldAt: soldAt, now: soldAt.addingTimeInterval(600))
         #expect(throws: LoyaltyError.cancelWindowPassed) {
-            try policy.check(.barista(staffID: 7), soldBy: 7, soldAt: soldAt, now: soldAt.addingTimeInterval(601))
+            try policy.check(.barista(staffID: 7), soldBy: 7, soldIn: 1, soldAt: soldAt, now: soldAt.addingTimeInterval(601))
         }
         #expect(throws: LoyaltyError.notYourSale) {
-            try policy.check(.barista(staffID: 8), soldBy: 7, soldAt: soldAt, now: soldAt)
+            try policy.check(.barista(staffID: 8), soldBy: 7, soldIn: 1, soldAt: soldAt, now: soldAt)
         }
-        try policy.check(.backOffice, soldBy: 7, soldAt: soldAt, now: soldAt.addingTimeInterval(86_400))
+        try policy.check(.backOffice, soldBy: 7, soldIn: 1, soldAt: soldAt, now: soldAt.addingTimeInterval(86_400))
+    }
+
+    @Test func aManagerCancelsAnySaleOfTheirOwnLocationOnly() throws {
+        let policy = CancellationPolicy(windowMinutes: 10)
+        try policy.check(.manager(locationID: 1), soldBy: 7, soldIn: 1, soldAt: soldAt, now: soldAt.addingTimeInterval(30 * 86_400))
+        try policy.check(.manager(locationID: 1), soldBy: nil, soldIn: 1, soldAt: soldAt, now: soldAt)
+        #expect(throws: LoyaltyError.notYourLocation) {
+            try policy.check(.manager(locationID: 2), soldBy: 7, soldIn: 1, soldAt: soldAt, now: soldAt)
+        }
     }
 
     @Test func aGiftIsUsableOnceAndUntilItExpires() throws {

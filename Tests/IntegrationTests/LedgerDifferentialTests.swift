@@ -61,9 +61,10 @@ import Testing
                     guard !sales.isEmpty else { continue }
                     let sale = sales[index % sales.count]
                     let actor = byBarista ? barista : manager
-                    let canceller: CancellationPolicy.Canceller = byBarista ? .barista(staffID: barista.staffIDValue) : .backOffice
+                    let canceller: CancellationPolicy.Canceller =
+                        byBarista ? .barista(staffID: barista.staffIDValue) : .manager(locationID: fixture.mainLocationID)
                     let allowed = Result { () throws(LoyaltyError) in
-                        try policy.check(canceller, soldBy: barista.staffIDValue, soldAt: sale.at, now: now)
+                        try policy.check(canceller, soldBy: barista.staffIDValue, soldIn: fixture.mainLocationID, soldAt: sale.at, now: now)
                     }
                     do {
                         let cancelled = try await fixture.store.cancelSale(orderID: sale.id, by: actor, reason: "differential", at: now)

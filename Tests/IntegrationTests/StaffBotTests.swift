@@ -25,7 +25,7 @@ import Testing
             let oleg = desk.user(500, "Олег")
             let bound = try await oleg.send(text: "/start inv_valid")
             #expect(bound.text == "Здравствуйте, Олег! Вы подключены как бариста. Введите код гостя, чтобы провести продажу.")
-            #expect(bound.keyboardButtons == ["🧾 Продажа", "🎁 Подарок", "↩️ Отмена продажи", "📋 Моя история"])
+            #expect(bound.keyboardButtons == ["🧾 Продажа", "🎁 Подарок", "↩️ Отмена продажи", "📋 История за сегодня"])
             #expect(try await fixture.count("SELECT count(*)::int FROM staff WHERE telegram_id = 500 AND role = 'barista' AND active") == 1)
 
             let anna = desk.user(501, "Анна")
@@ -253,7 +253,8 @@ import Testing
             let second = try await desk.sell(by: barista, to: maria, amount: "200")
 
             let list = try await barista.send(text: "↩️ Отмена продажи")
-            #expect(list.inlineData == ["cx:\(second)", "cx:\(first)"])
+            #expect(list.text == "Какую продажу отменить? Выберите из последних или введите номер заказа.")
+            #expect(list.inlineData == ["cx:\(second)", "cx:\(first)", "sx"])
             try await barista.press("cx:\(second)")
             let cancelled = try await barista.send(text: "Ошибка суммы")
             #expect(cancelled.text == "Заказ №\(second) отменён. Гостю отправлено уведомление.")
@@ -306,7 +307,7 @@ import Testing
             let maria = try await fixture.guest()
             let first = try await desk.sell(by: barista, to: maria, amount: "300")
             let second = try await desk.sell(by: manager, to: maria, amount: "200")
-            let own = try await barista.send(text: "📋 Моя история")
+            let own = try await barista.send(text: "📋 История за сегодня")
             #expect(
                 own.text
                     == "Ваши продажи сегодня:\n09:00 №\(first) Мария 300 ₽ +3\nИтого: 1 продажа на 300 ₽, оплачено 300 ₽, списано 0 баллов, начислено 3 балла"
@@ -328,11 +329,89 @@ import Testing
                 if number == 1 { cancelled = sale.orderID }
             }
             _ = try await fixture.store.cancelSale(orderID: cancelled, by: .admin(id: "1"), reason: "test", at: app.clock.now)
+            // The button's former label, still on keyboards opened before it was renamed.
             let history = try #require(try await manager.send(text: "📋 Моя история").text)
-            let listed = history.split(separator: "\n").filter { $0.contains("Мария 100 ₽") }
+            let listed = history.split(separator: "\n").filter { $0.contains("Мария 100 ₽") && !$0.contains(" — ") }
             #expect(listed.count == 30)
             #expect(history.contains("Показаны последние 30 из 32."))
-            #expect(history.hasSuffix("Итого: 31 продажа на 3\u{202F}100 ₽, оплачено 3\u{202F}100 ₽, списано 0 баллов, начислено 31 балл"))
+            #expect(history.contains("Итого: 31 продажа на 3\u{202F}100 ₽, оплачено 3\u{202F}100 ₽, списано 0 баллов, начислено 31 балл"))
+            #expect(history.hasSuffix("↩️ Отмены: 1\n09:00 №\(cancelled) Мария 100 ₽ — test"))
+        }
+    }
+
+    @Test func historyListsTheDaysGiftsGivenAndRedeemedAndItsCancellations() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 500)
+            let manager = try await desk.bind(.manager, userID: 700)
+            let maria = try await fixture.guest()
+            let petr = try await fixture.guest(222_222_222, name: "Пётр")
+            let drink = try #require(try await fixture.store.giftCatalog().first { $0.slug == "drink" })
+
+            try await barista.send(text: "🎁 Подарок")
+            try await barista.send(text: try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code.digits)
+            try await barista.press("gi:\(drink.id)")
+            #expect(try await barista.send(text: "за ожидание").text?.hasPrefix("Подарок выдан: Напиток") == true)
+            let given = try #require(try await fixture.store.activeGifts(customerID: maria.id, at: app.clock.now).first)
+            app.clock.advance(by: 60)
+            try await barista.send(text: "🎁 Подарок")
+            try await barista.send(text: try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code.digits)
+            #expect(try await barista.press("gr:\(given.id)").status == 200)
+            app.clock.advance(by: 60)
+            let sale = try await desk.sell(by: barista, to: petr, amount: "250")
+            try await manager.send(text: "↩️ Отмена продажи")
+            try await manager.press("cx:\(sale)")
+            try await manager.send(text: "гость передумал")
+
+            let own = try #require(try await barista.send(text: "📋 История за сегодня").text)
+            #expect(
+                own == """
+                    Ваши продажи сегодня:
+                    09:02 №\(sale) Пётр 250 ₽ +2 (отменён)
+                    Итого: 0 продаж на 0 ₽, оплачено 0 ₽, списано 0 баллов, начислено 0 баллов
+
+                    🎁 Подарки: выдано 1, списано 1
+                    09:00 выдали: Напиток — Мария (за ожидание)
+                    09:01 списали: Напиток — Мария
+
+                    ↩️ Отмены: 1
+                    09:02 №\(sale) Пётр 250 ₽ — гость передумал
+                    """)
+            let location = try #require(try await manager.send(text: "📋 История за сегодня").text)
+            #expect(location.contains("🎁 Подарки: выдано 1, списано 1") && location.contains("↩️ Отмены: 1"))
+        }
+    }
+
+    @Test func aManagerFindsAndCancelsAnOlderSaleOfTheirLocationByNumberOnly() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let manager = try await desk.bind(.manager, userID: 700)
+            let maria = try await fixture.guest()
+            let till = try await fixture.staff(.barista, name: "Касса")
+            let lastWeek = try await fixture.sell(to: maria, rubles: 300, by: till, at: app.clock.now.addingTimeInterval(-7 * 86_400))
+            let otherLocation = try await fixture.count("INSERT INTO locations (slug, name) VALUES ('north', 'North') RETURNING id::int")
+            let northCode = try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            let elsewhere = try await fixture.store.confirmSale(
+                SaleRequest(idempotencyKey: "north-1", guest: .code(northCode), amount: .rubles(100), redeem: .none),
+                by: .admin(id: "1"), locationID: Int64(otherLocation), at: app.clock.now
+            ).orderID
+
+            let list = try await manager.send(text: "↩️ Отмена продажи")
+            #expect(list.text == "Сегодня продаж нет. Чтобы отменить более раннюю, введите номер заказа.")
+            #expect(try await manager.send(text: "вчерашний").text == "Введите номер заказа, например 123.")
+            #expect(
+                try await manager.send(text: "№\(elsewhere)").text == "Заказ №\(elsewhere) не найден среди продаж вашей кофейни.")
+            let found = try #require(try await manager.send(text: "№ \(lastWeek.orderID)").text)
+            #expect(
+                found == "№\(lastWeek.orderID) · 18.11.2026 09:00 · Мария · 300 ₽\nОтмена заказа №\(lastWeek.orderID). Напишите причину.")
+            #expect(
+                try await manager.send(text: "двойное списание").text
+                    == "Заказ №\(lastWeek.orderID) отменён. Гостю отправлено уведомление.")
+            #expect(try await fixture.count("SELECT count(*)::int FROM order_cancellations") == 1)
+
+            // A forged button for another location's sale is refused by the policy itself.
+            try await manager.press("cx:\(elsewhere)")
+            #expect(
+                try await manager.send(text: "попытка").text == "Это продажа другой кофейни: отменить её может её менеджер.")
+            #expect(try await fixture.checkLedger().isClean)
         }
     }
 

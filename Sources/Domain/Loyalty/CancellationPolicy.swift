@@ -4,9 +4,11 @@ import Foundation
 public struct CancellationPolicy: Sendable, Equatable {
     /// Who is asking.
     public enum Canceller: Sendable, Equatable {
-        /// A barista, who may cancel only their own sale.
+        /// A barista, who may cancel only their own sale, within the window.
         case barista(staffID: Int64)
-        /// A manager, an admin or a partner system: any sale, at any time.
+        /// A manager, who may cancel any sale of their own location, at any time.
+        case manager(locationID: Int64)
+        /// An admin or a partner system: any sale, at any time.
         case backOffice
     }
 
@@ -17,10 +19,19 @@ public struct CancellationPolicy: Sendable, Equatable {
         self.windowMinutes = windowMinutes
     }
 
-    /// Throws when `canceller` may not cancel a sale that `soldBy` confirmed at `soldAt`.
-    public func check(_ canceller: Canceller, soldBy staffID: Int64?, soldAt: Date, now: Date) throws(LoyaltyError) {
-        guard case .barista(let barista) = canceller else { return }
-        guard staffID == barista else { throw .notYourSale }
-        guard now.timeIntervalSince(soldAt) <= TimeInterval(windowMinutes * 60) else { throw .cancelWindowPassed }
+    /// Throws when `canceller` may not cancel a sale that `soldBy` confirmed at `soldAt` in
+    /// location `soldIn`.
+    public func check(
+        _ canceller: Canceller, soldBy staffID: Int64?, soldIn locationID: Int64, soldAt: Date, now: Date
+    ) throws(LoyaltyError) {
+        switch canceller {
+        case .backOffice:
+            return
+        case .manager(let managersLocation):
+            guard locationID == managersLocation else { throw .notYourLocation }
+        case .barista(let barista):
+            guard staffID == barista else { throw .notYourSale }
+            guard now.timeIntervalSince(soldAt) <= TimeInterval(windowMinutes * 60) else { throw .cancelWindowPassed }
+        }
     }
 }

@@ -20,6 +20,8 @@ public enum LoyaltyError: Error, Equatable, Sendable {
     case alreadyCancelled
     case cancelWindowPassed
     case notYourSale
+    /// A manager acts only for their own location.
+    case notYourLocation
     case giftNotFound
     case giftAlreadyRedeemed
     case giftExpired
@@ -47,6 +49,7 @@ public enum LoyaltyError: Error, Equatable, Sendable {
         case .alreadyCancelled: return "already_cancelled"
         case .cancelWindowPassed: return "cancel_window_passed"
         case .notYourSale: return "not_your_sale"
+        case .notYourLocation: return "not_your_location"
         case .giftNotFound: return "gift_not_found"
         case .giftAlreadyRedeemed: return "gift_already_redeemed"
         case .giftExpired: return "gift_expired"

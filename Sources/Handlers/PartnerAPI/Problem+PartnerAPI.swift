@@ -36,7 +36,7 @@ extension Problem {
             status = .conflict
         case .insufficientPoints, .redeemAboveCap, .idempotencyKeyReused, .amountTooLarge:
             status = .unprocessableContent
-        case .invalidAmount, .invalidPoints, .invalidPhone, .invalidBirthDate, .notYourSale:
+        case .invalidAmount, .invalidPoints, .invalidPhone, .invalidBirthDate, .notYourSale, .notYourLocation:
             status = .badRequest
         }
         var detail: String?

@@ -70,8 +70,10 @@ extension StaffBot {
             sales = try await turn.tx.staffReports.sales(.staff(turn.member.id), since: windowStart, limit: 10)
         }
         let open = sales.filter { !$0.cancelled }
-        guard !open.isEmpty else { return turn.reply(turn.say(turn.texts.nothingToCancel, turn.menu)) }
-        let rows = open.map { sale in
+        let isManager = turn.member.role == .manager
+        guard !open.isEmpty || isManager else { return turn.reply(turn.say(turn.texts.nothingToCancel, turn.menu)) }
+        try await turn.conversations.set(.cancelPick, chatID: turn.chatID, at: turn.now)
+        var rows = open.map { sale in
             [
                 (
                     "№\(sale.orderID) · \(cafe.time(sale.createdAt).prefix(5)) · \(sale.guestName) · \(sale.amount)",
@@ -79,7 +81,28 @@ extension StaffBot {
                 )
             ]
         }
-        return turn.reply(turn.say(turn.texts.pickSaleToCancel, turn.inline(rows)))
+        rows.append([(turn.texts.cancelButton, .abandon)])
+        let text = open.isEmpty ? turn.texts.noSalesTodayTypeANumber : turn.texts.pickSaleToCancel
+        return turn.reply(turn.say(text, turn.inline(rows)))
+    }
+
+    /// An order number typed at the list of sales to cancel: a manager finds any sale of their
+    /// location, a barista one of their own; the policy still decides at the cancel itself.
+    func findSaleToCancel(_ text: String, turn: StaffTurn) async throws -> BotReply {
+        let digits = text.filter { $0 != "№" && $0 != "#" && !$0.isWhitespace }
+        guard let orderID = Int64(digits), orderID > 0 else { return turn.reply(turn.say(turn.texts.askOrderNumber)) }
+        let isManager = turn.member.role == .manager
+        let scope: StaffReports.Scope = isManager ? .location(turn.member.locationID) : .staff(turn.member.id)
+        guard let sale = try await turn.tx.staffReports.sale(orderID, in: scope) else {
+            return turn.reply(turn.say(turn.texts.orderNotFound(orderID, location: isManager)))
+        }
+        guard !sale.cancelled else { return turn.reply(turn.say(turn.texts.error(.alreadyCancelled))) }
+        let cafe = try await cafeTime(turn)
+        try await turn.conversations.set(.cancelReason(orderID: orderID), chatID: turn.chatID, at: turn.now)
+        let summary =
+            "№\(sale.orderID) · \(cafe.day(sale.createdAt)) \(cafe.time(sale.createdAt).prefix(5)) · \(sale.guestName) · \(sale.amount)"
+        return turn.reply(
+            turn.say(summary + "\n" + turn.texts.askCancelReason(order: orderID), turn.inline([[(turn.texts.cancelButton, .abandon)]])))
     }
 
     func askCancelReason(order: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
@@ -104,12 +127,22 @@ extension StaffBot {
         let isManager = turn.member.role == .manager
         let scope: StaffReports.Scope = isManager ? .location(turn.member.locationID) : .staff(turn.member.id)
         let since = cafe.startOfDay(turn.now)
-        let sales = try await turn.tx.staffReports.sales(scope, since: since, limit: Self.historyLines)
-        let totals = try await turn.tx.staffReports.totals(scope, since: since)
-        let text = turn.texts.history(sales, totals: totals, time: { String(cafe.time($0).prefix(5)) }, location: isManager)
+        let reports = turn.tx.staffReports
+        let sales = try await reports.sales(scope, since: since, limit: Self.historyLines)
+        let totals = try await reports.totals(scope, since: since)
+        let gifts = try await reports.giftEvents(scope, since: since, limit: Self.historyExtraLines)
+        let cancellations = try await reports.cancellations(scope, since: since, limit: Self.historyExtraLines)
+        let time = { (date: Date) in String(cafe.time(date).prefix(5)) }
+        let text = [
+            turn.texts.history(sales, totals: totals, time: time, location: isManager),
+            turn.texts.giftHistory(gifts.events, given: gifts.given, redeemed: gifts.redeemed, time: time),
+            turn.texts.cancellationHistory(cancellations.cancellations, count: cancellations.count, time: time),
+        ].compactMap { $0 }.joined(separator: "\n\n")
         return turn.reply(turn.say(text, turn.menu))
     }
 
     /// The latest sales one history message lists; the totals cover the whole day.
     static let historyLines = 30
+    /// The latest gifts and cancellations listed; their counts cover the whole day.
+    static let historyExtraLines = 10
 }

@@ -191,8 +191,12 @@ extension StaffBot {
     func abandon(turn: StaffTurn, messageID: Int64?, callbackID: String? = nil) async throws -> BotReply {
         let step = try await turn.conversations.current(chatID: turn.chatID, at: turn.now)
         try await drop(step, turn: turn)
-        let isBroadcast = step?.isBroadcast == true
-        let text = isBroadcast ? turn.texts.broadcastCancelled : turn.texts.saleAbandoned
+        let text: String
+        switch step {
+        case .some(let step) where step.isBroadcast: text = turn.texts.broadcastCancelled
+        case .cancelPick, .cancelReason: text = turn.texts.nothingCancelled
+        default: text = turn.texts.saleAbandoned
+        }
         guard let callbackID else { return turn.reply(turn.say(text, turn.menu)) }
         return turn.reply(.answerCallbackQuery(id: callbackID), turn.show(text, replacing: messageID))
     }

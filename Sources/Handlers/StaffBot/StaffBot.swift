@@ -106,6 +106,7 @@ struct StaffBot: TelegramBot {
         case .giftGuest: return try await showGiftCard(for: text, turn: turn)
         case .giftReason(let customerID, let catalogID):
             return try await issueGift(reason: text, customerID: customerID, catalogID: catalogID, turn: turn)
+        case .cancelPick: return try await findSaleToCancel(text, turn: turn)
         case .cancelReason(let orderID): return try await cancelSale(reason: text, orderID: orderID, turn: turn)
         case .messageGuest: return try await findGuestToMessage(text, turn: turn)
         case .messageText(let customerID): return try await sendMessageToGuest(text, customerID: customerID, turn: turn)
@@ -191,7 +192,14 @@ struct StaffTurn {
 enum StaffMenuAction: CaseIterable {
     case sale, gift, cancelSale, history, messageGuest, broadcast
 
+    /// Labels earlier builds put on keyboards that staff may still have open.
+    static let formerLabels: [String: StaffMenuAction] = ["📋 Моя история": .history, "📋 My history": .history]
+
     init?(text: String, texts: StaffTexts) {
+        if let action = Self.formerLabels[text] {
+            self = action
+            return
+        }
         for action in Self.allCases {
             for language in Language.allCases where action.label(StaffTexts(language: language)) == text {
                 self = action

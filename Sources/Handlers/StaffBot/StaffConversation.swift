@@ -15,6 +15,8 @@ enum StaffConversation: ConversationState {
     case giftGuest
     case giftCard(customerID: Int64)
     case giftReason(customerID: Int64, catalogID: Int64)
+    /// The list of sales to cancel is shown; an order number may be typed instead.
+    case cancelPick
     case cancelReason(orderID: Int64)
     case messageGuest
     case messageText(customerID: Int64)
@@ -33,6 +35,7 @@ enum StaffConversation: ConversationState {
         case .giftGuest: return "gift_guest"
         case .giftCard: return "gift_card"
         case .giftReason: return "gift_reason"
+        case .cancelPick: return "cancel_pick"
         case .cancelReason: return "cancel_reason"
         case .messageGuest: return "message_guest"
         case .messageText: return "message_text"

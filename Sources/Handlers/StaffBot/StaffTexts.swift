@@ -14,7 +14,7 @@ struct StaffTexts: Sendable {
     var saleButton: String { t("🧾 Продажа", "🧾 Sale") }
     var giftButton: String { t("🎁 Подарок", "🎁 Gift") }
     var cancelSaleButton: String { t("↩️ Отмена продажи", "↩️ Cancel a sale") }
-    var historyButton: String { t("📋 Моя история", "📋 My history") }
+    var historyButton: String { t("📋 История за сегодня", "📋 Today's history") }
     var messageGuestButton: String { t("✉️ Сообщение гостю", "✉️ Message a guest") }
     var broadcastButton: String { t("📣 Рассылка", "📣 Broadcast") }
     var cancelButton: String { t("✖️ Отмена", "✖️ Cancel") }
@@ -124,7 +124,23 @@ struct StaffTexts: Sendable {
     }
 
     // Cancel
-    var pickSaleToCancel: String { t("Какую продажу отменить?", "Which sale should be cancelled?") }
+    var pickSaleToCancel: String {
+        t(
+            "Какую продажу отменить? Выберите из последних или введите номер заказа.",
+            "Which sale should be cancelled? Pick a recent one or type the order number.")
+    }
+    var nothingCancelled: String { t("Хорошо, ничего не отменяем.", "All right, nothing is cancelled.") }
+    var noSalesTodayTypeANumber: String {
+        t(
+            "Сегодня продаж нет. Чтобы отменить более раннюю, введите номер заказа.",
+            "No sales today. To cancel an earlier one, type the order number.")
+    }
+    var askOrderNumber: String { t("Введите номер заказа, например 123.", "Type the order number, for example 123.") }
+    func orderNotFound(_ order: Int64, location: Bool) -> String {
+        location
+            ? t("Заказ №\(order) не найден среди продаж вашей кофейни.", "Order #\(order) is not among your location's sales.")
+            : t("Заказ №\(order) не найден среди ваших продаж.", "Order #\(order) is not among your sales.")
+    }
     var nothingToCancel: String { t("Нет продаж, которые можно отменить.", "There are no sales you can cancel.") }
     func askCancelReason(order: Int64) -> String {
         t("Отмена заказа №\(order). Напишите причину.", "Cancelling order #\(order). Type the reason.")
@@ -169,6 +185,46 @@ struct StaffTexts: Sendable {
                 "Итого: \(RussianPlural.sales(totals.kept)) на \(totals.amount), оплачено \(totals.paid), списано \(RussianPlural.points(totals.pointsRedeemed)), начислено \(RussianPlural.points(totals.pointsEarned))",
                 "Total: \(totals.kept) sales, \(totals.amount), paid \(totals.paid), \(totals.pointsRedeemed) points redeemed, \(totals.pointsEarned) earned"
             ))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The day's gifts given and written off; nil when there were none.
+    func giftHistory(_ events: [StaffGiftEvent], given: Int, redeemed: Int, time: (Date) -> String) -> String? {
+        guard given + redeemed > 0 else { return nil }
+        var lines = [t("🎁 Подарки: выдано \(given), списано \(redeemed)", "🎁 Gifts: \(given) given, \(redeemed) redeemed")]
+        for event in events.reversed() {
+            let name = event.name[language]
+            switch event.kind {
+            case .given:
+                let reason = event.reason.map { " (\($0))" } ?? ""
+                lines.append(
+                    t(
+                        "\(time(event.at)) выдали: \(name) — \(event.guestName)\(reason)",
+                        "\(time(event.at)) given: \(name) — \(event.guestName)\(reason)"))
+            case .redeemed:
+                lines.append(
+                    t("\(time(event.at)) списали: \(name) — \(event.guestName)", "\(time(event.at)) redeemed: \(name) — \(event.guestName)")
+                )
+            }
+        }
+        if given + redeemed > events.count {
+            lines.append(t("Показаны последние \(events.count).", "The latest \(events.count) are shown."))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The day's cancelled sales; nil when there were none.
+    func cancellationHistory(_ cancellations: [StaffCancellation], count: Int, time: (Date) -> String) -> String? {
+        guard count > 0 else { return nil }
+        var lines = [t("↩️ Отмены: \(count)", "↩️ Cancellations: \(count)")]
+        for cancellation in cancellations.reversed() {
+            lines.append(
+                "\(time(cancellation.at)) №\(cancellation.orderID) \(cancellation.guestName) \(cancellation.amount) — \(cancellation.reason)"
+            )
+        }
+        if count > cancellations.count {
+            lines.append(t("Показаны последние \(cancellations.count).", "The latest \(cancellations.count) are shown."))
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -242,6 +298,10 @@ struct StaffTexts: Sendable {
             return t(
                 "Бариста может отменить только свою продажу. Обратитесь к менеджеру.",
                 "A barista can cancel only their own sale. Ask a manager.")
+        case .notYourLocation:
+            return t(
+                "Это продажа другой кофейни: отменить её может её менеджер.",
+                "This sale belongs to another location: its manager can cancel it.")
         case .giftNotFound: return t("Подарок не найден.", "Gift not found.")
         case .giftAlreadyRedeemed: return t("Подарок уже списан.", "The gift has already been redeemed.")
         case .giftExpired: return t("Срок подарка истёк.", "The gift has expired.")

@@ -16,7 +16,7 @@ extension LoyaltyStore {
             let settings = try await LoyaltySettings.load(on: connection, logger: logger)
             let row = try await connection.query(
                 """
-                SELECT o.customer_id, o.staff_id, o.created_at, o.amount_kopecks, o.max_redeemable, o.points_redeemed,
+                SELECT o.customer_id, o.staff_id, o.location_id, o.created_at, o.amount_kopecks, o.max_redeemable, o.points_redeemed,
                        o.amount_paid_kopecks, o.points_earned, o.debt_repaid, o.tier_before, o.tier_after,
                        o.earn_rate_percent, o.redeem_cap_percent,
                        c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
@@ -31,7 +31,7 @@ extension LoyaltyStore {
             let sale = try CancellableSale(row)
             guard !sale.cancelled else { throw LoyaltyError.alreadyCancelled }
             try CancellationPolicy(windowMinutes: settings.cancelWindowMinutes)
-                .check(actor.canceller, soldBy: sale.staffID, soldAt: sale.createdAt, now: now)
+                .check(actor.canceller, soldBy: sale.staffID, soldIn: sale.locationID, soldAt: sale.createdAt, now: now)
 
             let (reversal, after) = sale.account.reverting(sale.quote, rules: settings.rules)
             let (customerID, telegramID, language) = (sale.customerID, sale.telegramID, sale.language)
@@ -97,6 +97,7 @@ extension LoyaltyStore {
 private struct CancellableSale {
     var customerID: Int64
     var staffID: Int64?
+    var locationID: Int64
     var createdAt: Date
     var quote: SaleQuote
     var telegramID: Int64?
@@ -108,6 +109,7 @@ private struct CancellableSale {
         let column = Columns(row)
         customerID = try column("customer_id")
         staffID = try column("staff_id")
+        locationID = try column("location_id")
         createdAt = try column("created_at")
         quote = try SaleQuote(order: column)
         telegramID = try column("telegram_id")
@@ -123,7 +125,8 @@ private struct CancellableSale {
 extension Actor {
     /// Baristas cancel only their own recent sales; everyone else is the back office.
     var canceller: CancellationPolicy.Canceller {
-        guard kind == .staff, staffRole != .manager else { return .backOffice }
+        guard kind == .staff else { return .backOffice }
+        if staffRole == .manager, let locationID { return .manager(locationID: locationID) }
         return .barista(staffID: staffID ?? 0)
     }
 }

@@ -15,6 +15,18 @@ public struct StaffSale: Sendable, Equatable {
     public var cancelled: Bool
 }
 
+extension StaffSale {
+    /// A row with the columns the staff reports select.
+    init(_ row: PostgresRow) throws {
+        let column = Columns(row)
+        self.init(
+            orderID: try column("id"), guestName: try column("first_name"), amount: Money(kopecks: try column("amount_kopecks")),
+            paid: Money(kopecks: try column("amount_paid_kopecks")), pointsRedeemed: try column("points_redeemed"),
+            pointsEarned: try column("points_earned"), createdAt: try column("created_at"), cancelled: try column("cancelled")
+        )
+    }
+}
+
 /// What the staff bot shows about sales: a barista's own, a manager's whole location.
 public struct StaffReports: SessionStore {
     public enum Scope: Sendable, Equatable {
@@ -25,7 +37,7 @@ public struct StaffReports: SessionStore {
     let session: SQLSession
 
     /// The scope as the two filters the queries take.
-    private static func filters(_ scope: Scope) -> (staffID: Int64?, locationID: Int64?) {
+    static func filters(_ scope: Scope) -> (staffID: Int64?, locationID: Int64?) {
         switch scope {
         case .staff(let id): return (id, nil)
         case .location(let id): return (nil, id)
@@ -50,16 +62,7 @@ public struct StaffReports: SessionStore {
                 logger: logger
             )
             var sales: [StaffSale] = []
-            for try await row in rows {
-                let column = Columns(row)
-                sales.append(
-                    StaffSale(
-                        orderID: try column("id"), guestName: try column("first_name"),
-                        amount: Money(kopecks: try column("amount_kopecks")),
-                        paid: Money(kopecks: try column("amount_paid_kopecks")), pointsRedeemed: try column("points_redeemed"),
-                        pointsEarned: try column("points_earned"), createdAt: try column("created_at"), cancelled: try column("cancelled")
-                    ))
-            }
+            for try await row in rows { sales.append(try StaffSale(row)) }
             return sales
         }
     }
