@@ -28,7 +28,9 @@ extension AdminController {
                     secret: dependencies.random.urlSafeToken(byteCount: 24), createdBy: "admin:\(admin.session.account.id)",
                     at: dependencies.clock.now
                 )
-                guard let created else { return try await apiKeysPage(request, admin, errors: ["location": "No such location."]) }
+                guard let created else {
+                    return try await apiKeysPage(request, admin, errors: ["location": "Choose an open location from the list."])
+                }
                 return try await apiKeysPage(request, admin, created: created.key)
             })
 
@@ -55,12 +57,13 @@ extension AdminController {
             "keys": keys.map { key in
                 [
                     "name": key.name, "prefix": key.prefix, "scopes": key.scopes.joined(separator: ", "),
-                    "created": format.date(key.createdAt),
+                    "location": key.location, "created": format.date(key.createdAt),
                     "used": key.lastUsedAt.map(format.dateTime) ?? "never", "revoked": key.revokedAt != nil,
                 ] as [String: Any]
             },
             "scopes": APIKeyStore.scopes.sorted().map { ["name": $0, "checked": admin.form["scope_\($0)"] == "on"] },
             "form_name": admin.form["name"] ?? "",
+            "location_options": try await locationOptions(selected: admin.form["location"]),
             "empty": keys.isEmpty,
         ]
         values["created"] = created

@@ -13,10 +13,21 @@ extension AdminController {
             use: gate.page(.viewer) { request, admin in
                 let days = min(90, max(7, request.uri.queryParameters.get("days").flatMap { Int($0) } ?? 30))
                 let format = try await format()
-                // Live sums take seconds at ten million orders: the background job keeps a snapshot
-                // per period, and a page older than that computes (and stores) a new one.
-                let (figures, computedAt) = try await DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
-                    .figures(days: days, timeZone: format.timeZone.identifier, at: dependencies.clock.now, maxAge: Self.dashboardMaxAge)
+                let allLocations = try await locations.all()
+                let chosen = request.uri.queryParameters.get("location").flatMap { slug in allLocations.first { $0.slug == slug } }
+                let figures: DashboardFigures
+                let computedAt: Date
+                let snapshots = DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
+                if let chosen {
+                    figures = try await snapshots.figures(
+                        days: days, timeZone: format.timeZone.identifier, location: chosen.id, at: dependencies.clock.now)
+                    computedAt = dependencies.clock.now
+                } else {
+                    // Live sums take seconds at ten million orders: the background job keeps a
+                    // snapshot per period, and a page older than that computes (and stores) a new one.
+                    (figures, computedAt) = try await snapshots.figures(
+                        days: days, timeZone: format.timeZone.identifier, at: dependencies.clock.now, maxAge: Self.dashboardMaxAge)
+                }
                 let daily = figures.daily
                 let labels = daily.map { String($0.day.dropFirst(5)) }
 
@@ -33,11 +44,34 @@ extension AdminController {
                     ["label": "Points redeemed", "value": String(figures.pointsRedeemed)],
                     ["label": "Points outstanding", "value": String(figures.pointsLiability)],
                     ["label": "Average review", "value": figures.averageRating.map { String(format: "%.1f / 10", $0) } ?? "—"],
+                    ["label": "Repeat visits", "value": Self.percent(figures.repeatVisitRate)],
+                    [
+                        "label": "Gifts given / redeemed / expired",
+                        "value": "\(figures.giftsGiven) / \(figures.giftsRedeemed) / \(figures.giftsExpired)",
+                    ],
+                    [
+                        "label": "Broadcast delivery",
+                        "value": figures.broadcastRecipients == 0
+                            ? "—"
+                            : "\(Self.percent(Double(figures.broadcastDelivered) / Double(figures.broadcastRecipients))) of \(figures.broadcastRecipients)"
+                            ,
+                    ],
                 ]
+                let locationQuery = chosen.map { "&location=\($0.slug)" } ?? ""
+                let locationFilters: [[String: Any]] =
+                    [["href": "/admin?days=\(days)", "label": "All locations", "current": chosen == nil]]
+                    + allLocations.filter { !$0.archived || $0.id == chosen?.id }.map { location in
+                        [
+                            "href": "/admin?days=\(days)&location=\(location.slug)", "label": location.name,
+                            "current": location.id == chosen?.id,
+                        ]
+                    }
                 return views.page(
                     "dashboard", title: "Dashboard", session: admin.session, section: "dashboard",
                     [
                         "days": days, "kpis": kpis, "as_of": format.dateTime(computedAt),
+                        "location_query": locationQuery, "location_filters": locationFilters,
+                        "has_locations": allLocations.count > 1, "location_name": chosen?.name ?? "",
                         "is7": days == 7, "is30": days == 30, "is90": days == 90,
                         "orders_chart": AdminCharts.daily(
                             labels: labels,
@@ -65,5 +99,11 @@ extension AdminController {
                         "tiers_chart": AdminCharts.horizontal(tiers),
                     ])
             })
+    }
+
+    /// A share as a whole percentage, or a dash when there is nothing to share.
+    static func percent(_ share: Double?) -> String {
+        guard let share, share.isFinite else { return "—" }
+        return "\(Int((share * 100).rounded()))%"
     }
 }

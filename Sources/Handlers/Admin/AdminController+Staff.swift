@@ -32,7 +32,9 @@ extension AdminController {
                     role: role, locationSlug: location, createdBy: "admin:\(admin.session.account.id)", token: token,
                     at: dependencies.clock.now
                 )
-                guard let created else { return try await staffPage(request, admin, error: "No location \"\(location)\".") }
+                guard let created else {
+                    return try await staffPage(request, admin, error: "No open location \"\(location)\": choose one from the list.")
+                }
                 let format = try await format()
                 return try await staffPage(
                     request, admin,
@@ -68,6 +70,7 @@ extension AdminController {
                 ] as [String: Any]
             },
             "empty": rows.isEmpty,
+            "location_options": try await locationOptions(selected: admin.form["location"]),
         ]
         values["invite"] = invite
         values["error"] = error

@@ -52,6 +52,7 @@ struct AdminController: Sendable {
         addFeedbackRoutes(to: admin)
         addBroadcastRoutes(to: admin)
         addStaffRoutes(to: admin)
+        addLocationRoutes(to: admin)
         addSettingsRoutes(to: admin)
         addAPIKeyRoutes(to: admin)
         addAuditRoutes(to: admin)
@@ -73,7 +74,7 @@ struct AdminController: Sendable {
         "anonymised": "Personal data erased; orders and points history kept.", "cancelled": "Order cancelled; the guest is told.",
         "status": "Status saved.", "replied": "Reply queued to the guest.", "catalog": "Catalogue saved.",
         "staff": "Staff member saved.", "settings": "Settings saved.", "revoked": "API key revoked.",
-        "broadcast": "Broadcast queued.", "nothing": "Nothing changed.",
+        "broadcast": "Broadcast queued.", "location": "Locations saved.", "nothing": "Nothing changed.",
     ]
 
     /// The keyset cursor of a list page.

@@ -15,7 +15,8 @@ public struct DailyFigures: Sendable, Equatable, Codable {
 extension AnalyticsStore {
     /// Every day of `[start, end)`, days without activity included as zeros. Cancelled orders
     /// are left out.
-    public func daily(from start: Date, to end: Date, timeZone: String) async throws -> [DailyFigures] {
+    /// With a `location`, orders and the points of its sales are that location's.
+    public func daily(from start: Date, to end: Date, timeZone: String, location: Int64? = nil) async throws -> [DailyFigures] {
         try await database.withConnection(logger: logger) { connection in
             let rows = try await connection.query(
                 """
@@ -23,6 +24,7 @@ extension AnalyticsStore {
                     SELECT date_trunc('day', o.created_at AT TIME ZONE \(timeZone)) AS d, count(*) AS n, sum(o.amount_kopecks) AS revenue
                     FROM orders o
                     WHERE o.created_at >= \(start) AND o.created_at < \(end)
+                      AND (\(location)::bigint IS NULL OR o.location_id = \(location))
                       AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id)
                     GROUP BY 1
                 ), c AS (
@@ -32,7 +34,11 @@ extension AnalyticsStore {
                     SELECT date_trunc('day', created_at AT TIME ZONE \(timeZone)) AS d,
                            sum(points) FILTER (WHERE kind IN ('earn', 'manual_credit', 'birthday_credit', 'campaign_credit')) AS issued,
                            -sum(points) FILTER (WHERE kind = 'redeem') AS redeemed
-                    FROM points_ledger WHERE created_at >= \(start) AND created_at < \(end) GROUP BY 1
+                    FROM points_ledger
+                    WHERE created_at >= \(start) AND created_at < \(end)
+                      AND (\(location)::bigint IS NULL
+                           OR order_id IN (SELECT id FROM orders WHERE location_id = \(location) AND created_at < \(end)))
+                    GROUP BY 1
                 ), days AS (
                     SELECT generate_series(
                         date_trunc('day', \(start)::timestamptz AT TIME ZONE \(timeZone)),

@@ -16,6 +16,12 @@ public struct DashboardFigures: Sendable, Equatable, Codable {
     public var averageRating: Double?
     /// Tier raw value → guests.
     public var tiers: [String: Int]
+    public var repeatVisitRate: Double?
+    public var giftsGiven: Int
+    public var giftsRedeemed: Int
+    public var giftsExpired: Int
+    public var broadcastRecipients: Int
+    public var broadcastDelivered: Int
     public var daily: [DailyFigures]
 }
 
@@ -31,7 +37,14 @@ public struct DashboardSnapshots: Sendable {
     var database: Database { analytics.database }
     var logger: Logger { analytics.logger }
 
+    /// One location's figures, computed on the spot: its orders are read by
+    /// `orders_location_idx`, a fraction of the chain's.
+    public func figures(days: Int, timeZone: String, location: Int64, at now: Date) async throws -> DashboardFigures {
+        try await compute(days: days, timeZone: timeZone, location: location, at: now)
+    }
+
     /// The stored figures when younger than `maxAge`, otherwise freshly computed (and stored).
+    /// Snapshots written by an earlier build, without today's figures, are computed afresh.
     public func figures(
         days: Int, timeZone: String, at now: Date, maxAge: TimeInterval
     ) async throws -> (DashboardFigures, computedAt: Date) {
@@ -72,15 +85,18 @@ public struct DashboardSnapshots: Sendable {
         return true
     }
 
-    func compute(days: Int, timeZone: String, at now: Date) async throws -> DashboardFigures {
+    func compute(days: Int, timeZone: String, location: Int64? = nil, at now: Date) async throws -> DashboardFigures {
         let start = now.addingTimeInterval(-Double(days) * 86_400)
-        let summary = try await analytics.summary(from: start, to: now)
-        let daily = try await analytics.daily(from: start, to: now, timeZone: timeZone)
+        let summary = try await analytics.summary(from: start, to: now, location: location)
+        let daily = try await analytics.daily(from: start, to: now, timeZone: timeZone, location: location)
         return DashboardFigures(
             orders: summary.orders, revenueKopecks: summary.revenue.kopecks, averageCheckKopecks: summary.averageCheck.kopecks,
             newCustomers: summary.newCustomers, activeCustomers: summary.activeCustomers, pointsIssued: summary.pointsIssued,
             pointsRedeemed: summary.pointsRedeemed, pointsLiability: summary.pointsLiability, averageRating: summary.averageRating,
-            tiers: Dictionary(uniqueKeysWithValues: summary.tierDistribution.map { ($0.key.rawValue, $0.value) }), daily: daily
+            tiers: Dictionary(uniqueKeysWithValues: summary.tierDistribution.map { ($0.key.rawValue, $0.value) }),
+            repeatVisitRate: summary.repeatVisitRate, giftsGiven: summary.giftsGiven, giftsRedeemed: summary.giftsRedeemed,
+            giftsExpired: summary.giftsExpired, broadcastRecipients: summary.broadcastRecipients,
+            broadcastDelivered: summary.broadcastDelivered, daily: daily
         )
     }
 

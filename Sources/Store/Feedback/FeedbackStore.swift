@@ -82,7 +82,8 @@ public struct FeedbackStore: SessionStore {
             if rating <= alertThreshold {
                 let guest = try await guestName(customerID, on: connection)
                 try await managers(on: connection).enqueueForManagers(
-                    .reviewAlert(.init(feedbackID: feedbackID, guest: guest, rating: rating, orderID: orderID)), at: now
+                    .reviewAlert(.init(feedbackID: feedbackID, guest: guest, rating: rating, orderID: orderID)), aboutOrder: orderID,
+                    at: now
                 )
             }
             return .recorded(feedbackID: feedbackID)
@@ -95,19 +96,20 @@ public struct FeedbackStore: SessionStore {
         feedbackID: Int64, customerID: Int64, text: String, alertThreshold: Int, at now: Date
     ) async throws -> Bool {
         try await session.withTransaction { connection in
-            let rating = try await connection.query(
+            let reviewed = try await connection.query(
                 """
                 UPDATE feedback SET body = \(Self.clip(text)), updated_at = \(now)
                 WHERE id = \(feedbackID) AND customer_id = \(customerID) AND kind = 'review' AND body IS NULL
-                RETURNING rating::int
+                RETURNING rating::int, order_id
                 """,
                 logger: logger
-            ).collect().first?.decode(Int.self)
-            guard let rating else { return false }
+            ).collect().first?.decode((Int, Int64?).self)
+            guard let (rating, orderID) = reviewed else { return false }
             if rating <= alertThreshold {
                 let guest = try await guestName(customerID, on: connection)
                 try await managers(on: connection).enqueueForManagers(
-                    .reviewComment(.init(feedbackID: feedbackID, guest: guest, rating: rating, text: Self.clip(text))), at: now
+                    .reviewComment(.init(feedbackID: feedbackID, guest: guest, rating: rating, text: Self.clip(text))), aboutOrder: orderID,
+                    at: now
                 )
             }
             return true

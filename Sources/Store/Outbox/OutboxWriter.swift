@@ -44,7 +44,9 @@ public struct OutboxWriter: SessionStore {
     /// Queues a staff-bot notification (an alert about a low review…) to every active manager
     /// bound to the staff bot, each in the manager's language. Returns how many it reached.
     @discardableResult
-    public func enqueueForManagers(_ notification: Notice, at now: Date) async throws -> Int {
+    /// About an order, only the managers of the order's location are told; anything else goes
+    /// to every active manager of the chain.
+    public func enqueueForManagers(_ notification: Notice, aboutOrder orderID: Int64? = nil, at now: Date) async throws -> Int {
         let payload = String(decoding: try notification.encoded(), as: UTF8.self)
         return try await session.withConnection { connection in
             try await connection.query(
@@ -53,6 +55,7 @@ public struct OutboxWriter: SessionStore {
                 SELECT 'staff', telegram_id, NULL, 'transactional', 'sendMessage', \(payload)::jsonb, language, \(now), \(now)
                 FROM staff
                 WHERE role = 'manager' AND active AND telegram_id IS NOT NULL
+                  AND (\(orderID)::bigint IS NULL OR location_id = (SELECT location_id FROM orders WHERE id = \(orderID)))
                 RETURNING 1
                 """,
                 logger: logger

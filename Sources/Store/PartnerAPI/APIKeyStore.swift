@@ -40,7 +40,7 @@ public struct APIKeyStore: Sendable {
                 WITH created AS (
                     INSERT INTO api_keys (name, prefix, secret_hash, scopes, location_id, created_by, created_at)
                     SELECT \(name), \(prefix), \(Self.hash(key)), \(scopes.sorted()), id, \(createdBy), \(now)
-                    FROM locations WHERE slug = \(locationSlug)
+                    FROM locations WHERE slug = \(locationSlug) AND archived_at IS NULL
                     RETURNING id, name, prefix, scopes, location_id
                 ), audit AS (
                     INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
@@ -95,6 +95,8 @@ public struct APIKeyStore: Sendable {
         public var name: String
         public var prefix: String
         public var scopes: [String]
+        /// The location its sales are booked at.
+        public var location: String
         public var createdAt: Date
         public var lastUsedAt: Date?
         public var revokedAt: Date?
@@ -103,15 +105,20 @@ public struct APIKeyStore: Sendable {
     public func list() async throws -> [Listed] {
         try await database.withConnection(logger: logger) { connection in
             let rows = try await connection.query(
-                "SELECT id, name, prefix, scopes, created_at, last_used_at, revoked_at FROM api_keys ORDER BY id", logger: logger
+                """
+                SELECT k.id, k.name, k.prefix, k.scopes, l.name, k.created_at, k.last_used_at, k.revoked_at
+                FROM api_keys k JOIN locations l ON l.id = k.location_id ORDER BY k.id
+                """,
+                logger: logger
             )
             var keys: [Listed] = []
-            for try await (id, name, prefix, scopes, createdAt, lastUsedAt, revokedAt) in rows.decode(
-                (Int64, String, String, [String], Date, Date?, Date?).self
+            for try await (id, name, prefix, scopes, location, createdAt, lastUsedAt, revokedAt) in rows.decode(
+                (Int64, String, String, [String], String, Date, Date?, Date?).self
             ) {
                 keys.append(
                     Listed(
-                        id: id, name: name, prefix: prefix, scopes: scopes, createdAt: createdAt, lastUsedAt: lastUsedAt,
+                        id: id, name: name, prefix: prefix, scopes: scopes, location: location, createdAt: createdAt,
+                        lastUsedAt: lastUsedAt,
                         revokedAt: revokedAt
                     ))
             }

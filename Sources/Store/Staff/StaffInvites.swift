@@ -38,7 +38,7 @@ public struct StaffInvites: SessionStore {
                     WITH invite AS (
                         INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
                         SELECT \(Self.hash(token)), \(role.rawValue), id, \(createdBy), \(now), \(expiresAt)
-                        FROM locations WHERE slug = \(locationSlug)
+                        FROM locations WHERE slug = \(locationSlug) AND archived_at IS NULL
                         RETURNING id, role, location_id, expires_at
                     )
                     INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)

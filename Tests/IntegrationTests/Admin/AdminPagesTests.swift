@@ -217,7 +217,8 @@ import Testing
                     try await loyalty.count("SELECT count(*)::int FROM audit_log WHERE action = 'staff.invited' AND actor_kind = 'admin'")
                         == 1)
                 #expect(try await browser.post("/admin/staff/invite", ["role": "janitor"]).status == 422)
-                #expect(try await browser.post("/admin/staff/invite", ["role": "barista", "location": "nowhere"]).contains("No location"))
+                #expect(
+                    try await browser.post("/admin/staff/invite", ["role": "barista", "location": "nowhere"]).contains("No open location"))
 
                 #expect(try await browser.post("/admin/staff/\(barista.id)", ["role": "manager"]).status == 303)
                 #expect(try await browser.post("/admin/staff/\(barista.id)", ["active": "false"]).status == 303)
