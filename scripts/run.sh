@@ -10,6 +10,8 @@ cd "$root"
 export APP_ENV=${APP_ENV:-dev}
 export HOST=${HOST:-127.0.0.1}
 export PORT=${PORT:-8080}
+# What happens, not how the database driver talks: LOG_LEVEL=debug shows that too.
+export LOG_LEVEL=${LOG_LEVEL:-info}
 started_cluster=""
 
 stop_cluster() {
@@ -47,11 +49,11 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 echo "building crema…"
-swift build --product crema
+swift build --quiet --product crema
 bin="$(swift build --show-bin-path)/crema"
 
 "$bin" migrate
-"$bin" seed-demo
+"$bin" seed-demo --month
 
 base="http://$HOST:$PORT"
 cat <<MSG

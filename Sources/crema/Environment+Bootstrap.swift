@@ -14,8 +14,9 @@ struct Bootstrap {
     let database: Database
 
     /// Reads the environment; on a bad value prints one line naming the variable and exits 78
-    /// (EX_CONFIG), before anything is started.
-    static func load(label: String) -> Bootstrap {
+    /// (EX_CONFIG), before anything is started. Secrets generated for a dev run are announced by
+    /// the server, which uses them, not by every one-shot command.
+    static func load(label: String, announcingGeneratedSecrets: Bool = false) -> Bootstrap {
         let configuration: AppConfiguration
         do {
             configuration = try AppConfiguration(environment: ProcessInfo.processInfo.environment, random: .system)
@@ -27,7 +28,7 @@ struct Bootstrap {
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let logger = Logger(label: label)
-        for secret in configuration.generatedSecrets {
+        for secret in configuration.generatedSecrets where announcingGeneratedSecrets {
             logger.notice(
                 "generated a secret for this run; set it in the environment to keep it",
                 metadata: ["variable": .string(secret.variable), "value": .string(secret.value)]

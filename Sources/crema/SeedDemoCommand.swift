@@ -13,6 +13,9 @@ struct SeedDemoCommand: AsyncParsableCommand {
     /// Printed for local runs only; production gets no demo admin.
     static let demoAdminPassword = "crema-demo-2026"
 
+    @Flag(help: "Also write a believable last month of the café (sales, gifts, reviews, a broadcast) when it has no orders yet.")
+    var month = false
+
     @Option(help: "Synthetic guests to add for scale tests (e.g. 1000000).")
     var customers = 0
 
@@ -39,6 +42,15 @@ struct SeedDemoCommand: AsyncParsableCommand {
                     print(
                         "admin panel login: \(DemoSeed.adminEmail) / \(Self.demoAdminPassword)\(summary.adminAdded ? "" : " (account already existed; its password was left as it is)")"
                     )
+                }
+                if month {
+                    if let written = try await DemoMonth().run(on: database, logger: logger, at: bootstrap.clock.now) {
+                        print(
+                            "demo month: \(written.guests) more guests, \(written.orders) sales, \(written.cancellations) cancelled, \(written.gifts) gifts, \(written.reviews) reviews"
+                        )
+                    } else {
+                        print("demo month: the café already has sales; nothing added")
+                    }
                 }
                 if customers > 0 {
                     try await ScaleSeed(customers: customers, orders: orders).run(on: database, logger: logger) { line in print(line) }

@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     var migrate = false
 
     func run() async throws {
-        let bootstrap = Bootstrap.load(label: "crema")
+        let bootstrap = Bootstrap.load(label: "crema", announcingGeneratedSecrets: true)
         try await bootstrap.reportingFailures {
             let app = try buildApplication(
                 configuration: bootstrap.configuration,

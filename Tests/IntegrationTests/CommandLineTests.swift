@@ -42,6 +42,42 @@ import Testing
         }
     }
 
+    @Test func theDemoMonthIsABelievableMonthWrittenOnceThroughTheEngine() async throws {
+        try await withTestDatabase { url in
+            let environment = [
+                "APP_ENV": "test", "DATABASE_URL": url.string, "LOG_LEVEL": "error", "CREMA_TEST_CLOCK_START": "2026-11-25T06:00:00Z",
+            ]
+            let first = try await CremaProcess.run(["seed-demo", "--month"], environment: environment)
+            let again = try await CremaProcess.run(["seed-demo", "--month"], environment: environment)
+            #expect(first.status == 0 && again.status == 0, "\(first.stderr)\(again.stderr)")
+            #expect(first.stdout.contains("demo month: 20 more guests, "))
+            #expect(again.stdout.contains("demo month: the café already has sales; nothing added"))
+            try await RunningDatabase.with(url: url) { database in
+                let fixture = try await LoyaltyFixture.over(database)
+                let orders = try await fixture.count("SELECT count(*)::int FROM orders")
+                #expect((300...700).contains(orders))
+                // Every day of the month sold something; weekends more than weekdays on average.
+                #expect(
+                    try await fixture.count(
+                        "SELECT count(DISTINCT date_trunc('day', created_at AT TIME ZONE 'Europe/Moscow'))::int FROM orders") >= 29)
+                let weekendShare = try await fixture.count(
+                    """
+                    SELECT (100 * avg(n) FILTER (WHERE weekend) / avg(n) FILTER (WHERE NOT weekend))::int FROM (
+                        SELECT extract(isodow FROM created_at AT TIME ZONE 'Europe/Moscow') >= 6 AS weekend, count(*) AS n
+                        FROM orders GROUP BY date_trunc('day', created_at AT TIME ZONE 'Europe/Moscow'), 1) AS days
+                    """)
+                #expect(weekendShare > 115)
+                #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE points_redeemed > 0") > 10)
+                #expect(try await fixture.count("SELECT count(*)::int FROM order_cancellations") == 1)
+                #expect(try await fixture.count("SELECT count(*)::int FROM gift_redemptions") >= 2)
+                #expect(try await fixture.count("SELECT count(*)::int FROM feedback WHERE kind = 'review' AND order_id IS NOT NULL") >= 8)
+                #expect(try await fixture.count("SELECT count(*)::int FROM broadcasts WHERE finished_at IS NOT NULL") == 1)
+                #expect(try await fixture.count("SELECT count(*)::int FROM outbox WHERE status = 'pending'") == 0)
+                #expect(try await fixture.checkLedger().isClean)
+            }
+        }
+    }
+
     @Test func runBirthdaysGivesTheDaysGiftsOnceAndRefusesABadDate() async throws {
         try await withTestDatabase { url in
             try await RunningDatabase.with(url: url) { database in
