@@ -41,7 +41,8 @@ struct APIKeyCommand: AsyncParsableCommand {
             try await bootstrap.reportingFailures {
                 let created = try await bootstrap.withDatabase { database in
                     try await APIKeyStore(database: database, logger: bootstrap.logger).create(
-                        name: name, scopes: scopeSet, locationSlug: location, prefix: prefix, secret: secret, createdBy: "cli", at: Date()
+                        name: name, scopes: scopeSet, locationSlug: location, prefix: prefix, secret: secret, createdBy: "cli",
+                        at: bootstrap.clock.now
                     )
                 }
                 guard let created else { fail("no location with the slug \"\(location)\"") }
@@ -63,7 +64,8 @@ struct APIKeyCommand: AsyncParsableCommand {
                 for key in keys {
                     let state = key.revokedAt == nil ? "active" : "revoked"
                     let used = key.lastUsedAt.map { $0.formatted(.iso8601) } ?? "never"
-                    print("\(key.prefix)\t\(state)\t\(key.name)\t\(key.scopes.joined(separator: ","))\tlast used \(used)")
+                    print(
+                        "\(key.prefix)\t\(state)\t\(key.name)\t\(key.location)\t\(key.scopes.joined(separator: ","))\tlast used \(used)")
                 }
             }
         }
@@ -79,7 +81,8 @@ struct APIKeyCommand: AsyncParsableCommand {
             let bootstrap = Bootstrap.load(label: "crema.api-key")
             try await bootstrap.reportingFailures {
                 let revoked = try await bootstrap.withDatabase { database in
-                    try await APIKeyStore(database: database, logger: bootstrap.logger).revoke(prefix: prefix, by: "cli", at: Date())
+                    try await APIKeyStore(database: database, logger: bootstrap.logger).revoke(
+                        prefix: prefix, by: "cli", at: bootstrap.clock.now)
                 }
                 guard revoked else { fail("no active key with the prefix \(prefix)") }
                 print("revoked \(prefix)")

@@ -33,7 +33,7 @@ struct CreateAdminCommand: AsyncParsableCommand {
             let hash = try await PasswordHasher().hash(password)
             let (id, created) = try await bootstrap.withDatabase { database in
                 try await AdminAccounts(database: database, logger: bootstrap.logger).createOrReset(
-                    email: email, passwordHash: hash, role: AdminRole(rawValue: role)!, at: Date()
+                    email: email, passwordHash: hash, role: AdminRole(rawValue: role)!, at: bootstrap.clock.now
                 )
             }
             print(

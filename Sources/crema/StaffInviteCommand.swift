@@ -27,7 +27,7 @@ struct StaffInviteCommand: AsyncParsableCommand {
         try await bootstrap.reportingFailures {
             let created = try await bootstrap.withDatabase { database in
                 try await Store(database: database, logger: bootstrap.logger, random: .system).pool.invites.create(
-                    role: role, locationSlug: location, createdBy: "cli", token: token, at: Date()
+                    role: role, locationSlug: location, createdBy: "cli", token: token, at: bootstrap.clock.now
                 )
             }
             guard let created else { fail("no location with the slug \"\(location)\"") }

@@ -15,8 +15,9 @@ public final class CremaProcess: @unchecked Sendable {
     }
 
     /// Starts `crema` with `arguments`; the environment is exactly `environment` plus PATH (and a
-    /// loopback Bot API address unless `environment` names one).
-    public init(_ arguments: [String], environment: [String: String]) throws {
+    /// loopback Bot API address unless `environment` names one). `input` is what the process
+    /// reads on stdin; without it stdin is empty.
+    public init(_ arguments: [String], environment: [String: String], input: String? = nil) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("crema-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         stdoutFile = scratch.appendingPathComponent("stdout")
@@ -34,6 +35,9 @@ public final class CremaProcess: @unchecked Sendable {
         process.environment = variables
         process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
         process.standardError = try FileHandle(forWritingTo: stderrFile)
+        let inputFile = scratch.appendingPathComponent("stdin")
+        FileManager.default.createFile(atPath: inputFile.path, contents: Data((input ?? "").utf8))
+        process.standardInput = try FileHandle(forReadingFrom: inputFile)
         guard FileManager.default.isExecutableFile(atPath: TestEnvironment.cremaBinary.path) else {
             throw TestHarnessError("crema binary not found at \(TestEnvironment.cremaBinary.path): build it first (scripts/test.sh does)")
         }
@@ -41,8 +45,10 @@ public final class CremaProcess: @unchecked Sendable {
     }
 
     /// Runs to completion and returns what it printed.
-    public static func run(_ arguments: [String], environment: [String: String], timeout: Duration = .seconds(60)) async throws -> Outcome {
-        try await CremaProcess(arguments, environment: environment).waitForExit(timeout: timeout)
+    public static func run(
+        _ arguments: [String], environment: [String: String], input: String? = nil, timeout: Duration = .seconds(60)
+    ) async throws -> Outcome {
+        try await CremaProcess(arguments, environment: environment, input: input).waitForExit(timeout: timeout)
     }
 
     public var isRunning: Bool { process.isRunning }

@@ -78,6 +78,49 @@ import Testing
         }
     }
 
+    @Test func createAdminMakesAnAccountThatSignsInAndResetsItLater() async throws {
+        try await withTestDatabase { url in
+            let environment = ["APP_ENV": "test", "DATABASE_URL": url.string, "LOG_LEVEL": "error"]
+            #expect(try await CremaProcess.run(["migrate"], environment: environment).status == 0)
+            let short = try await CremaProcess.run(
+                ["create-admin", "--email", "Owner@Cafe.test", "--role", "owner"], environment: environment, input: "short\n")
+            #expect(short.status != 0 && short.stderr.contains("the password must have at least"))
+            let created = try await CremaProcess.run(
+                ["create-admin", "--email", "Owner@Cafe.test", "--role", "owner"], environment: environment,
+                input: "correct horse battery\n")
+            #expect(created.status == 0, "\(created.stderr)")
+            #expect(created.stdout.hasSuffix("owner@cafe.test created as owner\n"))
+            let reset = try await CremaProcess.run(
+                ["create-admin", "--email", "owner@cafe.test", "--role", "viewer"], environment: environment,
+                input: "another good password\n")
+            #expect(reset.stdout.hasSuffix("owner@cafe.test: password and role reset, sessions ended\n"))
+            try await RunningDatabase.with(url: url) { database in
+                let fixture = try await LoyaltyFixture.over(database)
+                #expect(
+                    try await fixture.count("SELECT count(*)::int FROM admins WHERE email = 'owner@cafe.test' AND role = 'viewer'") == 1)
+            }
+        }
+    }
+
+    @Test func apiKeysAreListedWithoutSecretsAndRevokedByPrefix() async throws {
+        try await withTestDatabase { url in
+            let environment = ["APP_ENV": "test", "DATABASE_URL": url.string, "LOG_LEVEL": "error"]
+            #expect(try await CremaProcess.run(["migrate"], environment: environment).status == 0)
+            let created = try await CremaProcess.run(
+                ["api-key", "create", "--name", "POS main", "--scopes", "orders:read"], environment: environment)
+            #expect(created.status == 0, "\(created.stderr)")
+            let key = try #require(created.stdout.split(separator: "\n").first.map(String.init))
+            let prefix = String(key.split(separator: "_").prefix(2).joined(separator: "_"))
+            let listed = try await CremaProcess.run(["api-key", "list"], environment: environment)
+            #expect(listed.stdout == "\(prefix)\tactive\tPOS main\tMain café\torders:read\tlast used never\n")
+            #expect(!listed.stdout.contains(key))
+            #expect(try await CremaProcess.run(["api-key", "revoke", prefix], environment: environment).stdout == "revoked \(prefix)\n")
+            let again = try await CremaProcess.run(["api-key", "revoke", prefix], environment: environment)
+            #expect(again.status != 0 && again.stderr.contains("no active key with the prefix \(prefix)"))
+            #expect(try await CremaProcess.run(["api-key", "list"], environment: environment).stdout.contains("\trevoked\t"))
+        }
+    }
+
     @Test func runBirthdaysGivesTheDaysGiftsOnceAndRefusesABadDate() async throws {
         try await withTestDatabase { url in
             try await RunningDatabase.with(url: url) { database in

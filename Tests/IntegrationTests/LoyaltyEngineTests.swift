@@ -205,6 +205,31 @@ import Testing
         }
     }
 
+    @Test func concurrentSalesRedeemingMoreThanTheBalanceTogetherNeverTakeItBelowZero() async throws {
+        try await LoyaltyFixture.with { fixture in
+            let maria = try await fixture.guest()
+            let barista = try await fixture.staff(.barista)
+            _ = try await fixture.store.adjustPoints(
+                customerID: maria.id, by: 100, reason: "welcome", actor: .admin(id: "owner"), at: TestDefaults.now)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for till in 0..<8 {
+                    group.addTask {
+                        let request = SaleRequest(
+                            idempotencyKey: "till-\(till)", guest: .customer(maria.id), amount: .rubles(1_000), redeem: .points(60))
+                        return
+                            (try? await fixture.store.confirmSale(
+                                request, by: barista, locationID: fixture.mainLocationID, at: TestDefaults.now)) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await fixture.store.customer(id: maria.id)?.account.balance == 40)
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders WHERE points_redeemed = 60") == 1)
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
     @Test func theLedgerRefusesEditsAndDeletes() async throws {
         try await LoyaltyFixture.with { fixture in
             let maria = try await fixture.guest()

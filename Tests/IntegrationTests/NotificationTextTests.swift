@@ -31,6 +31,17 @@ import Testing
         #expect(lines == ["Спасибо за покупку! Заказ №12", "Сумма: 350 ₽", "Оплачено: 350 ₽", "Начислено баллов: 3", line])
     }
 
+    @Test func anUpgradeIsToldOnTheReceiptInTheGuestsLanguage() throws {
+        let upgraded = Notice.saleReceipt(
+            .init(
+                orderID: 40, amount: .rubles(1_200), paid: .rubles(1_200), pointsRedeemed: 0, pointsCredited: 12, debtRepaid: 0,
+                balance: 150, debt: 0, tierBefore: .standard, tierAfter: .silver, giftCount: 0
+            ))
+        #expect(try text(upgraded).hasSuffix("Баланс: 150 баллов\n🎉 Ваш новый уровень: Серебро!"))
+        #expect(try text(upgraded, language: .en).hasSuffix("Balance: 150 points\n🎉 Your new tier: Silver!"))
+        #expect(!(try text(receipt(balance: 3))).contains("🎉"))
+    }
+
     @Test func aDebtIsShownWithItsUnitAndWhatHappensToIt() throws {
         #expect(try text(receipt(balance: 0, debt: 2)).hasSuffix("Баланс: 0 баллов\nДолг: 2 балла — спишем из следующих начислений."))
     }

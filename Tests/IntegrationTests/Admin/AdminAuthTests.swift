@@ -70,6 +70,23 @@ import Testing
         }
     }
 
+    @Test func oneAddressTryingManyAccountsIsSlowedToo() async throws {
+        try await TestApp.with { app, client in
+            try await AdminBrowser.createAccount(in: app.database, email: "owner@cafe.test", role: .owner)
+            let browser = AdminBrowser(client: client)
+            // Four wrong passwords each for five accounts stay under every account's limit of five,
+            // but one address gets four accounts' worth: twenty.
+            for account in 1...5 {
+                for _ in 1...4 {
+                    #expect(try await browser.signIn(email: "guess\(account)@cafe.test", password: "guess").status == 401)
+                }
+            }
+            let throttled = try await browser.signIn(email: "owner@cafe.test")
+            #expect(throttled.status == 429)
+            #expect(throttled.contains("Too many attempts"))
+        }
+    }
+
     @Test func theLoginFormNeedsItsOwnTokenAndNeverRedirectsAway() async throws {
         try await TestApp.with { app, client in
             try await AdminBrowser.createAccount(in: app.database, email: "owner@cafe.test", role: .owner)

@@ -1,0 +1,76 @@
+import CremaTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Store
+import Testing
+
+/// Partner API promises no test held it to (the mission review's §3.2): the profile-read limit,
+/// one order for fifty concurrent sales with one code, and the key's last use.
+@Suite struct PartnerAPIPromiseTests {
+    func withAPI<Result: Sendable>(
+        _ body: @Sendable (TestApp, APIClient, LoyaltyFixture) async throws -> Result
+    ) async throws -> Result {
+        try await TestApp.with { app, client in
+            let key = try await APIClient.createKey(in: app.database, scopes: APIKeyStore.scopes)
+            return try await body(app, APIClient(client: client, key: key), try await LoyaltyFixture.over(app.database))
+        }
+    }
+
+    @Test func profileReadsAreLimitedToThirtyAMinutePerKey() async throws {
+        try await withAPI { app, api, fixture in
+            _ = try await fixture.guest()
+            for number in 1...30 {
+                let read =
+                    number.isMultiple(of: 2)
+                    ? try await api.get("/api/v1/customers/111111111")
+                    : try await api.get("/api/v1/customers?phone=%2B79000000000")
+                #expect(read.status == 200 || read.status == 404, "read \(number): \(read.status)")
+            }
+            let limited = try await api.get("/api/v1/customers/111111111")
+            #expect(limited.status == 429)
+            #expect(limited.json["code"] as? String == "rate_limited")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+            // Other calls have their own, larger allowance.
+            #expect(try await api.get("/api/v1/gifts/catalog").status == 200)
+            app.clock.advance(by: 61)
+            #expect(try await api.get("/api/v1/customers/111111111").status == 200)
+        }
+    }
+
+    @Test func fiftyConcurrentSalesWithOneCodeMakeExactlyOneOrder() async throws {
+        try await withAPI { _, api, fixture in
+            let maria = try await fixture.guest()
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for attempt in 0..<50 {
+                    group.addTask {
+                        try await api.post(
+                            "/api/v1/orders", json: ["code": code.digits, "amount_kopecks": 30_000], idempotencyKey: "till-\(attempt)"
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 201 }.count == 1)
+            #expect(statuses.allSatisfy { [201, 404, 409].contains($0) }, "\(Set(statuses))")
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders") == 1)
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
+    @Test func aKeysLastUseIsKept() async throws {
+        try await withAPI { (app: TestApp, api: APIClient, fixture: LoyaltyFixture) async throws -> Void in
+            #expect(try await fixture.count("SELECT count(*)::int FROM api_keys WHERE last_used_at IS NULL") == 1)
+            #expect(try await api.get("/api/v1/gifts/catalog").status == 200)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM api_keys WHERE last_used_at = '2026-11-25T06:00:00Z'::timestamptz") == 1)
+            app.clock.advance(by: 3_600)
+            #expect(try await api.get("/api/v1/gifts/catalog").status == 200)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM api_keys WHERE last_used_at = '2026-11-25T07:00:00Z'::timestamptz") == 1)
+        }
+    }
+}
