@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Handlers
@@ -32,20 +33,26 @@ public actor AdminBrowser {
 
     /// Creates an account with a fast bcrypt cost (the check reads the cost from the hash).
     @discardableResult
+    /// An admin account; most tests read the panel in English, the Russian tests say `.ru`.
     public static func createAccount(
-        in database: Database, email: String, password: String = "correct horse battery", role: AdminRole
+        in database: Database, email: String, password: String = "correct horse battery", role: AdminRole, language: Language = .en
     ) async throws -> Int64 {
         let hash = try await PasswordHasher(cost: 4).hash(password)
-        return try await AdminAccounts(database: database, logger: Logger(label: "crema.test.admin"))
-            .createOrReset(email: email, passwordHash: hash, role: role, at: TestDefaults.now).id
+        let accounts = AdminAccounts(database: database, logger: Logger(label: "crema.test.admin"))
+        let id = try await accounts.createOrReset(email: email, passwordHash: hash, role: role, at: TestDefaults.now).id
+        try await accounts.setLanguage(language, adminID: id)
+        return id
     }
 
     /// Opens the login page and signs in; returns the answer to the login POST.
     @discardableResult
-    public func signIn(email: String, password: String = "correct horse battery") async throws -> Page {
-        let form = try await get("/admin/login")
+    /// The sign-in form is read in `language` (its errors too); the account's own language holds
+    /// once signed in.
+    public func signIn(email: String, password: String = "correct horse battery", language: Language = .en) async throws -> Page {
+        let form = try await get("/admin/login?lang=\(language.rawValue)")
         let answer = try await post(
-            "/admin/login", ["email": email, "password": password, "_csrf": form.csrf ?? "", "next": "/admin"], csrf: false)
+            "/admin/login",
+            ["email": email, "password": password, "_csrf": form.csrf ?? "", "next": "/admin", "lang": language.rawValue], csrf: false)
         // Follow the redirect, as a browser does, which also picks up the session's CSRF token.
         if answer.status == 303, let location = answer.location { _ = try await get(location) }
         return answer

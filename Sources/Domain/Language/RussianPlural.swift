@@ -38,4 +38,6 @@ public struct RussianPlural: Sendable, Equatable {
     /// After «подождите»: «1 секунду», «2 секунды», «5 секунд».
     public static let secondsAccusative = RussianPlural(one: "секунду", few: "секунды", many: "секунд")
     public static let days = RussianPlural(one: "день", few: "дня", many: "дней")
+    /// After «через»: «1 минуту», «2 минуты», «5 минут».
+    public static let minutesAccusative = RussianPlural(one: "минуту", few: "минуты", many: "минут")
 }

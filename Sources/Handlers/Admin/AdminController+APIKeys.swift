@@ -18,8 +18,12 @@ extension AdminController {
                 let name = admin.form.text("name") ?? ""
                 let scopes = Set(APIKeyStore.scopes.filter { admin.form["scope_\($0)"] == "on" })
                 var errors: [String: String] = [:]
-                if name.isEmpty || name.count > 100 { errors["name"] = "Name the key after its system, e.g. \"POS front desk\"." }
-                if scopes.isEmpty { errors["scopes"] = "Choose at least one scope." }
+                if name.isEmpty || name.count > 100 {
+                    errors["name"] = admin.texts(
+                        ru: "Назовите ключ по системе, которая им пользуется, например «Касса в зале».",
+                        en: "Name the key after its system, e.g. \"POS front desk\".")
+                }
+                if scopes.isEmpty { errors["scopes"] = admin.texts(ru: "Выберите хотя бы одно право.", en: "Choose at least one scope.") }
                 guard errors.isEmpty else { return try await apiKeysPage(request, admin, errors: errors) }
                 let store = APIKeyStore(database: dependencies.database, logger: dependencies.logger)
                 let prefix = "crema_" + dependencies.random.hexString(byteCount: 4)
@@ -29,7 +33,12 @@ extension AdminController {
                     at: dependencies.clock.now
                 )
                 guard let created else {
-                    return try await apiKeysPage(request, admin, errors: ["location": "Choose an open location from the list."])
+                    return try await apiKeysPage(
+                        request, admin,
+                        errors: [
+                            "location": admin.texts(
+                                ru: "Выберите работающую кофейню из списка.", en: "Choose an open location from the list.")
+                        ])
                 }
                 return try await apiKeysPage(request, admin, created: created.key)
             })
@@ -68,7 +77,7 @@ extension AdminController {
         ]
         values["created"] = created
         for (field, message) in errors { values["error_\(field)"] = message }
-        values["notice"] = Self.notice(request)
+        values["notice"] = Self.notice(request, admin.texts)
         return views.page(
             "api-keys", title: "API keys", session: admin.session, section: "apikeys",
             status: errors.isEmpty ? .ok : .unprocessableContent, values)

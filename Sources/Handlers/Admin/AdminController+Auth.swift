@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 import Runtime
@@ -7,7 +8,9 @@ extension AdminController {
     func addAuthRoutes(to admin: RouterGroup<AppRequestContext>) {
         admin.get("login") { request, _ in
             let token = dependencies.random.urlSafeToken(byteCount: 24)
-            var response = loginPage(next: request.uri.queryParameters.get("next") ?? "/admin", csrf: token, email: "", error: nil)
+            let texts = AdminTexts(language: Self.loginLanguage(request.uri.queryParameters.get("lang")))
+            var response = loginPage(
+                next: request.uri.queryParameters.get("next") ?? "/admin", csrf: token, email: "", error: nil, texts: texts)
             response.setCookie(gate.loginCSRFCookie(token))
             return response
         }
@@ -16,13 +19,19 @@ extension AdminController {
             let form = try await FormFields.read(request)
             let next = Self.safeNext(form["next"])
             let email = (form.text("email") ?? "").lowercased()
+            let texts = AdminTexts(language: Self.loginLanguage(form["lang"]))
             guard let cookie = request.cookies[AdminGate.loginCSRFCookie]?.value,
                 ConstantTime.equals(form["_csrf"] ?? "", cookie), !cookie.isEmpty
             else {
-                return retryLogin(next: next, email: email, status: .forbidden, error: "The sign-in form expired. Please try again.")
+                return retryLogin(
+                    next: next, email: email, status: .forbidden,
+                    error: texts(ru: "Форма входа устарела. Попробуйте ещё раз.", en: "The sign-in form expired. Please try again."),
+                    texts: texts)
             }
             guard !email.isEmpty, let password = form["password"], !password.isEmpty else {
-                return retryLogin(next: next, email: email, status: .unprocessableContent, error: "Enter your email and password.")
+                return retryLogin(
+                    next: next, email: email, status: .unprocessableContent,
+                    error: texts(ru: "Введите эл. почту и пароль.", en: "Enter your email and password."), texts: texts)
             }
             switch try await signIn(
                 email: email, password: password, userAgent: request.headers[.userAgent], clientAddress: context.clientAddress)
@@ -32,16 +41,33 @@ extension AdminController {
                 response.setCookie(gate.sessionCookie(sessionID))
                 return response
             case .wrongCredentials:
-                return retryLogin(next: next, email: email, status: .unauthorized, error: "The email or password is wrong.")
+                return retryLogin(
+                    next: next, email: email, status: .unauthorized,
+                    error: texts(ru: "Неверная эл. почта или пароль.", en: "The email or password is wrong."), texts: texts)
             case .throttled(let seconds):
                 var response = retryLogin(
                     next: next, email: email, status: .tooManyRequests,
-                    error: "Too many attempts. Try again in \(max(1, seconds / 60)) min."
+                    error: texts(
+                        ru: "Слишком много попыток. Попробуйте снова через \(RussianPlural.minutesAccusative(max(1, seconds / 60))).",
+                        en: "Too many attempts. Try again in \(max(1, seconds / 60)) min."),
+                    texts: texts
                 )
                 response.headers[.retryAfter] = String(seconds)
                 return response
             }
         }
+
+        admin.post(
+            "language",
+            use: gate.page(.viewer) { request, admin in
+                let language = Language(rawValue: admin.form["language"] ?? "") ?? .ru
+                try await accounts.setLanguage(language, adminID: admin.session.account.id)
+                let back = Self.safeNext(
+                    request.headers[.referer].flatMap { URL(string: $0) }.map { url in
+                        url.path + (url.query.map { "?" + $0 } ?? "")
+                    })
+                return AdminGate.redirect(to: back)
+            })
 
         admin.post(
             "logout",
@@ -97,16 +123,26 @@ extension AdminController {
         return .signedIn(sessionID: sessionID)
     }
 
-    func loginPage(next: String, csrf: String, email: String, error: String?, status: HTTPResponse.Status = .ok) -> Response {
-        var values: [String: Any] = ["next": Self.safeNext(next), "csrf": csrf, "email": email]
+    func loginPage(
+        next: String, csrf: String, email: String, error: String?, texts: AdminTexts, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var values: [String: Any] = [
+            "next": Self.safeNext(next), "csrf": csrf, "email": email, "in_russian": texts.language == .ru,
+        ]
         values["error"] = error
-        return views.page("login", title: "Sign in", session: nil, status: status, values)
+        return views.page("login", title: "Sign in", session: nil, language: texts.language, status: status, values)
+    }
+
+    /// The sign-in page is Russian unless English is asked for; after signing in, the account's
+    /// own choice holds.
+    static func loginLanguage(_ value: String?) -> Language {
+        value == "en" ? .en : .ru
     }
 
     /// The form again with a fresh login token.
-    func retryLogin(next: String, email: String, status: HTTPResponse.Status, error: String) -> Response {
+    func retryLogin(next: String, email: String, status: HTTPResponse.Status, error: String, texts: AdminTexts) -> Response {
         let token = dependencies.random.urlSafeToken(byteCount: 24)
-        var response = loginPage(next: next, csrf: token, email: email, error: error, status: status)
+        var response = loginPage(next: next, csrf: token, email: email, error: error, texts: texts, status: status)
         response.setCookie(gate.loginCSRFCookie(token))
         return response
     }

@@ -19,11 +19,21 @@ extension AdminController {
                 let format = try await format()
                 guard let audience = Self.audience(admin.form, format: format, at: dependencies.clock.now) else {
                     return try await broadcastsPage(
-                        request, admin, errors: ["audience": "Choose who gets it (for active guests, 1–3650 days)."])
+                        request, admin,
+                        errors: [
+                            "audience": admin.texts(
+                                ru: "Выберите получателей (для активных гостей — от 1 до 3650 дней).",
+                                en: "Choose who gets it (for active guests, 1–3650 days).")
+                        ])
                 }
                 let text = admin.form.text("text") ?? ""
                 guard !text.isEmpty, text.count <= 4000 else {
-                    return try await broadcastsPage(request, admin, errors: ["text": "Write the message (up to 4000 characters)."])
+                    return try await broadcastsPage(
+                        request, admin,
+                        errors: [
+                            "text": admin.texts(
+                                ru: "Напишите сообщение (до 4000 символов).", en: "Write the message (up to 4000 characters).")
+                        ])
                 }
                 let broadcasts = dependencies.store.pool.broadcasts
                 let now = dependencies.clock.now
@@ -58,9 +68,14 @@ extension AdminController {
         let format = try await format()
         let rows = try await lists.broadcasts(limit: Self.pageSize)
         let chosen = admin.form["audience"] ?? "everyone"
+        let texts = admin.texts
         let audiences =
-            [("everyone", "Everyone")] + Tier.allCases.map { ("tier:\($0.rawValue)", "Tier: \($0.rawValue.capitalized)") }
-            + [("active", "Active in the last N days"), ("birthdays", "Birthdays this month")]
+            [("everyone", texts(ru: "Все гости", en: "Everyone"))]
+            + Tier.allCases.map { ("tier:\($0.rawValue)", texts(ru: "Уровень: ", en: "Tier: ") + texts.tier($0)) }
+            + [
+                ("active", texts(ru: "Покупали за последние N дней", en: "Active in the last N days")),
+                ("birthdays", texts(ru: "Именинники этого месяца", en: "Birthdays this month")),
+            ]
         var values: [String: Any] = [
             "audiences": audiences.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] },
             "form_text": admin.form["text"] ?? "", "form_days": admin.form["days"] ?? "30",
@@ -77,7 +92,7 @@ extension AdminController {
             values["preview"] = ["size": String(preview)]
         }
         for (field, message) in errors { values["error_\(field)"] = message }
-        values["notice"] = Self.notice(request)
+        values["notice"] = Self.notice(request, admin.texts)
         return views.page(
             "broadcasts", title: "Broadcasts", session: admin.session, section: "broadcasts",
             status: errors.isEmpty ? .ok : .unprocessableContent, values)

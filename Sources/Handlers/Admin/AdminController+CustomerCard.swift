@@ -20,17 +20,27 @@ extension AdminController {
                 let reason = admin.form.text("reason")
                 guard let points, points != 0, abs(points) <= 1_000_000 else {
                     return try await customerCard(
-                        request, admin, errors: ["points": "Enter a whole number of points, e.g. 50 or -20 (not 0)."])
+                        request, admin,
+                        errors: [
+                            "points": admin.texts(
+                                ru: "Введите целое число баллов, например 50 или -20 (не 0).",
+                                en: "Enter a whole number of points, e.g. 50 or -20 (not 0).")
+                        ])
                 }
                 guard let reason, reason.count <= 500 else {
                     return try await customerCard(
-                        request, admin, errors: ["points_reason": "Say why (up to 500 characters); guests and auditors see it."])
+                        request, admin,
+                        errors: [
+                            "points_reason": admin.texts(
+                                ru: "Укажите причину (до 500 символов); её видят гость и проверяющие.",
+                                en: "Say why (up to 500 characters); guests and auditors see it.")
+                        ])
                 }
                 do {
                     _ = try await dependencies.loyalty.adjustPoints(
                         customerID: id, by: points, reason: reason, actor: admin.actor, at: dependencies.clock.now)
                 } catch let error as LoyaltyError {
-                    return try await customerCard(request, admin, errors: ["points": Self.message(for: error)])
+                    return try await customerCard(request, admin, errors: ["points": Self.message(for: error, admin.texts)])
                 }
                 return AdminGate.redirect(to: "/admin/customers/\(id)?done=points")
             })
@@ -40,17 +50,22 @@ extension AdminController {
             use: gate.page(.admin) { request, admin in
                 let id = try Self.pathID(request)
                 guard let catalogID = admin.form.text("catalog_id").flatMap({ Int64($0) }) else {
-                    return try await customerCard(request, admin, errors: ["gift": "Choose a gift."])
+                    return try await customerCard(
+                        request, admin, errors: ["gift": admin.texts(ru: "Выберите подарок.", en: "Choose a gift.")])
                 }
                 guard let reason = admin.form.text("reason"), reason.count <= 500 else {
                     return try await customerCard(
-                        request, admin, errors: ["gift_reason": "Say why the guest gets it (up to 500 characters)."])
+                        request, admin,
+                        errors: [
+                            "gift_reason": admin.texts(
+                                ru: "Укажите, за что подарок (до 500 символов).", en: "Say why the guest gets it (up to 500 characters).")
+                        ])
                 }
                 do {
                     _ = try await dependencies.loyalty.issueGift(
                         customerID: id, catalogID: catalogID, reason: reason, by: admin.actor, at: dependencies.clock.now)
                 } catch let error as LoyaltyError {
-                    return try await customerCard(request, admin, errors: ["gift": Self.message(for: error)])
+                    return try await customerCard(request, admin, errors: ["gift": Self.message(for: error, admin.texts)])
                 }
                 return AdminGate.redirect(to: "/admin/customers/\(id)?done=gift")
             })
@@ -72,8 +87,14 @@ extension AdminController {
             "customers/:id/anonymise",
             use: gate.page(.admin) { request, admin in
                 let id = try Self.pathID(request)
-                guard admin.form["confirm"] == "ERASE" else {
-                    return try await customerCard(request, admin, errors: ["anonymise": "Type ERASE to confirm: this cannot be undone."])
+                guard admin.form["confirm"]?.trimmingCharacters(in: .whitespaces) == "ERASE" else {
+                    return try await customerCard(
+                        request, admin,
+                        errors: [
+                            "anonymise": admin.texts(
+                                ru: "Для подтверждения введите ERASE: это нельзя отменить.",
+                                en: "Type ERASE to confirm: this cannot be undone.")
+                        ])
                 }
                 let reason = admin.form.text("reason") ?? "guest's request"
                 let done = try await customers.anonymise(
@@ -89,25 +110,29 @@ extension AdminController {
             return views.page(
                 "message", title: "Not found", session: admin.session, section: "customers", status: .notFound,
                 [
-                    "heading": "No such guest", "text": "Guest #\(id) does not exist.", "link": "/admin/customers",
+                    "heading": admin.texts(ru: "Такого гостя нет", en: "No such guest"),
+                    "text": admin.texts(ru: "Гостя №\(id) не существует.", en: "Guest #\(id) does not exist."), "link": "/admin/customers",
                 ])
         }
         let format = try await format()
+        let texts = admin.texts
         let catalog = try await dependencies.loyalty.giftCatalog()
         let profile = card.profile
         var values: [String: Any] = [
             "id": profile.id,
             "name": [profile.firstName, profile.lastName].compactMap { $0 }.joined(separator: " "),
             "telegram_id": profile.telegramID.map(String.init) ?? "—", "phone": profile.phone ?? "—",
-            "birth_date": profile.birthDate ?? "—", "language": profile.language, "tier": profile.tier.rawValue,
+            "birth_date": profile.birthDate ?? "—", "language": profile.language == "en" ? "English" : texts(ru: "русский", en: "Russian"),
+            "tier": profile.tier.rawValue, "tier_name": texts.tier(profile.tier),
             "balance": profile.balance, "debt": profile.debt, "has_debt": profile.debt > 0,
-            "spend": format.money(profile.spendKopecks), "promo": profile.promoOptIn ? "yes" : "no",
+            "spend": format.money(profile.spendKopecks),
+            "promo": profile.promoOptIn ? texts(ru: "да", en: "yes") : texts(ru: "нет", en: "no"),
             "created": format.dateTime(profile.createdAt),
             "blocked": profile.blockedAt != nil, "unreachable": profile.unreachableAt != nil, "anonymised": profile.anonymisedAt != nil,
             "active": profile.anonymisedAt == nil,
             "ledger": card.ledger.map { line in
                 [
-                    "when": format.dateTime(line.createdAt), "kind": line.kind,
+                    "when": format.dateTime(line.createdAt), "kind": texts.ledgerKind(line.kind),
                     "points": line.points > 0 ? "+\(line.points)" : "\(line.points)",
                     "debt": line.debt == 0 ? "" : "\(line.debt)", "order": line.orderID.map { "#\($0)" } ?? "", "actor": line.actor,
                     "reason": line.reason ?? "",
@@ -123,20 +148,22 @@ extension AdminController {
             "gifts": card.gifts.map { gift in
                 [
                     "name": gift.name, "reason": gift.reason, "issued": format.date(gift.issuedAt), "expires": format.date(gift.expiresAt),
-                    "state": gift.redeemedAt != nil ? "redeemed" : (gift.expiresAt <= dependencies.clock.now ? "expired" : "active"),
+                    "state": texts.giftState(
+                        gift.redeemedAt != nil ? "redeemed" : (gift.expiresAt <= dependencies.clock.now ? "expired" : "active")),
                 ]
             },
             "feedback": card.feedback.map { item in
                 [
-                    "kind": item.kind, "rating": item.rating.map { "\($0)/10" } ?? "", "body": item.body ?? "", "status": item.status,
+                    "kind": texts.feedbackKind(item.kind), "rating": item.rating.map { "\($0)/10" } ?? "", "body": item.body ?? "",
+                    "status": texts.feedbackStatus(item.status),
                     "when": format.dateTime(item.createdAt),
                 ]
             },
-            "catalog": catalog.map { ["id": $0.id, "name": $0.name.russian] },
+            "catalog": catalog.map { ["id": $0.id, "name": $0.name[texts.language]] },
             "has_errors": !errors.isEmpty,
         ]
         for (field, message) in errors { values["error_\(field)"] = message }
-        values["notice"] = Self.notice(request)
+        values["notice"] = Self.notice(request, admin.texts)
         values["form_points"] = admin.form["points"] ?? ""
         values["form_reason"] = admin.form["reason"] ?? ""
         return views.page(
@@ -154,16 +181,22 @@ extension AdminController {
     }
 
     /// The engine's refusals in the panel's words.
-    static func message(for error: LoyaltyError) -> String {
+    static func message(for error: LoyaltyError, _ texts: AdminTexts) -> String {
         switch error {
-        case .insufficientPoints(let balance): return "The guest has only \(balance) points."
-        case .customerNotFound: return "This guest no longer exists."
-        case .customerBlocked: return "The guest is blocked; unblock them first."
-        case .giftNotFound: return "That gift is not in the catalogue (or is switched off)."
-        case .orderNotFound: return "No such order."
-        case .alreadyCancelled: return "This order is already cancelled."
-        case .invalidPoints: return "Enter a non-zero number of points and a reason."
-        default: return "Refused: \(error.code)."
+        case .insufficientPoints(let balance):
+            return texts(ru: "У гостя всего \(RussianPlural.points(balance)).", en: "The guest has only \(balance) points.")
+        case .customerNotFound: return texts(ru: "Этого гостя больше нет.", en: "This guest no longer exists.")
+        case .customerBlocked:
+            return texts(ru: "Гость заблокирован; сначала разблокируйте его.", en: "The guest is blocked; unblock them first.")
+        case .giftNotFound:
+            return texts(
+                ru: "Такого подарка нет в каталоге (или он отключён).", en: "That gift is not in the catalogue (or is switched off).")
+        case .orderNotFound: return texts(ru: "Такого заказа нет.", en: "No such order.")
+        case .alreadyCancelled: return texts(ru: "Этот заказ уже отменён.", en: "This order is already cancelled.")
+        case .invalidPoints:
+            return texts(ru: "Укажите ненулевое число баллов и причину.", en: "Enter a non-zero number of points and a reason.")
+        case .notYourLocation: return texts(ru: "Это заказ другой кофейни.", en: "This order belongs to another location.")
+        default: return texts(ru: "Отказано: \(error.code).", en: "Refused: \(error.code).")
         }
     }
 }

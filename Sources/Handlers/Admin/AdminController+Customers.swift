@@ -17,9 +17,9 @@ extension AdminController {
                     [
                         "q": search.text,
                         "tiers": Tier.allCases.map {
-                            ["value": $0.rawValue, "label": $0.rawValue.capitalized, "selected": $0 == search.tier]
+                            ["value": $0.rawValue, "label": admin.texts.tier($0), "selected": $0 == search.tier]
                         },
-                        "customers": rows.map { Self.customerRow($0, format: format) },
+                        "customers": rows.map { Self.customerRow($0, format: format, texts: admin.texts) },
                         "empty": rows.isEmpty,
                         "next": Self.nextPage(request, lastID: rows.last?.id, count: rows.count) as Any,
                         "export": "/admin/customers.csv?" + (request.uri.query ?? ""),
@@ -33,9 +33,13 @@ extension AdminController {
                 let search = Self.customerSearch(request)
                 let lister = customers
                 let logger = dependencies.logger
+                let header =
+                    admin.texts(
+                        ru: "номер,telegram_id,телефон,имя,уровень,баллы,зарегистрирован,заблокирован,обезличен",
+                        en: "id,telegram_id,phone,name,tier,points,created_at,blocked,anonymised") + "\n"
                 dependencies.logger.info("customers exported", metadata: ["admin_id": "\(admin.session.account.id)"])
                 let body = ResponseBody { writer in
-                    try await writer.write(ByteBuffer(string: "id,telegram_id,phone,name,tier,points,created_at,blocked,anonymised\n"))
+                    try await writer.write(ByteBuffer(string: header))
                     do {
                         try await lister.export(search) { page in
                             var chunk = ""
@@ -69,10 +73,10 @@ extension AdminController {
         return CustomerSearch(text: String((query.get("q") ?? "").prefix(100)), tier: query.get("tier").flatMap(Tier.init(rawValue:)))
     }
 
-    static func customerRow(_ row: CustomerListRow, format: AdminFormat) -> [String: Any] {
+    static func customerRow(_ row: CustomerListRow, format: AdminFormat, texts: AdminTexts) -> [String: Any] {
         [
             "id": row.id, "name": row.name, "phone": row.phone ?? "—", "telegram_id": row.telegramID.map(String.init) ?? "—",
-            "tier": row.tier.rawValue, "balance": row.balance, "created": format.date(row.createdAt),
+            "tier": row.tier.rawValue, "tier_name": texts.tier(row.tier), "balance": row.balance, "created": format.date(row.createdAt),
             "blocked": row.isBlocked, "anonymised": row.isAnonymised,
         ]
     }

@@ -31,35 +31,43 @@ extension AdminController {
                 let daily = figures.daily
                 let labels = daily.map { String($0.day.dropFirst(5)) }
 
+                let texts = admin.texts
                 let tiers = Tier.allCases.map { tier in
-                    (label: tier.rawValue.capitalized, value: figures.tiers[tier.rawValue] ?? 0, cssClass: "tier-\(tier.rawValue)")
+                    (label: texts.tier(tier), value: figures.tiers[tier.rawValue] ?? 0, cssClass: "tier-\(tier.rawValue)")
                 }
                 let kpis: [[String: Any]] = [
-                    ["label": "Orders", "value": String(figures.orders)],
-                    ["label": "Revenue", "value": format.money(figures.revenueKopecks)],
-                    ["label": "Average check", "value": format.money(figures.averageCheckKopecks)],
-                    ["label": "New guests", "value": String(figures.newCustomers)],
-                    ["label": "Active guests", "value": String(figures.activeCustomers)],
-                    ["label": "Points issued", "value": String(figures.pointsIssued)],
-                    ["label": "Points redeemed", "value": String(figures.pointsRedeemed)],
-                    ["label": "Points outstanding", "value": String(figures.pointsLiability)],
-                    ["label": "Average review", "value": figures.averageRating.map { String(format: "%.1f / 10", $0) } ?? "—"],
-                    ["label": "Repeat visits", "value": Self.percent(figures.repeatVisitRate)],
+                    ["label": texts(ru: "Заказы", en: "Orders"), "value": String(figures.orders)],
+                    ["label": texts(ru: "Выручка", en: "Revenue"), "value": format.money(figures.revenueKopecks)],
+                    ["label": texts(ru: "Средний чек", en: "Average check"), "value": format.money(figures.averageCheckKopecks)],
+                    ["label": texts(ru: "Новые гости", en: "New guests"), "value": String(figures.newCustomers)],
+                    ["label": texts(ru: "Покупали", en: "Active guests"), "value": String(figures.activeCustomers)],
+                    ["label": texts(ru: "Начислено баллов", en: "Points issued"), "value": String(figures.pointsIssued)],
+                    ["label": texts(ru: "Списано баллов", en: "Points redeemed"), "value": String(figures.pointsRedeemed)],
+                    ["label": texts(ru: "Баллы на счетах", en: "Points outstanding"), "value": String(figures.pointsLiability)],
                     [
-                        "label": "Gifts given / redeemed / expired",
+                        "label": texts(ru: "Средняя оценка", en: "Average review"),
+                        "value": figures.averageRating.map { String(format: "%.1f / 10", $0) } ?? "—",
+                    ],
+                    ["label": texts(ru: "Повторные визиты", en: "Repeat visits"), "value": Self.percent(figures.repeatVisitRate)],
+                    [
+                        "label": texts(ru: "Подарки: выдано / списано / сгорело", en: "Gifts given / redeemed / expired"),
                         "value": "\(figures.giftsGiven) / \(figures.giftsRedeemed) / \(figures.giftsExpired)",
                     ],
                     [
-                        "label": "Broadcast delivery",
+                        "label": texts(ru: "Доставка рассылок", en: "Broadcast delivery"),
                         "value": figures.broadcastRecipients == 0
                             ? "—"
-                            : "\(Self.percent(Double(figures.broadcastDelivered) / Double(figures.broadcastRecipients))) of \(figures.broadcastRecipients)"
-                            ,
+                            : texts(
+                                ru:
+                                    "\(Self.percent(Double(figures.broadcastDelivered) / Double(figures.broadcastRecipients))) из \(figures.broadcastRecipients)",
+                                en:
+                                    "\(Self.percent(Double(figures.broadcastDelivered) / Double(figures.broadcastRecipients))) of \(figures.broadcastRecipients)"
+                            ),
                     ],
                 ]
                 let locationQuery = chosen.map { "&location=\($0.slug)" } ?? ""
                 let locationFilters: [[String: Any]] =
-                    [["href": "/admin?days=\(days)", "label": "All locations", "current": chosen == nil]]
+                    [["href": "/admin?days=\(days)", "label": texts(ru: "Вся сеть", en: "All locations"), "current": chosen == nil]]
                     + allLocations.filter { !$0.archived || $0.id == chosen?.id }.map { location in
                         [
                             "href": "/admin?days=\(days)&location=\(location.slug)", "label": location.name,
@@ -75,24 +83,40 @@ extension AdminController {
                         "is7": days == 7, "is30": days == 30, "is90": days == 90,
                         "orders_chart": AdminCharts.daily(
                             labels: labels,
-                            series: [.init(name: "Orders per day", cssClass: "bar", values: daily.map { Double($0.orders) })],
+                            series: [
+                                .init(
+                                    name: texts(ru: "Заказы по дням", en: "Orders per day"), cssClass: "bar",
+                                    values: daily.map { Double($0.orders) })
+                            ],
                             asBars: true, valueLabel: { String(Int($0)) }
                         ),
                         "revenue_chart": AdminCharts.daily(
                             labels: labels,
-                            series: [.init(name: "Revenue per day", cssClass: "bar alt", values: daily.map { Double($0.revenueKopecks) })],
+                            series: [
+                                .init(
+                                    name: texts(ru: "Выручка по дням", en: "Revenue per day"), cssClass: "bar alt",
+                                    values: daily.map { Double($0.revenueKopecks) })
+                            ],
                             asBars: true, valueLabel: { format.money(Int64($0)) }
                         ),
                         "customers_chart": AdminCharts.daily(
                             labels: labels,
-                            series: [.init(name: "New guests per day", cssClass: "bar", values: daily.map { Double($0.newCustomers) })],
+                            series: [
+                                .init(
+                                    name: texts(ru: "Новые гости по дням", en: "New guests per day"), cssClass: "bar",
+                                    values: daily.map { Double($0.newCustomers) })
+                            ],
                             asBars: true, valueLabel: { String(Int($0)) }
                         ),
                         "points_chart": AdminCharts.daily(
                             labels: labels,
                             series: [
-                                .init(name: "Points issued", cssClass: "line issued", values: daily.map { Double($0.pointsIssued) }),
-                                .init(name: "Points redeemed", cssClass: "line redeemed", values: daily.map { Double($0.pointsRedeemed) }),
+                                .init(
+                                    name: texts(ru: "Начислено баллов", en: "Points issued"), cssClass: "line issued",
+                                    values: daily.map { Double($0.pointsIssued) }),
+                                .init(
+                                    name: texts(ru: "Списано баллов", en: "Points redeemed"), cssClass: "line redeemed",
+                                    values: daily.map { Double($0.pointsRedeemed) }),
                             ],
                             asBars: false, valueLabel: { String(Int($0)) }
                         ),

@@ -16,11 +16,13 @@ extension AdminController {
             "gifts/catalog",
             use: gate.page(.admin) { request, admin in
                 let slug = (admin.form.text("slug") ?? "").lowercased()
-                var errors = CatalogGiftForm(admin.form).errors
+                var errors = CatalogGiftForm(admin.form, admin.texts).errors
                 if slug.range(of: "^[a-z0-9][a-z0-9-]{0,39}$", options: .regularExpression) == nil {
-                    errors["slug"] = "Use lowercase letters, digits and dashes (up to 40), e.g. croissant."
+                    errors["slug"] = admin.texts(
+                        ru: "Латинские строчные буквы, цифры и дефисы (до 40), например croissant.",
+                        en: "Use lowercase letters, digits and dashes (up to 40), e.g. croissant.")
                 }
-                let form = CatalogGiftForm(admin.form)
+                let form = CatalogGiftForm(admin.form, admin.texts)
                 guard errors.isEmpty, let name = form.name, let days = form.validDays else {
                     return try await giftsPage(request, admin, errors: errors)
                 }
@@ -37,7 +39,7 @@ extension AdminController {
             "gifts/catalog/:id",
             use: gate.page(.admin) { request, admin in
                 let id = try Self.pathID(request, index: 3)
-                let form = CatalogGiftForm(admin.form)
+                let form = CatalogGiftForm(admin.form, admin.texts)
                 guard let name = form.name, let days = form.validDays else {
                     return try await giftsPage(request, admin, editing: id, errors: form.errors)
                 }
@@ -93,7 +95,7 @@ extension AdminController {
         if editing == nil {
             for (field, message) in errors { values["error_\(field)"] = message }
         }
-        values["notice"] = Self.notice(request)
+        values["notice"] = Self.notice(request, admin.texts)
         return views.page(
             "gifts", title: "Gifts", session: admin.session, section: "gifts",
             status: errors.isEmpty ? .ok : .unprocessableContent, values)
@@ -106,16 +108,22 @@ struct CatalogGiftForm {
     var validDays: Int?
     var errors: [String: String] = [:]
 
-    init(_ form: FormFields) {
+    init(_ form: FormFields, _ texts: AdminTexts) {
         let russian = form.text("name") ?? ""
         let english = form.text("name_en") ?? ""
-        if russian.isEmpty || russian.count > 100 { errors["name"] = "Give the gift a Russian name (up to 100 characters)." }
-        if english.isEmpty || english.count > 100 { errors["name_en"] = "Give the gift an English name (up to 100 characters)." }
+        if russian.isEmpty || russian.count > 100 {
+            errors["name"] = texts(
+                ru: "Дайте подарку русское название (до 100 символов).", en: "Give the gift a Russian name (up to 100 characters).")
+        }
+        if english.isEmpty || english.count > 100 {
+            errors["name_en"] = texts(
+                ru: "Дайте подарку английское название (до 100 символов).", en: "Give the gift an English name (up to 100 characters).")
+        }
         if errors.isEmpty { name = LocalizedName(russian: russian, english: english) }
         if let days = form.text("valid_days").flatMap({ Int($0) }), (1...3650).contains(days) {
             validDays = days
         } else {
-            errors["valid_days"] = "Enter the days it stays valid (1–3650)."
+            errors["valid_days"] = texts(ru: "Укажите срок действия в днях (1–3650).", en: "Enter the days it stays valid (1–3650).")
         }
     }
 }

@@ -21,14 +21,22 @@ extension AdminController {
                 let name = admin.form.text("name") ?? ""
                 var errors: [String: String] = [:]
                 if slug.range(of: "^[a-z0-9][a-z0-9-]{0,39}$", options: .regularExpression) == nil {
-                    errors["slug"] = "Use lowercase letters, digits and dashes (up to 40), e.g. north."
+                    errors["slug"] = admin.texts(
+                        ru: "Латинские строчные буквы, цифры и дефисы (до 40), например north.",
+                        en: "Use lowercase letters, digits and dashes (up to 40), e.g. north.")
                 }
-                if let problem = Self.locationNameProblem(name) { errors["name"] = problem }
+                if let problem = Self.locationNameProblem(name, admin.texts) { errors["name"] = problem }
                 guard errors.isEmpty else { return try await locationsPage(request, admin, errors: errors) }
                 switch try await locations.add(slug: slug, name: name, by: admin.actor, at: dependencies.clock.now) {
                 case .done: return AdminGate.redirect(to: "/admin/locations?done=location")
                 default:
-                    return try await locationsPage(request, admin, errors: ["slug": "A location with this code or name already exists."])
+                    return try await locationsPage(
+                        request, admin,
+                        errors: [
+                            "slug": admin.texts(
+                                ru: "Кофейня с таким кодом или названием уже есть.", en: "A location with this code or name already exists."
+                            )
+                        ])
                 }
             })
 
@@ -37,12 +45,17 @@ extension AdminController {
             use: gate.page(.owner) { request, admin in
                 let id = try Self.pathID(request)
                 let name = admin.form.text("name") ?? ""
-                if let problem = Self.locationNameProblem(name) {
+                if let problem = Self.locationNameProblem(name, admin.texts) {
                     return try await locationsPage(request, admin, errors: ["rename": problem])
                 }
                 switch try await locations.rename(id: id, to: name, by: admin.actor, at: dependencies.clock.now) {
                 case .done: return AdminGate.redirect(to: "/admin/locations?done=location")
-                case .taken: return try await locationsPage(request, admin, errors: ["rename": "Another location already has this name."])
+                case .taken:
+                    return try await locationsPage(
+                        request, admin,
+                        errors: [
+                            "rename": admin.texts(ru: "Такое название уже у другой кофейни.", en: "Another location already has this name.")
+                        ])
                 case .notFound, .lastActive: throw HTTPError(.notFound)
                 }
             })
@@ -55,14 +68,21 @@ extension AdminController {
                 switch try await locations.setArchived(archived, id: id, by: admin.actor, at: dependencies.clock.now) {
                 case .done, .notFound: return AdminGate.redirect(to: "/admin/locations?done=location")
                 case .lastActive:
-                    return try await locationsPage(request, admin, errors: ["rename": "The only active location cannot be archived."])
+                    return try await locationsPage(
+                        request, admin,
+                        errors: [
+                            "rename": admin.texts(
+                                ru: "Единственную работающую кофейню нельзя отправить в архив.",
+                                en: "The only active location cannot be archived.")
+                        ])
                 case .taken: throw HTTPError(.conflict)
                 }
             })
     }
 
-    static func locationNameProblem(_ name: String) -> String? {
-        name.isEmpty || name.count > 200 ? "Give the location a name (up to 200 characters)." : nil
+    static func locationNameProblem(_ name: String, _ texts: AdminTexts) -> String? {
+        guard name.isEmpty || name.count > 200 else { return nil }
+        return texts(ru: "Дайте кофейне название (до 200 символов).", en: "Give the location a name (up to 200 characters).")
     }
 
     func locationsPage(_ request: Request, _ admin: AdminRequest, errors: [String: String] = [:]) async throws -> Response {
@@ -73,7 +93,7 @@ extension AdminController {
             "form_slug": admin.form["slug"] ?? "", "form_name": admin.form["name"] ?? "",
         ]
         for (field, message) in errors { values["error_\(field)"] = message }
-        values["notice"] = Self.notice(request)
+        values["notice"] = Self.notice(request, admin.texts)
         return views.page(
             "locations", title: "Locations", session: admin.session, section: "locations",
             status: errors.isEmpty ? .ok : .unprocessableContent, values)

@@ -18,12 +18,18 @@ extension AdminController {
                 let id = try Self.pathID(request)
                 guard let reason = admin.form.text("reason"), reason.count <= 500 else {
                     return try await ordersPage(
-                        request, admin, error: "Order #\(id) was not cancelled: give a reason (up to 500 characters).")
+                        request, admin,
+                        error: admin.texts(
+                            ru: "Заказ №\(id) не отменён: укажите причину (до 500 символов).",
+                            en: "Order #\(id) was not cancelled: give a reason (up to 500 characters)."))
                 }
                 do {
                     _ = try await dependencies.loyalty.cancelSale(orderID: id, by: admin.actor, reason: reason, at: dependencies.clock.now)
                 } catch let error as LoyaltyError {
-                    return try await ordersPage(request, admin, error: "Order #\(id) was not cancelled: " + Self.message(for: error))
+                    return try await ordersPage(
+                        request, admin,
+                        error: admin.texts(ru: "Заказ №\(id) не отменён: ", en: "Order #\(id) was not cancelled: ")
+                            + Self.message(for: error, admin.texts))
                 }
                 let back = Self.safeNext(admin.form["back"])
                 return AdminGate.redirect(to: back + (back.contains("?") ? "&" : "?") + "done=cancelled")
@@ -40,7 +46,15 @@ extension AdminController {
         filter.to = format.startOfDay(toText).map { $0.addingTimeInterval(86_400) }
         let rows = try await lists.orders(filter, before: Self.before(request), limit: Self.pageSize)
         var values: [String: Any] = [
-            "statuses": AdminLists.OrderStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == status] },
+            "statuses": AdminLists.OrderStatus.allCases.map { choice in
+                let label: String
+                switch choice {
+                case .all: label = admin.texts(ru: "все", en: "all")
+                case .confirmed: label = admin.texts(ru: "проведённые", en: "confirmed")
+                case .cancelled: label = admin.texts(ru: "отменённые", en: "cancelled")
+                }
+                return ["value": choice.rawValue, "label": label, "selected": choice == status] as [String: Any]
+            },
             "from": fromText, "to": toText, "customer": filter.customerID.map(String.init) ?? "",
             "orders": rows.map { order in
                 [
@@ -54,7 +68,7 @@ extension AdminController {
             "back": request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""),
             "next": Self.nextPage(request, lastID: rows.last?.id, count: rows.count) as Any,
         ]
-        values["notice"] = Self.notice(request)
+        values["notice"] = Self.notice(request, admin.texts)
         if let error {
             values["error"] = error
             values["back"] = "/admin/orders"

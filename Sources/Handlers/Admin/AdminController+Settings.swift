@@ -19,7 +19,9 @@ extension AdminController {
                     let changed = try await settings.update(admin.form.values, by: admin.actor, at: dependencies.clock.now)
                     return AdminGate.redirect(to: "/admin/settings?done=\(changed.isEmpty ? "nothing" : "settings")")
                 } catch let invalid as SettingsValidationError {
-                    return try await settingsPage(request, admin, errors: invalid.fields)
+                    let words = SettingWords(texts: admin.texts)
+                    let errors = Dictionary(uniqueKeysWithValues: invalid.problems.map { ($0.key, words.problem($0.value, for: $0.key)) })
+                    return try await settingsPage(request, admin, errors: errors)
                 }
             })
     }
@@ -28,33 +30,36 @@ extension AdminController {
         let settings = AdminSettings(database: dependencies.database, logger: dependencies.logger)
         let current = try await settings.current()
         let gifts = try await settings.giftChoices()
+        let words = SettingWords(texts: admin.texts)
         let groups: [[String: Any]] = EditableSetting.Group.allCases.map { group in
             let fields: [[String: Any]] = current.filter { $0.setting.group == group }.map { item in
                 let value = admin.form[item.setting.key] ?? item.display
                 var field: [String: Any] = [
-                    "key": item.setting.key, "label": item.setting.label, "unit": item.setting.unit,
-                    "allowed": item.setting.allowed, "value": value,
+                    "key": item.setting.key, "label": words.label(item.setting), "unit": words.unit(item.setting),
+                    "allowed": words.allowed(item.setting), "value": value,
                 ]
                 switch item.setting.kind {
                 case .integer(let range), .roubles(let range):
                     field["number"] = ["min": range.lowerBound, "max": range.upperBound]
                 case .giftItem:
                     field["is_choice"] = true
-                    field["options"] = gifts.map { ["value": $0.slug, "label": $0.name, "selected": $0.slug == value] }
+                    field["options"] = gifts.map {
+                        ["value": $0.slug, "label": $0.name[admin.texts.language], "selected": $0.slug == value]
+                    }
                 case .timeZone:
                     break
                 }
                 field["error"] = errors[item.setting.key]
                 return field
             }
-            return ["title": group.rawValue, "fields": fields]
+            return ["title": words.group(group), "fields": fields]
         }
         var values: [String: Any] = [
             "groups": groups,
             "can_save": admin.session.account.role == .owner,
             "has_errors": !errors.isEmpty,
         ]
-        values["notice"] = Self.notice(request)
+        values["notice"] = Self.notice(request, admin.texts)
         return views.page(
             "settings", title: "Settings", session: admin.session, section: "settings",
             status: errors.isEmpty ? .ok : .unprocessableContent, values)

@@ -64,17 +64,23 @@ struct AdminController: Sendable {
     }
 
     /// A short confirmation after a redirect, chosen from fixed texts by `?done=`.
-    static func notice(_ request: Request) -> String? {
-        guard let done = request.uri.queryParameters.get("done") else { return nil }
-        return notices[done]
+    static func notice(_ request: Request, _ texts: AdminTexts) -> String? {
+        guard let done = request.uri.queryParameters.get("done"), let notice = notices[done] else { return nil }
+        return texts(ru: notice.ru, en: notice.en)
     }
 
-    static let notices: [String: String] = [
-        "points": "Points adjusted.", "gift": "Gift issued.", "blocked": "Guest blocked.", "unblocked": "Guest unblocked.",
-        "anonymised": "Personal data erased; orders and points history kept.", "cancelled": "Order cancelled; the guest is told.",
-        "status": "Status saved.", "replied": "Reply queued to the guest.", "catalog": "Catalogue saved.",
-        "staff": "Staff member saved.", "settings": "Settings saved.", "revoked": "API key revoked.",
-        "broadcast": "Broadcast queued.", "location": "Locations saved.", "nothing": "Nothing changed.",
+    static let notices: [String: (ru: String, en: String)] = [
+        "points": ("Баллы изменены.", "Points adjusted."), "gift": ("Подарок выдан.", "Gift issued."),
+        "blocked": ("Гость заблокирован.", "Guest blocked."), "unblocked": ("Гость разблокирован.", "Guest unblocked."),
+        "anonymised": (
+            "Личные данные удалены; заказы и история баллов сохранены.", "Personal data erased; orders and points history kept."
+        ),
+        "cancelled": ("Заказ отменён; гость получит уведомление.", "Order cancelled; the guest is told."),
+        "status": ("Статус сохранён.", "Status saved."), "replied": ("Ответ отправлен гостю.", "Reply queued to the guest."),
+        "catalog": ("Каталог сохранён.", "Catalogue saved."), "staff": ("Сотрудник сохранён.", "Staff member saved."),
+        "settings": ("Настройки сохранены.", "Settings saved."), "revoked": ("API-ключ отозван.", "API key revoked."),
+        "broadcast": ("Рассылка поставлена в очередь.", "Broadcast queued."), "location": ("Кофейни сохранены.", "Locations saved."),
+        "language": ("Язык панели: русский.", "The panel is in English now."), "nothing": ("Ничего не изменилось.", "Nothing changed."),
     ]
 
     /// The keyset cursor of a list page.

@@ -13,6 +13,8 @@ struct AdminRequest: Sendable {
     let clientAddress: String?
 
     var actor: Actor { .admin(id: String(session.account.id)) }
+    /// The panel's words in this admin's language.
+    var texts: AdminTexts { AdminTexts(language: session.account.language) }
 }
 
 /// Signs admins in and out with a cookie and guards every page by role and CSRF token.
@@ -44,14 +46,20 @@ struct AdminGate: Sendable {
                 return views.page(
                     "message", title: "Signed out", session: nil, status: .unauthorized,
                     [
-                        "heading": "Your session has ended", "text": "Sign in again; nothing was changed.", "link": "/admin/login",
+                        "heading": "Сеанс завершён · Your session has ended",
+                        "text": "Войдите снова; ничего не изменилось. · Sign in again; nothing was changed.", "link": "/admin/login",
                     ])
             }
+            let texts = AdminTexts(language: session.account.language)
             guard session.account.role >= role else {
                 return views.page(
                     "message", title: "Not allowed", session: session, status: .forbidden,
                     [
-                        "heading": "Not allowed", "text": "Your role (\(session.account.role.rawValue)) cannot do this.", "link": "/admin",
+                        "heading": texts(ru: "Нет доступа", en: "Not allowed"),
+                        "text": texts(
+                            ru: "Вашей роли («\(texts.role(session.account.role.rawValue))») это недоступно.",
+                            en: "Your role (\(session.account.role.rawValue)) cannot do this."),
+                        "link": "/admin",
                     ])
             }
             var form = FormFields(values: [:])
@@ -61,7 +69,10 @@ struct AdminGate: Sendable {
                     return views.page(
                         "message", title: "Form expired", session: session, status: .forbidden,
                         [
-                            "heading": "This form has expired", "text": "Reload the page and try again; nothing was changed.",
+                            "heading": texts(ru: "Форма устарела", en: "This form has expired"),
+                            "text": texts(
+                                ru: "Обновите страницу и попробуйте снова; ничего не изменилось.",
+                                en: "Reload the page and try again; nothing was changed."),
                             "link": "/admin",
                         ])
                 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 import Mustache
@@ -22,11 +23,14 @@ struct AdminViews: Sendable {
         self.library = library
     }
 
-    /// A full page: `template` inside the layout, with the navigation for `session`.
+    /// A full page: `template` inside the layout, with the navigation for `session`, in the
+    /// session's language (or `language` when nobody is signed in). `title` is English and is
+    /// translated like every `{{#t}}` text.
     func page(
-        _ template: String, title: String, session: AdminSession?, section: String = "", status: HTTPResponse.Status = .ok,
-        _ values: [String: Any] = [:]
+        _ template: String, title: String, session: AdminSession?, language: Language = .ru, section: String = "",
+        status: HTTPResponse.Status = .ok, _ values: [String: Any] = [:]
     ) -> Response {
+        let texts = AdminTexts(language: session?.account.language ?? language)
         // Optionals become present or absent, so `{{#next}}` sections behave.
         var context: [String: Any] = [:]
         for (key, value) in values {
@@ -37,13 +41,16 @@ struct AdminViews: Sendable {
                 context[key] = value
             }
         }
-        context["title"] = title
+        context["title"] = texts(title)
+        context["t"] = texts.lambda
+        context["lang"] = texts.language.rawValue
         context["section_\(section)"] = true
         if let session {
             context["session"] =
                 [
-                    "email": session.account.email, "role": session.account.role.rawValue, "csrf": session.csrfToken,
+                    "email": session.account.email, "role": texts.role(session.account.role.rawValue), "csrf": session.csrfToken,
                     "can_edit": session.account.role >= .admin, "is_owner": session.account.role == .owner,
+                    "in_russian": texts.language == .ru,
                 ] as [String: Any]
         }
         let html = library.render(context, withTemplate: template) ?? "template \(template) is missing"

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Who may do what in the admin panel: owners manage admins and settings, admins run the
@@ -15,12 +16,15 @@ public struct AdminAccount: Sendable, Equatable {
     public var email: String
     public var role: AdminRole
     public var active: Bool
+    /// The panel's language for this admin.
+    public var language: Language
 
-    public init(id: Int64, email: String, role: AdminRole, active: Bool) {
+    public init(id: Int64, email: String, role: AdminRole, active: Bool, language: Language = .ru) {
         self.id = id
         self.email = email
         self.role = role
         self.active = active
+        self.language = language
     }
 }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import PostgresNIO
@@ -48,10 +49,22 @@ public struct AdminAccounts: Sendable {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await database.withConnection(logger: logger) { connection in
             let row = try await connection.query(
-                "SELECT id, email, role, active, password_hash FROM admins WHERE email = \(email)", logger: logger
+                "SELECT id, email, role, active, language, password_hash FROM admins WHERE email = \(email)", logger: logger
             ).collect().first
-            guard let (id, email, role, active, hash) = try row?.decode((Int64, String, String, Bool, String).self) else { return nil }
-            return (AdminAccount(id: id, email: email, role: AdminRole(rawValue: role) ?? .viewer, active: active), hash)
+            guard let (id, email, role, active, language, hash) = try row?.decode((Int64, String, String, Bool, String, String).self) else {
+                return nil
+            }
+            let account = AdminAccount(
+                id: id, email: email, role: AdminRole(rawValue: role) ?? .viewer, active: active,
+                language: Language(rawValue: language) ?? .ru)
+            return (account, hash)
+        }
+    }
+
+    /// Remembers the panel's language for the account.
+    public func setLanguage(_ language: Language, adminID: Int64) async throws {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query("UPDATE admins SET language = \(language.rawValue) WHERE id = \(adminID)", logger: logger)
         }
     }
 

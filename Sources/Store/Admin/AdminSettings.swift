@@ -40,15 +40,6 @@ public struct EditableSetting: Sendable, Equatable {
         self.kind = kind
     }
 
-    /// What the form says the field accepts.
-    public var allowed: String {
-        switch kind {
-        case .integer(let range), .roubles(let range): return "\(range.lowerBound)–\(range.upperBound)\(unit.isEmpty ? "" : " \(unit)")"
-        case .timeZone: return "an IANA time zone, e.g. Europe/Moscow"
-        case .giftItem: return "an active item of the gift catalogue"
-        }
-    }
-
     public static let all: [EditableSetting] = [
         .init("tier_silver_from_kopecks", "Silver from", unit: "₽ spent", .rules, .roubles(1...100_000_000)),
         .init("tier_gold_from_kopecks", "Gold from", unit: "₽ spent", .rules, .roubles(1...100_000_000)),
@@ -88,8 +79,17 @@ public struct SettingValue: Sendable, Equatable {
 }
 
 public struct SettingsValidationError: Error, Equatable {
+    /// What is wrong with a submitted value; the panel words it in the admin's language.
+    public enum Problem: Sendable, Equatable {
+        case outOfRange(ClosedRange<Int>, unit: String)
+        case timeZone
+        case giftItem
+        /// A tier threshold must start above the one below it (named by its setting key).
+        case mustStartAbove(String)
+    }
+
     /// Field key → what is wrong with it.
-    public var fields: [String: String]
+    public var problems: [String: Problem]
 }
 
 public struct AdminSettings: Sendable {
@@ -121,11 +121,13 @@ public struct AdminSettings: Sendable {
     }
 
     /// The catalogue items a gift setting may name: the active ones, by slug.
-    public func giftChoices() async throws -> [(slug: String, name: String)] {
+    public func giftChoices() async throws -> [(slug: String, name: LocalizedName)] {
         try await database.withConnection(logger: logger) { connection in
-            var choices: [(slug: String, name: String)] = []
-            let rows = try await connection.query("SELECT slug, name FROM gift_catalog WHERE active ORDER BY id", logger: logger)
-            for try await (slug, name) in rows.decode((String, String).self) { choices.append((slug, name)) }
+            var choices: [(slug: String, name: LocalizedName)] = []
+            let rows = try await connection.query("SELECT slug, name, name_en FROM gift_catalog WHERE active ORDER BY id", logger: logger)
+            for try await (slug, name, english) in rows.decode((String, String, String).self) {
+                choices.append((slug, LocalizedName(russian: name, english: english)))
+            }
             return choices
         }
     }
@@ -164,7 +166,7 @@ public struct AdminSettings: Sendable {
 
     /// Field by field; the tier thresholds must also rise from silver to platinum.
     static func validate(_ submitted: [String: String], giftSlugs: Set<String>) throws -> [String: String] {
-        var errors: [String: String] = [:]
+        var errors: [String: SettingsValidationError.Problem] = [:]
         var parsed: [String: String] = [:]
         var numbers: [String: Int] = [:]
         for setting in EditableSetting.all {
@@ -172,33 +174,32 @@ public struct AdminSettings: Sendable {
             switch setting.kind {
             case .integer(let range), .roubles(let range):
                 guard let value = Int(raw), range.contains(value) else {
-                    errors[setting.key] =
-                        "Enter a whole number from \(range.lowerBound) to \(range.upperBound)\(setting.unit.isEmpty ? "" : " (\(setting.unit))")."
+                    errors[setting.key] = .outOfRange(range, unit: setting.unit)
                     continue
                 }
                 numbers[setting.key] = value
                 if case .roubles = setting.kind { parsed[setting.key] = String(value * 100) } else { parsed[setting.key] = String(value) }
             case .timeZone:
                 guard TimeZone(identifier: raw) != nil, raw.contains("/") || raw == "UTC" else {
-                    errors[setting.key] = "Enter a time zone such as Europe/Moscow."
+                    errors[setting.key] = .timeZone
                     continue
                 }
                 parsed[setting.key] = "\"\(raw)\""
             case .giftItem:
                 guard giftSlugs.contains(raw) else {
-                    errors[setting.key] = "Choose an active gift from the catalogue."
+                    errors[setting.key] = .giftItem
                     continue
                 }
                 parsed[setting.key] = "\"\(raw)\""
             }
         }
         if let silver = numbers["tier_silver_from_kopecks"], let gold = numbers["tier_gold_from_kopecks"], gold <= silver {
-            errors["tier_gold_from_kopecks"] = errors["tier_gold_from_kopecks"] ?? "Gold must start above Silver."
+            errors["tier_gold_from_kopecks"] = errors["tier_gold_from_kopecks"] ?? .mustStartAbove("tier_silver_from_kopecks")
         }
         if let gold = numbers["tier_gold_from_kopecks"], let platinum = numbers["tier_platinum_from_kopecks"], platinum <= gold {
-            errors["tier_platinum_from_kopecks"] = errors["tier_platinum_from_kopecks"] ?? "Platinum must start above Gold."
+            errors["tier_platinum_from_kopecks"] = errors["tier_platinum_from_kopecks"] ?? .mustStartAbove("tier_gold_from_kopecks")
         }
-        guard errors.isEmpty else { throw SettingsValidationError(fields: errors) }
+        guard errors.isEmpty else { throw SettingsValidationError(problems: errors) }
         return parsed
     }
 }

@@ -1,0 +1,88 @@
+import Domain
+import Mustache
+
+/// The panel's words in the admin's language. Templates and handlers write them in English; the
+/// Russian for each is in `AdminTexts.russian` (`AdminTexts+Russian.swift`), and a test checks
+/// that every English text the panel uses has one.
+struct AdminTexts: Sendable {
+    let language: Language
+
+    /// A template's text in the panel's language; a text without a translation stays as it is
+    /// written.
+    func callAsFunction(_ english: String) -> String {
+        guard language == .ru else { return english }
+        return Self.russian[english] ?? english
+    }
+
+    /// `{{#t}}English text{{/t}}` in a template. The text may hold `{{tags}}`: the translation
+    /// keeps them and they are rendered (and escaped) as usual.
+    var lambda: MustacheLambda {
+        MustacheLambda { english in self(english) }
+    }
+
+    /// A text the code writes in both languages, usually because it holds values.
+    func callAsFunction(ru: String, en: String) -> String {
+        language == .ru ? ru : en
+    }
+
+    /// A role's name.
+    func role(_ role: String) -> String {
+        switch role {
+        case "owner": return self(ru: "владелец", en: "owner")
+        case "admin": return self(ru: "администратор", en: "admin")
+        case "viewer": return self(ru: "наблюдатель", en: "viewer")
+        case "barista": return self(ru: "бариста", en: "barista")
+        case "manager": return self(ru: "менеджер", en: "manager")
+        default: return role
+        }
+    }
+
+    /// A points ledger entry's kind.
+    func ledgerKind(_ kind: String) -> String {
+        let names: [String: (String, String)] = [
+            "earn": ("начисление", "earned"), "redeem": ("списание", "redeemed"),
+            "earn_reversal": ("отмена начисления", "earning reversed"), "redeem_reversal": ("возврат списания", "redemption returned"),
+            "debt": ("долг", "debt"), "debt_repayment": ("погашение долга", "debt repaid"),
+            "manual_credit": ("начислено вручную", "manual credit"), "manual_debit": ("списано вручную", "manual debit"),
+            "birthday_credit": ("ко дню рождения", "birthday credit"), "campaign_credit": ("по акции", "campaign credit"),
+            "expiry": ("сгорание", "expired"),
+        ]
+        guard let (ru, en) = names[kind] else { return kind }
+        return self(ru: ru, en: en)
+    }
+
+    func giftState(_ state: String) -> String {
+        switch state {
+        case "redeemed": return self(ru: "использован", en: "redeemed")
+        case "expired": return self(ru: "истёк", en: "expired")
+        default: return self(ru: "действует", en: "active")
+        }
+    }
+
+    func feedbackKind(_ kind: String) -> String {
+        switch kind {
+        case "review": return self(ru: "оценка", en: "review")
+        case "idea": return self(ru: "идея", en: "idea")
+        case "message": return self(ru: "сообщение", en: "message")
+        default: return kind
+        }
+    }
+
+    func feedbackStatus(_ status: String) -> String {
+        switch status {
+        case "new": return self(ru: "новое", en: "new")
+        case "in_progress": return self(ru: "в работе", en: "in progress")
+        case "done": return self(ru: "решено", en: "done")
+        default: return status
+        }
+    }
+
+    func tier(_ tier: Tier) -> String {
+        switch tier {
+        case .standard: return self(ru: "Стандарт", en: "Standard")
+        case .silver: return self(ru: "Серебро", en: "Silver")
+        case .gold: return self(ru: "Золото", en: "Gold")
+        case .platinum: return self(ru: "Платина", en: "Platinum")
+        }
+    }
+}
