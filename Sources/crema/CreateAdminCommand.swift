@@ -16,8 +16,14 @@ struct CreateAdminCommand: AsyncParsableCommand {
     @Option(help: "owner, admin or viewer")
     var role = "owner"
 
+    @Option(help: "The location (slug) an admin or viewer manages alone; without it, the whole chain.")
+    var location: String?
+
     func validate() throws {
         guard AdminRole(rawValue: role) != nil else { throw ValidationError("--role must be owner, admin or viewer") }
+        guard location == nil || role != "owner" else {
+            throw ValidationError("an owner manages the whole chain: --location is for admins and viewers")
+        }
         guard email.range(of: #"^[^@\s]+@[^@\s]+$"#, options: .regularExpression) != nil, email.count <= 254 else {
             throw ValidationError("--email must look like name@example.com")
         }
@@ -31,15 +37,21 @@ struct CreateAdminCommand: AsyncParsableCommand {
                 fail("the password must have at least \(PasswordHasher.minimumLength) characters")
             }
             let hash = try await PasswordHasher().hash(password)
-            let (id, created) = try await bootstrap.withDatabase { database in
-                try await AdminAccounts(database: database, logger: bootstrap.logger).createOrReset(
-                    email: email, passwordHash: hash, role: AdminRole(rawValue: role)!, at: bootstrap.clock.now
-                )
+            let outcome: (id: Int64, created: Bool)
+            do {
+                outcome = try await bootstrap.withDatabase { database in
+                    try await AdminAccounts(database: database, logger: bootstrap.logger).createOrReset(
+                        email: email, passwordHash: hash, role: AdminRole(rawValue: role)!, locationSlug: location, at: bootstrap.clock.now
+                    )
+                }
+            } catch AdminAccountError.unknownLocation {
+                fail("no open location \(location ?? "")")
             }
+            let scope = location.map { " for the location \($0)" } ?? ""
             print(
-                created
-                    ? "admin #\(id) \(email.lowercased()) created as \(role)"
-                    : "admin #\(id) \(email.lowercased()): password and role reset, sessions ended")
+                outcome.created
+                    ? "admin #\(outcome.id) \(email.lowercased()) created as \(role)\(scope)"
+                    : "admin #\(outcome.id) \(email.lowercased()): password and role reset, sessions ended")
         }
     }
 

@@ -94,10 +94,23 @@ import Testing
                 ["create-admin", "--email", "owner@cafe.test", "--role", "viewer"], environment: environment,
                 input: "another good password\n")
             #expect(reset.stdout.hasSuffix("owner@cafe.test: password and role reset, sessions ended\n"))
+            let local = try await CremaProcess.run(
+                ["create-admin", "--email", "north@cafe.test", "--role", "admin", "--location", "main"], environment: environment,
+                input: "correct horse battery\n")
+            #expect(local.stdout.hasSuffix("north@cafe.test created as admin for the location main\n"), "\(local.stderr)")
+            let nowhere = try await CremaProcess.run(
+                ["create-admin", "--email", "x@cafe.test", "--role", "admin", "--location", "mars"], environment: environment,
+                input: "correct horse battery\n")
+            #expect(nowhere.status != 0 && nowhere.stderr.contains("no open location mars"))
+            let chainOwner = try await CremaProcess.run(
+                ["create-admin", "--email", "y@cafe.test", "--role", "owner", "--location", "main"], environment: environment,
+                input: "correct horse battery\n")
+            #expect(chainOwner.status != 0 && chainOwner.stderr.contains("an owner manages the whole chain"))
             try await RunningDatabase.with(url: url) { database in
                 let fixture = try await LoyaltyFixture.over(database)
                 #expect(
                     try await fixture.count("SELECT count(*)::int FROM admins WHERE email = 'owner@cafe.test' AND role = 'viewer'") == 1)
+                #expect(try await fixture.count("SELECT count(*)::int FROM admins WHERE location_id IS NOT NULL") == 1)
             }
         }
     }

@@ -72,7 +72,7 @@ extension AdminController {
             },
             "scopes": APIKeyStore.scopes.sorted().map { ["name": $0, "checked": admin.form["scope_\($0)"] == "on"] },
             "form_name": admin.form["name"] ?? "",
-            "location_options": try await locationOptions(selected: admin.form["location"]),
+            "location_options": try await locationOptions(selected: admin.form["location"], for: admin),
             "empty": keys.isEmpty,
         ]
         values["created"] = created

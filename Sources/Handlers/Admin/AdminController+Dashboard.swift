@@ -14,7 +14,10 @@ extension AdminController {
                 let days = min(90, max(7, request.uri.queryParameters.get("days").flatMap { Int($0) } ?? 30))
                 let format = try await format()
                 let allLocations = try await locations.all()
-                let chosen = request.uri.queryParameters.get("location").flatMap { slug in allLocations.first { $0.slug == slug } }
+                // An admin of one location sees that location's figures only.
+                let chosen =
+                    admin.location.flatMap { own in allLocations.first { $0.id == own } }
+                    ?? request.uri.queryParameters.get("location").flatMap { slug in allLocations.first { $0.slug == slug } }
                 let figures: DashboardFigures
                 let computedAt: Date
                 let snapshots = DashboardSnapshots(database: dependencies.database, logger: dependencies.logger)
@@ -79,7 +82,7 @@ extension AdminController {
                     [
                         "days": days, "kpis": kpis, "as_of": format.dateTime(computedAt),
                         "location_query": locationQuery, "location_filters": locationFilters,
-                        "has_locations": allLocations.count > 1, "location_name": chosen?.name ?? "",
+                        "has_locations": allLocations.count > 1 && admin.location == nil, "location_name": chosen?.name as Any,
                         "is7": days == 7, "is30": days == 30, "is90": days == 90,
                         "orders_chart": AdminCharts.daily(
                             labels: labels,

@@ -99,9 +99,10 @@ extension AdminController {
             status: errors.isEmpty ? .ok : .unprocessableContent, values)
     }
 
-    /// The active locations as `<option>`s, the chosen (or first) one selected.
-    func locationOptions(selected: String?) async throws -> [[String: Any]] {
-        let active = try await locations.all().filter { !$0.archived }
+    /// The active locations as `<option>`s, the chosen (or first) one selected; an admin of one
+    /// location gets only theirs.
+    func locationOptions(selected: String?, for admin: AdminRequest) async throws -> [[String: Any]] {
+        let active = try await locations.all().filter { !$0.archived && (admin.location == nil || $0.id == admin.location) }
         let chosen = selected ?? active.first?.slug
         return active.map { ["value": $0.slug, "label": $0.name, "selected": $0.slug == chosen] }
     }

@@ -41,7 +41,10 @@ extension AdminController {
         let format = try await format()
         let status = query.get("status").flatMap(AdminLists.OrderStatus.init(rawValue:)) ?? .all
         let fromText = query.get("from") ?? "", toText = query.get("to") ?? ""
-        var filter = AdminLists.OrderFilter(status: status, customerID: query.get("customer").flatMap { Int64($0) })
+        let allLocations = try await locations.all()
+        let chosenLocation = admin.location ?? query.get("location").flatMap { slug in allLocations.first { $0.slug == slug }?.id }
+        var filter = AdminLists.OrderFilter(
+            status: status, customerID: query.get("customer").flatMap { Int64($0) }, locationID: chosenLocation)
         filter.from = format.startOfDay(fromText)
         filter.to = format.startOfDay(toText).map { $0.addingTimeInterval(86_400) }
         let rows = try await lists.orders(filter, before: Self.before(request), limit: Self.pageSize)
@@ -55,6 +58,9 @@ extension AdminController {
                 }
                 return ["value": choice.rawValue, "label": label, "selected": choice == status] as [String: Any]
             },
+            "can_choose_location": admin.location == nil && allLocations.count > 1,
+            "locations": [["value": "", "label": admin.texts(ru: "Вся сеть", en: "All locations"), "selected": chosenLocation == nil]]
+                + allLocations.map { ["value": $0.slug, "label": $0.name, "selected": $0.id == chosenLocation] as [String: Any] },
             "from": fromText, "to": toText, "customer": filter.customerID.map(String.init) ?? "",
             "orders": rows.map { order in
                 [

@@ -20,7 +20,10 @@ extension AdminController {
                     return try await staffPage(
                         request, admin, error: admin.texts(ru: "Выберите: бариста или менеджер.", en: "Choose barista or manager."))
                 }
-                let location = admin.form.text("location") ?? "main"
+                var location = admin.form.text("location") ?? "main"
+                if let own = admin.location {
+                    location = try await locations.all().first { $0.id == own }?.slug ?? location
+                }
                 // A link needs the bot's real @name: without Telegram's answer there is no link to give.
                 guard let bot = await staffBotUsername() else {
                     return try await staffPage(
@@ -72,7 +75,7 @@ extension AdminController {
         _ request: Request, _ admin: AdminRequest, error: String? = nil, invite: [String: String]? = nil
     ) async throws -> Response {
         let format = try await format()
-        let rows = try await lists.staff()
+        let rows = try await lists.staff(locationID: admin.location)
         var values: [String: Any] = [
             "staff": rows.map { member in
                 [
@@ -82,7 +85,7 @@ extension AdminController {
                 ] as [String: Any]
             },
             "empty": rows.isEmpty,
-            "location_options": try await locationOptions(selected: admin.form["location"]),
+            "location_options": try await locationOptions(selected: admin.form["location"], for: admin),
         ]
         values["invite"] = invite
         values["error"] = error

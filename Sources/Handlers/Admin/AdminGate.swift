@@ -12,7 +12,9 @@ struct AdminRequest: Sendable {
     let requestID: String
     let clientAddress: String?
 
-    var actor: Actor { .admin(id: String(session.account.id)) }
+    var actor: Actor { .admin(id: String(session.account.id), locationID: session.account.locationID) }
+    /// The location this admin manages alone; nil for the whole chain.
+    var location: Int64? { session.account.locationID }
     /// The panel's words in this admin's language.
     var texts: AdminTexts { AdminTexts(language: session.account.language) }
 }

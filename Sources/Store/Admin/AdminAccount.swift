@@ -18,13 +18,16 @@ public struct AdminAccount: Sendable, Equatable {
     public var active: Bool
     /// The panel's language for this admin.
     public var language: Language
+    /// The one location this admin manages; nil for the whole chain (always so for owners).
+    public var locationID: Int64?
 
-    public init(id: Int64, email: String, role: AdminRole, active: Bool, language: Language = .ru) {
+    public init(id: Int64, email: String, role: AdminRole, active: Bool, language: Language = .ru, locationID: Int64? = nil) {
         self.id = id
         self.email = email
         self.role = role
         self.active = active
         self.language = language
+        self.locationID = locationID
     }
 }
 

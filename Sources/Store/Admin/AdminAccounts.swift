@@ -13,24 +13,28 @@ public struct AdminAccounts: Sendable {
         self.logger = logger
     }
 
-    /// Creates the account, or for an existing email sets a new password and role and ends its
-    /// sessions: `crema create-admin` is also how a lost password is reset.
+    /// Creates the account, or for an existing email sets a new password, role and location and
+    /// ends its sessions: `crema create-admin` is also how a lost password is reset. With a
+    /// `locationSlug` the admin manages that location only (never an owner).
     @discardableResult
-    public func createOrReset(email: String, passwordHash: String, role: AdminRole, at now: Date) async throws -> (id: Int64, created: Bool)
-    {
+    public func createOrReset(
+        email: String, passwordHash: String, role: AdminRole, locationSlug: String? = nil, at now: Date
+    ) async throws -> (id: Int64, created: Bool) {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await database.withTransaction(logger: logger) { connection in
             let row = try await connection.query(
                 """
-                INSERT INTO admins (email, password_hash, role, created_at, password_changed_at)
-                VALUES (\(email), \(passwordHash), \(role.rawValue), \(now), \(now))
+                INSERT INTO admins (email, password_hash, role, location_id, created_at, password_changed_at)
+                SELECT \(email), \(passwordHash), \(role.rawValue), l.id, \(now), \(now)
+                FROM (SELECT NULL) AS chain LEFT JOIN locations l ON l.slug = \(locationSlug) AND l.archived_at IS NULL
+                WHERE \(locationSlug)::text IS NULL OR l.id IS NOT NULL
                 ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
-                    active = true, password_changed_at = EXCLUDED.password_changed_at
+                    location_id = EXCLUDED.location_id, active = true, password_changed_at = EXCLUDED.password_changed_at
                 RETURNING id, (xmax = 0)
                 """,
                 logger: logger
             ).collect().first
-            guard let (id, created) = try row?.decode((Int64, Bool).self) else { throw AdminAccountError.invalidEmail }
+            guard let (id, created) = try row?.decode((Int64, Bool).self) else { throw AdminAccountError.unknownLocation }
             try await connection.query("DELETE FROM admin_sessions WHERE admin_id = \(id)", logger: logger)
             try await connection.query(
                 """
@@ -49,14 +53,17 @@ public struct AdminAccounts: Sendable {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await database.withConnection(logger: logger) { connection in
             let row = try await connection.query(
-                "SELECT id, email, role, active, language, password_hash FROM admins WHERE email = \(email)", logger: logger
+                "SELECT id, email, role, active, language, location_id, password_hash FROM admins WHERE email = \(email)", logger: logger
             ).collect().first
-            guard let (id, email, role, active, language, hash) = try row?.decode((Int64, String, String, Bool, String, String).self) else {
+            guard
+                let (id, email, role, active, language, locationID, hash) = try row?.decode(
+                    (Int64, String, String, Bool, String, Int64?, String).self)
+            else {
                 return nil
             }
             let account = AdminAccount(
                 id: id, email: email, role: AdminRole(rawValue: role) ?? .viewer, active: active,
-                language: Language(rawValue: language) ?? .ru)
+                language: Language(rawValue: language) ?? .ru, locationID: locationID)
             return (account, hash)
         }
     }
@@ -76,5 +83,6 @@ public struct AdminAccounts: Sendable {
 }
 
 public enum AdminAccountError: Error, Equatable {
-    case invalidEmail
+    /// No open location has the slug given.
+    case unknownLocation
 }

@@ -38,12 +38,14 @@ public struct AdminLists: Sendable {
         public var customerID: Int64?
         public var from: Date?
         public var to: Date?
+        public var locationID: Int64?
 
-        public init(status: OrderStatus = .all, customerID: Int64? = nil, from: Date? = nil, to: Date? = nil) {
+        public init(status: OrderStatus = .all, customerID: Int64? = nil, from: Date? = nil, to: Date? = nil, locationID: Int64? = nil) {
             self.status = status
             self.customerID = customerID
             self.from = from
             self.to = to
+            self.locationID = locationID
         }
     }
 
@@ -59,6 +61,7 @@ public struct AdminLists: Sendable {
                 LEFT JOIN order_cancellations c ON c.order_id = o.id
                 WHERE (\(before)::bigint IS NULL OR o.id < \(before))
                   AND (\(filter.customerID)::bigint IS NULL OR o.customer_id = \(filter.customerID))
+                  AND (\(filter.locationID)::bigint IS NULL OR o.location_id = \(filter.locationID))
                   AND (\(filter.from)::timestamptz IS NULL OR o.created_at >= \(filter.from))
                   AND (\(filter.to)::timestamptz IS NULL OR o.created_at < \(filter.to))
                   AND (\(filter.status.rawValue) = 'all' OR (c.order_id IS NULL) = (\(filter.status.rawValue) = 'confirmed'))
@@ -236,12 +239,15 @@ public struct AdminLists: Sendable {
         public var createdAt: Date
     }
 
-    public func staff() async throws -> [StaffRow] {
+    /// Staff of one location, or of the whole chain.
+    public func staff(locationID: Int64? = nil) async throws -> [StaffRow] {
         try await database.withConnection(logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 SELECT s.id, s.display_name, s.role, l.name, s.telegram_id IS NOT NULL, s.active, s.created_at
-                FROM staff s JOIN locations l ON l.id = s.location_id ORDER BY s.active DESC, s.id
+                FROM staff s JOIN locations l ON l.id = s.location_id
+                WHERE \(locationID)::bigint IS NULL OR s.location_id = \(locationID)
+                ORDER BY s.active DESC, s.id
                 """,
                 logger: logger
             )

@@ -149,11 +149,16 @@ public struct AdminOperations: Sendable {
     /// Changes a staff member's role, or deactivates / reactivates them. A deactivated member's
     /// next update to the staff bot is refused.
     @discardableResult
+    /// An admin of one location (`actor.locationID`) changes only that location's staff.
     public func updateStaff(id: Int64, role: Actor.StaffRole?, active: Bool?, by actor: Actor, at now: Date) async throws -> Bool {
         try await database.withConnection(logger: logger) { connection in
             try await connection.query(
                 """
-                WITH old AS (SELECT id, role, active FROM staff WHERE id = \(id) FOR UPDATE),
+                WITH old AS (
+                    SELECT id, role, active FROM staff
+                    WHERE id = \(id) AND (\(actor.locationID)::bigint IS NULL OR location_id = \(actor.locationID))
+                    FOR UPDATE
+                ),
                 changed AS (
                     UPDATE staff s SET role = coalesce(\(role?.rawValue), s.role), active = coalesce(\(active), s.active),
                         deactivated_at = CASE WHEN coalesce(\(active), s.active) THEN NULL ELSE coalesce(s.deactivated_at, \(now)) END

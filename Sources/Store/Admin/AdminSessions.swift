@@ -70,17 +70,19 @@ public struct AdminSessions: Sendable {
                   AND s.expires_at > \(now)
                   AND s.last_seen_at > \(now)::timestamptz - make_interval(mins => coalesce(
                       (SELECT (value #>> '{}')::int FROM settings WHERE key = 'admin_session_idle_minutes'), 30))
-                RETURNING a.id, a.email, a.role, a.language, s.csrf_token, s.created_at
+                RETURNING a.id, a.email, a.role, a.language, a.location_id, s.csrf_token, s.created_at
                 """,
                 logger: logger
             ).collect().first
-            guard let (adminID, email, role, language, csrf, created) = try row?.decode((Int64, String, String, String, String, Date).self)
+            guard
+                let (adminID, email, role, language, locationID, csrf, created) = try row?.decode(
+                    (Int64, String, String, String, Int64?, String, Date).self)
             else {
                 return nil
             }
             let account = AdminAccount(
                 id: adminID, email: email, role: AdminRole(rawValue: role) ?? .viewer, active: true,
-                language: Language(rawValue: language) ?? .ru)
+                language: Language(rawValue: language) ?? .ru, locationID: locationID)
             return AdminSession(account: account, csrfToken: csrf, createdAt: created)
         }
     }

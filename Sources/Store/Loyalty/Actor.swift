@@ -25,7 +25,8 @@ public struct Actor: Sendable, Equatable {
         Actor(kind: .staff, id: String(id), staffRole: role, locationID: locationID)
     }
 
-    public static func admin(id: String) -> Actor { Actor(kind: .admin, id: id) }
+    /// An admin; one bound to a location acts for that location only.
+    public static func admin(id: String, locationID: Int64? = nil) -> Actor { Actor(kind: .admin, id: id, locationID: locationID) }
     public static func apiKey(id: String, locationID: Int64? = nil) -> Actor { Actor(kind: .apiKey, id: id, locationID: locationID) }
     public static let system = Actor(kind: .system, id: "system")
 

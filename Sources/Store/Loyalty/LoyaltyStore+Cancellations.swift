@@ -125,8 +125,15 @@ private struct CancellableSale {
 extension Actor {
     /// Baristas cancel only their own recent sales; everyone else is the back office.
     var canceller: CancellationPolicy.Canceller {
-        guard kind == .staff else { return .backOffice }
-        if staffRole == .manager, let locationID { return .manager(locationID: locationID) }
-        return .barista(staffID: staffID ?? 0)
+        switch kind {
+        case .staff:
+            if staffRole == .manager, let locationID { return .manager(locationID: locationID) }
+            return .barista(staffID: staffID ?? 0)
+        case .admin:
+            // An admin of one location cancels as its manager would.
+            return locationID.map { .manager(locationID: $0) } ?? .backOffice
+        default:
+            return .backOffice
+        }
     }
 }

@@ -1,6 +1,7 @@
 import CremaTestSupport
 import Domain
 import Foundation
+import Handlers
 import HummingbirdTesting
 import Store
 import Testing
@@ -104,6 +105,7 @@ import Testing
             app.clock.advance(by: 11 * 60)  // past the snapshot signing in computed
             let chain = try await owner.get("/admin?days=30")
             #expect(chain.contains(#"<a href="/admin?days=30" class="current">All locations</a>"#))
+            #expect(!chain.contains("are the whole chain's"))
             #expect(kpi(chain, "Orders") == "4")
             #expect(kpi(chain, "Repeat visits") == "100%")
             #expect(kpi(chain, "Gifts given / redeemed / expired") == "1 / 1 / 0")
@@ -146,6 +148,60 @@ import Testing
                 $0.bot == "staff" && $0.payload["template"] as? String == "guest_message"
             }
             #expect(Set(messages.map(\.chatID)) == [700, 701])
+        }
+    }
+
+    @Test func anAdminOfOneLocationSeesAndChangesOnlyThatLocation() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            let north = Int64(try await loyalty.count("INSERT INTO locations (slug, name) VALUES ('north', 'Север') RETURNING id::int"))
+            let hash = try await PasswordHasher(cost: 4).hash("correct horse battery")
+            let accounts = AdminAccounts(database: app.database, logger: loyalty.logger)
+            let id = try await accounts.createOrReset(
+                email: "north@cafe.test", passwordHash: hash, role: .admin, locationSlug: "north", at: app.clock.now
+            ).id
+            try await accounts.setLanguage(.en, adminID: id)
+            await #expect(throws: AdminAccountError.unknownLocation) {
+                try await accounts.createOrReset(
+                    email: "x@cafe.test", passwordHash: hash, role: .admin, locationSlug: "mars", at: app.clock.now)
+            }
+            let browser = AdminBrowser(client: client)
+            try await browser.signIn(email: "north@cafe.test")
+
+            let maria = try await loyalty.guest()
+            let barista = try await loyalty.staff(.barista)
+            let mainSale = try await loyalty.sell(to: maria, rubles: 300, by: barista, at: app.clock.now.addingTimeInterval(-600))
+            let code = try await loyalty.store.issueCode(customerID: maria.id, at: app.clock.now).code
+            let northSale = try await loyalty.store.confirmSale(
+                SaleRequest(idempotencyKey: "north-1", guest: .code(code), amount: .rubles(700), redeem: .none),
+                by: .admin(id: "1"), locationID: north, at: app.clock.now)
+            _ = try await loyalty.count(
+                "INSERT INTO staff (display_name, role, location_id) VALUES ('Ольга', 'barista', \(north)) RETURNING 1")
+
+            let orders = try await browser.get("/admin/orders")
+            #expect(orders.contains(##"<td data-label="#">\##(northSale.orderID)</td>"##))
+            #expect(!orders.contains(##"<td data-label="#">\##(mainSale.orderID)</td>"##))
+            #expect(!orders.contains(#"name="location""#))
+            let refused = try await browser.post(
+                "/admin/orders/\(mainSale.orderID)/cancel", ["reason": "not ours", "back": "/admin/orders"])
+            #expect(refused.contains("This order belongs to another location."))
+            #expect(try await loyalty.count("SELECT count(*)::int FROM order_cancellations") == 0)
+            #expect(
+                try await browser.post("/admin/orders/\(northSale.orderID)/cancel", ["reason": "mistake", "back": "/admin/orders"]).status
+                    == 303)
+
+            let staff = try await browser.get("/admin/staff")
+            #expect(staff.contains("Ольга"))
+            #expect(!staff.contains(#"<td data-label="Name">Barista</td>"#))
+            #expect(staff.contains(#"<option value="north" selected>Север</option>"#) && !staff.contains(#"value="main""#))
+            let mainBarista = Int64(barista.id)!
+            #expect(try await browser.post("/admin/staff/\(mainBarista)", ["active": "false"]).location == "/admin/staff?done=nothing")
+            #expect(try await loyalty.count("SELECT count(*)::int FROM staff WHERE id = \(mainBarista) AND active") == 1)
+
+            let dashboard = try await browser.get("/admin?days=30")
+            #expect(kpi(dashboard, "Orders") == "0")
+            #expect(kpi(dashboard, "Revenue") == "0 ₽")
+            #expect(!dashboard.contains("All locations"))
         }
     }
 
