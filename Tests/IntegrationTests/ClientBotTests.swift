@@ -213,6 +213,10 @@ import Testing
             let settings = try await chat.send(text: "⚙️ Настройки")
             #expect(settings.text?.contains("Акции и новости: включены") == true)
             #expect(settings.inlineData == ["set:lang", "set:promo:off", "set:bday"])
+            let birthdayButton = { (answer: BotAnswer) in
+                ((answer.markup?["inline_keyboard"] as? [[[String: Any]]])?.last?.first?["text"] as? String)
+            }
+            #expect(birthdayButton(settings) == "🎂 Указать дату рождения")
 
             let promo = try await chat.press("set:promo:off", messageID: 50)
             #expect(promo.json["text"] as? String == "Больше не будем присылать акции. Чеки и подарки по-прежнему придут.")
@@ -220,6 +224,7 @@ import Testing
 
             try await chat.press("set:bday")
             try await chat.send(text: "01.02.1990")
+            #expect(birthdayButton(try await chat.send(text: "⚙️ Настройки")) == "🎂 Изменить дату рождения")
             try await chat.press("set:bday")
             try await chat.send(text: "02.02.1990")
             let third = try await chat.press("set:bday")

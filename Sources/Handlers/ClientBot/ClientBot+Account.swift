@@ -56,7 +56,7 @@ extension ClientBot {
             [(turn.texts.promoButton(optedIn: customer.promoOptIn), .promo(on: !customer.promoOptIn))],
         ]
         if customer.mayChangeBirthDate {
-            rows.append([(turn.texts.birthdayButton, .changeBirthday)])
+            rows.append([(turn.texts.birthdayButton(isSet: customer.birthDate != nil), .changeBirthday)])
         }
         return turn.texts.inline(rows)
     }

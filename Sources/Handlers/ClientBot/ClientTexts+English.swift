@@ -113,7 +113,7 @@ struct EnglishClientTexts: ClientTexts {
     }
     let languageButton = "🇷🇺 Русский"
     func promoButton(optedIn: Bool) -> String { optedIn ? "🔕 No offers" : "🔔 Send offers" }
-    let birthdayButton = "🎂 Set birth date"
+    func birthdayButton(isSet: Bool) -> String { isSet ? "🎂 Change birth date" : "🎂 Set birth date" }
     let languageChanged = "Language: English."
     func promoChanged(optedIn: Bool) -> String {
         optedIn ? "We will send you offers and news." : "No more offers. Receipts and gifts will still come."

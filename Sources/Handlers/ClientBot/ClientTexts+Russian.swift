@@ -114,7 +114,7 @@ struct RussianClientTexts: ClientTexts {
     }
     let languageButton = "🇬🇧 English"
     func promoButton(optedIn: Bool) -> String { optedIn ? "🔕 Не присылать акции" : "🔔 Присылать акции" }
-    let birthdayButton = "🎂 Указать дату рождения"
+    func birthdayButton(isSet: Bool) -> String { isSet ? "🎂 Изменить дату рождения" : "🎂 Указать дату рождения" }
     let languageChanged = "Готово, язык — русский."
     func promoChanged(optedIn: Bool) -> String {
         optedIn ? "Будем присылать акции и новости." : "Больше не будем присылать акции. Чеки и подарки по-прежнему придут."

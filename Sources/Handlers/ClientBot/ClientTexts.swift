@@ -57,7 +57,8 @@ protocol ClientTexts: Sendable {
     func settings(promoOptIn: Bool, birthDate: String?, mayChangeBirthDate: Bool) -> String
     var languageButton: String { get }
     func promoButton(optedIn: Bool) -> String
-    var birthdayButton: String { get }
+    /// Offered while the date may still be set or changed once.
+    func birthdayButton(isSet: Bool) -> String
     var languageChanged: String { get }
     func promoChanged(optedIn: Bool) -> String
     var birthdayAlreadyChanged: String { get }

@@ -81,7 +81,7 @@ struct StaffTexts: Sendable {
     }
     var noPointsButton: String { t("Без баллов", "No points") }
     func maxPointsButton(_ points: Int) -> String { t("Списать \(points)", "Redeem \(points)") }
-    var enterPointsButton: String { t("Ввести", "Enter") }
+    var enterPointsButton: String { t("Указать число", "Enter a number") }
     func giftToggle(_ name: String, selected: Bool) -> String { (selected ? "✅ " : "🎁 ") + name }
     var askPoints: String { t("Сколько баллов списать?", "How many points to redeem?") }
     var pointsUnreadable: String { t("Введите целое число баллов, например 100.", "Type a whole number of points, e.g. 100.") }
