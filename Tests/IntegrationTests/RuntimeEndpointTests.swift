@@ -68,8 +68,12 @@ import Testing
     @Test func wrongMethodIsAProblemToo() async throws {
         try await TestApp.with { _, client in
             let response = try await client.execute(uri: "/healthz", method: .delete)
-            #expect(response.status.code >= 400 && response.status.code < 500)
+            // Nothing is served for DELETE here: the same problem as any unknown route, naming both.
+            #expect(response.status == .notFound)
             #expect(response.headers[.contentType] == "application/problem+json")
+            let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            #expect(problem?["code"] as? String == "not_found")
+            #expect(problem?["detail"] as? String == "Nothing is served at DELETE /healthz.")
         }
     }
 

@@ -151,7 +151,7 @@ import Testing
             #expect(try await barista.send(text: "-5").text == "Не понял сумму. Введите число, например 350 или 350,50.")
             #expect(try await barista.send(text: "0").text == "Сумма должна быть больше нуля.")
             #expect(try await barista.send(text: "150000").text == "Сумма больше допустимой (100\u{202F}000 ₽). Проверьте и введите снова.")
-            #expect(try await barista.send(text: "99").text?.hasPrefix("Заказ: 99 ₽") == true)
+            #expect(try await barista.send(text: "99 руб.").text?.hasPrefix("Заказ: 99 ₽") == true)
         }
     }
 

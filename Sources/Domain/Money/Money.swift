@@ -34,12 +34,14 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         return sign + String(grouped.reversed()) + fraction + " ₽"
     }
 
-    /// Reads what a barista types at the till: `350`, `350.50`, `350,5`, `1 250`.
+    /// Reads what a barista types at the till: `350`, `350.50`, `350,5`, `1 250`, and with the
+    /// currency as people write it: `350р`, `350 руб.`, `350 ₽`.
     /// Returns nil for anything else, including negatives and more than two decimals.
     public init?(parsing text: String) {
-        let compact = text.filter { !$0.isWhitespace && $0 != "\u{202F}" && $0 != "\u{00A0}" }
-            .replacingComma()
-            .dropSuffix("₽")
+        var compact = text.lowercased().filter { !$0.isWhitespace && $0 != "\u{202F}" && $0 != "\u{00A0}" }.replacingComma()
+        if let currency = Self.currencyMarks.first(where: { compact.hasSuffix($0) }) {
+            compact = String(compact.dropLast(currency.count))
+        }
         let parts = compact.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
             let whole = parts.first, !whole.isEmpty, whole.count <= 12, whole.allSatisfy(\.isASCIIDigit)
@@ -58,13 +60,14 @@ extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
+extension Money {
+    /// Longest first, so «руб.» is not read as «руб» and a dot.
+    static let currencyMarks = ["руб.", "руб", "р.", "р", "₽", "rub"]
+}
+
 extension String {
     fileprivate func replacingComma() -> String {
         String(map { $0 == "," ? "." : $0 })
-    }
-
-    fileprivate func dropSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }
 
