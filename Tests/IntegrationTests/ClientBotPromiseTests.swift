@@ -95,6 +95,21 @@ import Testing
         }
     }
 
+    @Test func theReviewWindowIsTheSettingsNotAFixedMonth() async throws {
+        try await withBot { _, chat, fixture in
+            let maria = try await register(chat, fixture: fixture)
+            let barista = try await fixture.staff(.barista)
+            _ = try await fixture.sell(to: maria, rubles: 300, by: barista, at: TestDefaults.now.addingTimeInterval(-8 * 86_400))
+            _ = try await fixture.count("UPDATE settings SET value = '7' WHERE key = 'review_window_days' RETURNING 1")
+            let none = try await chat.send(text: "⭐ Отзыв")
+            #expect(
+                none.text
+                    == "Оценить можно покупку за последние 7 дней — пока таких нет. Будем рады вашему отзыву после следующего визита!")
+            _ = try await fixture.count("UPDATE settings SET value = '21' WHERE key = 'review_window_days' RETURNING 1")
+            #expect(try await chat.send(text: "⭐ Отзыв").text?.hasPrefix("Оцените визит") == true)
+        }
+    }
+
     @Test func aDeepLinkStartGreetsLikeStart() async throws {
         try await withBot { _, chat, fixture in
             let stranger = try await chat.send(text: "/start promo_autumn")

@@ -12,10 +12,7 @@ import Testing
     func withStaffBot<Result: Sendable>(
         _ body: @Sendable (TestApp, LoyaltyFixture, StaffDesk) async throws -> Result
     ) async throws -> Result {
-        try await TestApp.with { app, client in
-            let fixture = try await LoyaltyFixture.over(app.database)
-            return try await body(app, fixture, StaffDesk(app: app, client: client, fixture: fixture))
-        }
+        try await StaffDesk.with(body)
     }
 
     @Test func theGuestsCardShowsTheirPointsDebt() async throws {

@@ -13,10 +13,7 @@ import Testing
     func withStaffBot<Result: Sendable>(
         _ body: @Sendable (TestApp, LoyaltyFixture, StaffDesk) async throws -> Result
     ) async throws -> Result {
-        try await TestApp.with { app, client in
-            let fixture = try await LoyaltyFixture.over(app.database)
-            return try await body(app, fixture, StaffDesk(app: app, client: client, fixture: fixture))
-        }
+        try await StaffDesk.with(body)
     }
 
     @Test func anInviteBindsOnceAndUsedExpiredOrUnknownLinksAreRefused() async throws {
@@ -437,6 +434,16 @@ struct StaffDesk: Sendable {
     let app: TestApp
     let client: any TestClientProtocol
     let fixture: LoyaltyFixture
+
+    /// A fresh app, its loyalty fixture and a desk to bind staff through the real webhook.
+    static func with<Result: Sendable>(
+        _ body: @Sendable (TestApp, LoyaltyFixture, StaffDesk) async throws -> Result
+    ) async throws -> Result {
+        try await TestApp.with { app, client in
+            let fixture = try await LoyaltyFixture.over(app.database)
+            return try await body(app, fixture, StaffDesk(app: app, client: client, fixture: fixture))
+        }
+    }
 
     func user(_ id: Int64, _ name: String, language: String = "ru") -> BotUser {
         BotUser(

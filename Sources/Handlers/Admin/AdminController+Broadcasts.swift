@@ -79,6 +79,7 @@ extension AdminController {
         var values: [String: Any] = [
             "audiences": audiences.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] },
             "form_text": admin.form["text"] ?? "", "form_days": admin.form["days"] ?? "30",
+            "rate": try await dependencies.store.pool.settings().broadcastMessagesPerSecond,
             "broadcasts": rows.map { row in
                 [
                     "id": row.id, "audience": row.audience, "body": row.body, "by": row.createdBy, "when": format.dateTime(row.createdAt),

@@ -110,8 +110,8 @@ extension AdminTexts {
         "Nothing was saved; fix the fields below.": "Ничего не сохранено: исправьте поля ниже.",
         "Older →": "Раньше →",
         "Only an owner can change the rules.": "Менять правила может только владелец.",
-        "Only guests who allow promotions and can be reached get it; at most 25 messages a second.":
-            "Рассылку получат только гости, согласные на акции и доступные в Telegram; не больше 25 сообщений в секунду.",
+        "Only guests who allow promotions and can be reached get it; at most {{rate}} messages a second per bot.":
+            "Рассылку получат только гости, согласные на акции и доступные в Telegram; сообщений в секунду на бота — не больше {{rate}}.",
         "Order": "Заказ",
         "Orders": "Заказы",
         "Orders per day": "Заказы по дням",

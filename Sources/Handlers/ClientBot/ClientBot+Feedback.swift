@@ -10,7 +10,7 @@ extension ClientBot {
         let window = TimeInterval(settings.reviewWindowDays) * 24 * 3600
         let orders = try await turn.tx.feedback.reviewableOrders(customerID: customer.id, since: turn.now.addingTimeInterval(-window))
         guard let latest = orders.first else {
-            return turn.reply(turn.say(turn.texts.reviewNoOrders, turn.texts.menu))
+            return turn.reply(turn.say(turn.texts.reviewNoOrders(days: settings.reviewWindowDays), turn.texts.menu))
         }
         if orders.count == 1 {
             return turn.reply(turn.say(turn.texts.rateOrder(latest.orderID), turn.texts.ratingKeyboard(order: latest.orderID)))

@@ -86,8 +86,9 @@ struct EnglishClientTexts: ClientTexts {
     }
 
     let reviewPickOrder = "Which visit would you like to rate?"
-    let reviewNoOrders =
-        "You can rate purchases from the last 30 days, and there are none yet. We'd love your review after your next visit!"
+    func reviewNoOrders(days: Int) -> String {
+        "You can rate purchases from the last \(days) day\(days == 1 ? "" : "s"), and there are none yet. We'd love your review after your next visit!"
+    }
     func reviewOrderButton(order: Int64, amount: Money, date: String) -> String { "#\(order) · \(date) · \(amount)" }
     func rateOrder(_ order: Int64) -> String { "Rate your visit (order #\(order)) from 1 to 10:" }
     func ratingSaved(_ rating: Int) -> String {

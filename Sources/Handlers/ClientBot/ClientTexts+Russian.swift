@@ -88,7 +88,9 @@ struct RussianClientTexts: ClientTexts {
     }
 
     let reviewPickOrder = "Какой визит хотите оценить?"
-    let reviewNoOrders = "Оценить можно покупку за последние 30 дней — пока таких нет. Будем рады вашему отзыву после следующего визита!"
+    func reviewNoOrders(days: Int) -> String {
+        "Оценить можно покупку за последние \(RussianPlural.days(days)) — пока таких нет. Будем рады вашему отзыву после следующего визита!"
+    }
     func reviewOrderButton(order: Int64, amount: Money, date: String) -> String { "№\(order) · \(date) · \(amount)" }
     func rateOrder(_ order: Int64) -> String { "Оцените визит (заказ №\(order)) от 1 до 10:" }
     func ratingSaved(_ rating: Int) -> String {

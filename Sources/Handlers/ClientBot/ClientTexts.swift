@@ -41,7 +41,8 @@ protocol ClientTexts: Sendable {
     func historyLine(_ entry: ActivityEntry, date: String) -> String
 
     var reviewPickOrder: String { get }
-    var reviewNoOrders: String { get }
+    /// `days` is the review window (setting).
+    func reviewNoOrders(days: Int) -> String
     func reviewOrderButton(order: Int64, amount: Money, date: String) -> String
     func rateOrder(_ order: Int64) -> String
     func ratingSaved(_ rating: Int) -> String
