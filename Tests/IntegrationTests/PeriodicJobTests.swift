@@ -66,12 +66,16 @@ import Testing
             if counter.count <= 4 { throw Flaky() }
         }
         let loop = Task { try await job.run() }
-        try await Task.sleep(for: .milliseconds(1500))
+        // The retries take 440 ms at least; a busy machine may take longer, never 10 s.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while counter.count < 5, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(200))
         loop.cancel()
         _ = await loop.result
         let runs = counter.runs.withLock { $0 }
         #expect(runs.count == 5, "four failures, then one success that waits its minute")
         let gaps = zip(runs.dropFirst(), runs).map { $0 - $1 }
+        try #require(gaps.count == 4)
         #expect(gaps[0] >= .milliseconds(40) && gaps[1] >= .milliseconds(80) && gaps[2] >= .milliseconds(160))
         #expect(gaps[3] >= .milliseconds(160))
         let warnings = recorded.lines.withLock { $0 }.filter { $0.0 == .warning }
