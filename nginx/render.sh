@@ -13,6 +13,8 @@ export CREMA_UPSTREAM_2=${CREMA_UPSTREAM_2:-127.0.0.1:8082}
 export CREMA_TLS_CERTIFICATE=${CREMA_TLS_CERTIFICATE:-/etc/ssl/crema/fullchain.pem}
 export CREMA_TLS_KEY=${CREMA_TLS_KEY:-/etc/ssl/crema/privkey.pem}
 export CREMA_ACCESS_LOG=${CREMA_ACCESS_LOG:-/var/log/nginx/crema.access.log}
+# The address (or CIDR) allowed to read /metrics and /readyz through nginx.
+export CREMA_MONITORING_ADDRESS=${CREMA_MONITORING_ADDRESS:-127.0.0.1}
 # Only ${CREMA_*} are replaced; nginx's own $variables stay as they are.
 python3 - "$here/crema.conf" <<'PY'
 import os, re, sys

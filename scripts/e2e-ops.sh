@@ -66,7 +66,7 @@ step "PostgreSQL on $pg_port, instances on $app1_port and $app2_port"
 # --- nginx with TLS -----------------------------------------------------------------------
 https_port=$(pg_free_port)
 http_port=$(pg_free_port)
-nginx_start "$work/nginx" "$https_port" "$http_port" "127.0.0.1:$app1_port" "127.0.0.1:$app2_port" || fail "nginx did not start"
+CREMA_MONITORING_ADDRESS=192.0.2.1 nginx_start "$work/nginx" "$https_port" "$http_port" "127.0.0.1:$app1_port" "127.0.0.1:$app2_port" || fail "nginx did not start"
 base="https://127.0.0.1:$https_port"
 tls=(--cacert "$work/nginx/cert.pem" -sS)
 step "nginx on https $https_port and http $http_port"
@@ -87,6 +87,18 @@ api=$(curl "${tls[@]}" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer 
 gzip=$(curl "${tls[@]}" -o /dev/null -D - -H "Accept-Encoding: gzip" "$base/openapi.yaml" | tr -d '\r' | grep -i '^content-encoding:' || true)
 [ "${gzip,,}" = "content-encoding: gzip" ] || fail "the contract was not gzipped ($gzip)"
 step "HTTPS with HSTS, TLS 1.2+ only, HTTP redirects, webhook 200, API 200, gzip"
+
+# --- What nginx never passes on -----------------------------------------------------------
+for path in /dev/playground /dev/playground/config /metrics /readyz; do
+    code=$(curl "${tls[@]}" -o /dev/null -w '%{http_code}' "$base$path")
+    [ "$code" = 404 ] || [ "$code" = 403 ] || fail "nginx passed $path on ($code)"
+done
+tr -d '\r' <<<"$headers" | grep -qi '^server: nginx$' || fail "nginx announced its version: $(grep -i '^server:' <<<"$headers")"
+curl "${tls[@]}" -o /dev/null "$base/api/v1/customers?phone=%2B79001234567" || true
+if grep -q '79001234567' "$work/nginx/access.log"; then fail "a phone number reached nginx's access log"; fi
+for _ in $(seq 1 15); do curl "${tls[@]}" -o /dev/null -w '%{http_code}\n' -X POST "$base/admin/login"; done >"$work/logins.txt"
+grep -q '^429$' "$work/logins.txt" || fail "nginx never slowed a burst of sign-ins: $(sort "$work/logins.txt" | uniq -c | tr '\n' ' ')"
+step "nginx hides /dev/, /metrics and /readyz, its version and query strings, and slows sign-in bursts"
 
 # --- A spoofed X-Forwarded-For ------------------------------------------------------------
 curl "${tls[@]}" -o /dev/null -H "X-Forwarded-For: 6.6.6.6" "$base/e2e-spoof-check" || true

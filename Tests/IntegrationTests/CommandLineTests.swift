@@ -31,6 +31,12 @@ import Testing
         }
     }
 
+    @Test func serveWithoutAppEnvIsProductionAndRefusesToStartWithoutItsSecrets() async throws {
+        let outcome = try await CremaProcess.run(["serve"], environment: ["DATABASE_URL": "postgres://x@127.0.0.1/db"])
+        #expect(outcome.status == 78)
+        #expect(outcome.stderr == "configuration error: PUBLIC_BASE_URL is required in prod (e.g. https://crema.example.com)\n")
+    }
+
     @Test func seedDemoAddsGuestsOnceOnly() async throws {
         try await withTestDatabase { url in
             let environment = ["APP_ENV": "test", "DATABASE_URL": url.string, "LOG_LEVEL": "error"]

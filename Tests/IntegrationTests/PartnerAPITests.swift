@@ -227,7 +227,8 @@ import Testing
         let production = [
             "APP_ENV": "prod", "PUBLIC_BASE_URL": "https://crema.example.com",
             "TELEGRAM_CLIENT_BOT_TOKEN": "1:a", "TELEGRAM_STAFF_BOT_TOKEN": "2:b",
-            "TELEGRAM_CLIENT_WEBHOOK_SECRET": "client_secret", "TELEGRAM_STAFF_WEBHOOK_SECRET": "staff_secret",
+            "TELEGRAM_CLIENT_WEBHOOK_SECRET": String(repeating: "c", count: 32),
+            "TELEGRAM_STAFF_WEBHOOK_SECRET": String(repeating: "s", count: 32),
         ]
         try await withAPI(environment: production) { _, api, _ in
             let docs = try await api.get("/docs")

@@ -21,6 +21,7 @@ nginx_start() {
     CREMA_SERVER_NAME=127.0.0.1 CREMA_HTTP_LISTEN="127.0.0.1:$http_port" CREMA_HTTPS_LISTEN="127.0.0.1:$https_port" \
     CREMA_HTTPS_PORT_SUFFIX=":$https_port" CREMA_UPSTREAM_1="$upstream_1" CREMA_UPSTREAM_2="$upstream_2" \
     CREMA_TLS_CERTIFICATE="$dir/cert.pem" CREMA_TLS_KEY="$dir/key.pem" CREMA_ACCESS_LOG="$dir/access.log" \
+    CREMA_MONITORING_ADDRESS="${CREMA_MONITORING_ADDRESS:-127.0.0.1}" \
         nginx/render.sh >"$dir/crema.conf"
     cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;

@@ -68,7 +68,7 @@ func buildRouter(
     ).addRoutes(to: router)
 
     let telegram = configuration.telegram
-    TelegramWebhookController(
+    let webhooks = TelegramWebhookController(
         routes: [
             .init(path: "/telegram/client", secret: telegram.clientWebhookSecret, bot: ClientBot()),
             .init(
@@ -79,12 +79,14 @@ func buildRouter(
         ],
         store: dependencies.store,
         clock: dependencies.clock
-    ).addRoutes(to: router)
+    )
+    webhooks.addRoutes(to: router)
 
     try PartnerAPIController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
     try AdminController(configuration: configuration, dependencies: dependencies, hasher: passwordHasher).addRoutes(to: router)
     if configuration.devPlaygroundEnabled {
-        try DevPlaygroundController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
+        router.add(middleware: LoopbackOnlyMiddleware())
+        try DevPlaygroundController(configuration: configuration, dependencies: dependencies, webhooks: webhooks).addRoutes(to: router)
     }
     return router
 }

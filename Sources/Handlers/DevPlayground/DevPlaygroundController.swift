@@ -4,10 +4,14 @@ import Logging
 import Runtime
 import Store
 
-/// `/dev/playground`: both bots in the browser, through the real webhooks. Only in dev.
+/// `/dev/playground`: both bots in the browser, through the real webhooks. Only in dev, and only
+/// to loopback clients (`LoopbackOnlyMiddleware`). The page never holds a secret: it hands each
+/// update to `deliver`, which posts it to the bot's webhook in-process with the secret and plays
+/// the webhook's answer into the stand-in Bot API, as Telegram would.
 struct DevPlaygroundController {
     let configuration: AppConfiguration
     let dependencies: AppDependencies
+    let webhooks: TelegramWebhookController
 
     func addRoutes(to router: Router<AppRequestContext>) throws {
         let calls = DevBotCalls(database: dependencies.database, logger: dependencies.logger)
@@ -19,15 +23,12 @@ struct DevPlaygroundController {
             headers: [.cacheControl: "no-cache", .contentSecurityPolicy: "default-src 'self'"]
         ).addRoutes(to: router)
 
-        // What the page needs to act as Telegram: the webhook secrets and the bot tokens (dev only).
-        let telegram = configuration.telegram
+        // What the page shows about the bots: their names, never a token or a secret.
         router.get("dev/playground/config") { _, _ in
-            DevBotAPIController.answer(
-                200,
-                [
-                    "client": ["secret": telegram.clientWebhookSecret, "token": telegram.clientBotToken],
-                    "staff": ["secret": telegram.staffWebhookSecret, "token": telegram.staffBotToken],
-                ])
+            DevBotAPIController.answer(200, ["client": ["username": "crema_client_bot"], "staff": ["username": "crema_staff_bot"]])
+        }
+        router.post("dev/playground/deliver/:bot") { request, context in
+            try await deliver(request, context: context, calls: calls)
         }
         router.get("dev/playground/calls") { request, _ in
             let after = request.uri.queryParameters.get("after").flatMap(Int64.init) ?? 0
@@ -53,5 +54,39 @@ struct DevPlaygroundController {
             guard created != nil else { return DevBotAPIController.answer(409, ["error": "no main location"]) }
             return DevBotAPIController.answer(200, ["token": token, "link": "https://t.me/crema_staff_bot?start=\(token)"])
         }
+    }
+
+    /// Posts the page's update to the bot's webhook with its secret and records the one call the
+    /// webhook may answer with, as Telegram executes it. Answers the webhook's status.
+    private func deliver(_ request: Request, context: AppRequestContext, calls: DevBotCalls) async throws -> Response {
+        let name = context.parameters.get("bot") ?? ""
+        guard let route = webhooks.routes.first(where: { $0.path == "/telegram/\(name)" }) else {
+            return DevBotAPIController.answer(404, ["error": "no bot \(name)"])
+        }
+        let body = try await request.body.collect(upTo: TelegramWebhookController.maximumBodySize)
+        if let reply = try await webhooks.process(body, route: route, context: context) {
+            let call = (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
+            _ = try await calls.record(
+                bot: route.bot.bot, method: reply.method, chatID: (call["chat_id"] as? NSNumber)?.int64Value,
+                messageID: (call["message_id"] as? NSNumber)?.int64Value, payload: reply.body, at: dependencies.clock.now)
+        }
+        return DevBotAPIController.answer(200, ["ok": true])
+    }
+}
+
+/// Dev routes answer loopback clients only, so a dev server reachable from a network still
+/// shows nothing to it. An in-process request (tests) has no peer address and passes.
+struct LoopbackOnlyMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/dev/"), let client = context.clientAddress, !Self.isLoopback(client) else {
+            return try await next(request, context)
+        }
+        throw Problem(status: .notFound, code: "not_found", title: "Not found", detail: "Nothing is served here.")
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
     }
 }

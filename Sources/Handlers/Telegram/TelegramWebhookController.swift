@@ -39,6 +39,16 @@ struct TelegramWebhookController {
                 detail: "The X-Telegram-Bot-Api-Secret-Token header is missing or wrong.")
         }
         let body = try await request.body.collect(upTo: Self.maximumBodySize)
+        guard let reply = try await process(body, route: route, context: context) else { return Self.acknowledged() }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: reply.webhookResponseBody))
+        )
+    }
+
+    /// An update's body, handled once: the call to answer the webhook with, or nil.
+    func process(_ body: ByteBuffer, route: Route, context: AppRequestContext) async throws -> BotCall? {
         let update: TelegramUpdate
         do {
             update = try TelegramUpdate.decode(Data(body.readableBytesView))
@@ -48,7 +58,7 @@ struct TelegramWebhookController {
                 metadata: [
                     "bot": "\(route.bot.bot.rawValue)", "error": "\(error)", "bytes": "\(body.readableBytes)",
                 ])
-            return Self.acknowledged()
+            return nil
         }
         var logger = context.logger
         logger[metadataKey: "update_id"] = "\(update.updateID)"
@@ -63,12 +73,7 @@ struct TelegramWebhookController {
             logger.error("Telegram update failed; rolled back and acknowledged", metadata: ["error": "\(String(reflecting: error))"])
             reply = try? await recordWithApology(update, bot: route.bot, logger: logger)
         }
-        guard let reply else { return Self.acknowledged() }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: reply.webhookResponseBody))
-        )
+        return reply
     }
 
     /// Records the update and applies it in one transaction. Returns the call to answer with, or

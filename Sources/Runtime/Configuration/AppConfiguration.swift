@@ -45,14 +45,23 @@ public struct AppConfiguration: Sendable {
     public init(environment variables: [String: String], random: RandomSource) throws {
         var reader = EnvironmentReader(variables: variables)
 
-        let environment = try reader.choice("APP_ENV", default: AppEnvironment.dev)
+        // Closed by default: without APP_ENV the server is production, with every check that brings.
+        let environment = try reader.choice("APP_ENV", default: AppEnvironment.prod)
         self.environment = environment
         self.host = try reader.nonEmpty("HOST", default: "127.0.0.1")
         self.port = try reader.integer("PORT", default: 8080, range: 0...65535)
         self.logLevel = try reader.logLevel("LOG_LEVEL", default: environment == .prod ? .info : .debug)
         self.database = try reader.databaseURL("DATABASE_URL")
+        if try reader.boolean("DATABASE_REQUIRE_TLS", default: false), !database.tlsMode.isRequired {
+            throw ConfigurationError(
+                variable: "DATABASE_URL", problem: "must use sslmode=require or sslmode=verify-full when DATABASE_REQUIRE_TLS is true")
+        }
         self.databasePoolSize = try reader.integer("DATABASE_POOL_SIZE", default: 20, range: 1...500)
         self.publicBaseURL = try reader.httpURL("PUBLIC_BASE_URL", required: environment == .prod)
+        if environment == .prod, publicBaseURL?.scheme != "https" {
+            // Telegram delivers webhooks only over https, and the admin cookie stays Secure.
+            throw ConfigurationError(variable: "PUBLIC_BASE_URL", problem: "must be an https:// address in prod")
+        }
         self.corsAllowedOrigins = try reader.origins("CORS_ALLOWED_ORIGINS")
         self.trustedProxies = try reader.ipAddresses("TRUSTED_PROXIES")
         self.docsEnabled = try reader.boolean("DOCS_ENABLED", default: environment != .prod)
@@ -75,5 +84,18 @@ public struct AppConfiguration: Sendable {
                 ?? (environment == .dev ? Self.playgroundBotAPI(host: host, port: port) : URL(string: "https://api.telegram.org")!)
         )
         self.generatedSecrets = reader.generated
+        if environment == .prod {
+            for (name, secret) in [
+                ("TELEGRAM_CLIENT_WEBHOOK_SECRET", telegram.clientWebhookSecret),
+                ("TELEGRAM_STAFF_WEBHOOK_SECRET", telegram.staffWebhookSecret),
+            ] where secret.count < Self.minimumProductionSecretLength {
+                throw ConfigurationError(
+                    variable: name,
+                    problem: "must be at least \(Self.minimumProductionSecretLength) characters in prod (openssl rand -hex 24)")
+            }
+        }
     }
+
+    /// A webhook secret that cannot be guessed: 32 characters of 64 possible each.
+    static let minimumProductionSecretLength = 32
 }

@@ -10,8 +10,14 @@ public struct DatabaseURL: Sendable, Equatable {
     public var database: String
     public var tlsMode: TLSMode
 
+    /// As libpq names them: `require` encrypts without checking the server's certificate,
+    /// `verify-full` also checks it against the system's trust roots and the host name.
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
+        case verifyFull = "verify-full"
+
+        /// Encrypted whatever the network does.
+        public var isRequired: Bool { self == .require || self == .verifyFull }
     }
 
     public enum ParseError: Error, Equatable, CustomStringConvertible {
@@ -27,7 +33,7 @@ public struct DatabaseURL: Sendable, Equatable {
             case .wrongScheme(let scheme): return "must start with postgres:// or postgresql:// (got \(scheme)://)"
             case .missingHost: return "has no host"
             case .missingDatabase: return "has no database name after the host"
-            case .badSSLMode(let mode): return "has sslmode=\(mode); use disable, prefer or require"
+            case .badSSLMode(let mode): return "has sslmode=\(mode); use disable, prefer, require or verify-full"
             }
         }
     }
@@ -76,7 +82,11 @@ public struct DatabaseURL: Sendable, Equatable {
         switch tlsMode {
         case .disable: tls = .disable
         case .prefer: tls = .prefer(.makeClientConfiguration())
-        case .require: tls = .require(.makeClientConfiguration())
+        case .require:
+            var unverified = TLSConfiguration.makeClientConfiguration()
+            unverified.certificateVerification = .none
+            tls = .require(unverified)
+        case .verifyFull: tls = .require(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls
