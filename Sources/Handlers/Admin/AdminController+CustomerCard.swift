@@ -18,7 +18,8 @@ extension AdminController {
                 let id = try Self.pathID(request)
                 let points = admin.form.text("points").flatMap { Int($0.replacingOccurrences(of: "+", with: "")) }
                 let reason = admin.form.text("reason")
-                guard let points, points != 0, abs(points) <= 1_000_000 else {
+                // A range check, not `abs`: `abs(Int.min)` would stop the process.
+                guard let points, points != 0, (-1_000_000...1_000_000).contains(points) else {
                     return try await customerCard(
                         request, admin,
                         errors: [

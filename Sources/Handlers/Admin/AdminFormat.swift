@@ -39,12 +39,9 @@ struct AdminFormat: Sendable {
         String(dateTime(date).prefix(10))
     }
 
-    /// The start of a `YYYY-MM-DD` day in the café's time zone.
+    /// The start of a `YYYY-MM-DD` day in the café's time zone; nil for anything that is not a
+    /// real date of years 1–9999 (a far year would overflow the database driver's microseconds).
     func startOfDay(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        CalendarDate(isoDate: text)?.start(in: timeZone)
     }
 }

@@ -70,7 +70,7 @@ extension StaffBot {
 
     func takePoints(_ text: String, draft: SaleDraft, turn: StaffTurn) async throws -> BotReply {
         var draft = draft
-        guard let points = Int(text.trimmingCharacters(in: .whitespaces)), points >= 0 else {
+        guard let points = Int(text.trimmingCharacters(in: .whitespaces)), (0...10_000_000).contains(points) else {
             return turn.reply(turn.say(turn.texts.pointsUnreadable))
         }
         draft.redeem = points == 0 ? RedeemRequest.none : .points(points)

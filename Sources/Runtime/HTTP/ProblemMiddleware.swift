@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Store
 
 /// Turns every error into a problem+json response: never an HTML page, never a stack trace.
@@ -15,6 +16,12 @@ public struct ProblemMiddleware: RouterMiddleware {
             return problem.response(requestID: context.requestID)
         } catch let error as HTTPError {
             return Self.problem(for: error, request: request).response(requestID: context.requestID)
+        } catch is NIOTooManyBytesError {
+            // A body past a route's limit (`collect(upTo:)`): the client's mistake, said so.
+            return Self.problem(
+                for: HTTPError(.contentTooLarge, message: "The request body is larger than this route accepts."), request: request
+            )
+            .response(requestID: context.requestID)
         } catch  where error.isConnectionFailure {
             context.logger.warning("database unreachable", metadata: ["error": "\(String(reflecting: error))"])
             return Problem.databaseUnavailable.response(requestID: context.requestID)
