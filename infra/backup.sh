@@ -8,11 +8,14 @@
 # Environment: DATABASE_URL (required), BACKUP_DIR (default /var/backups/crema),
 #              BACKUP_RETENTION_DAYS (optional).
 set -euo pipefail
+# Dumps hold every guest's data and the admins' password hashes: readable by this user alone.
+umask 077
 
 script_name=backup
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 [ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set"
+use_database_url
 dir=${BACKUP_DIR:-/var/backups/crema}
 mkdir -p "$dir" || fail "cannot create $dir"
 [ -w "$dir" ] || fail "$dir is not writable"
@@ -22,7 +25,7 @@ psql=$(tool psql)
 
 days=${BACKUP_RETENTION_DAYS:-}
 if [ -z "$days" ]; then
-    days=$("$psql" -X -q -t -A -d "$DATABASE_URL" -c "SELECT value #>> '{}' FROM settings WHERE key = 'backup_retention_days'" 2>/dev/null || true)
+    days=$("$psql" -X -q -t -A -c "SELECT value #>> '{}' FROM settings WHERE key = 'backup_retention_days'" 2>/dev/null || true)
 fi
 days=${days:-30}
 [[ "$days" =~ ^[0-9]+$ ]] && [ "$days" -ge 1 ] || fail "the retention must be a whole number of days (got \"$days\")"
@@ -36,7 +39,7 @@ else
 fi
 partial="$dir/.$name.partial"
 trap 'rm -f "$partial"' EXIT
-"$pg_dump" --format=custom --compress=6 --no-owner --file="$partial" "$DATABASE_URL" \
+"$pg_dump" --format=custom --compress=6 --no-owner --file="$partial" \
     || fail "pg_dump failed (is the database reachable at DATABASE_URL?)"
 "$pg_restore" --list "$partial" >/dev/null || fail "the new dump does not read back; kept nothing"
 mv "$partial" "$dir/$name"

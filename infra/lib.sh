@@ -10,3 +10,28 @@ tool() {
     [ -n "$found" ] || fail "$1 is not installed (apt-get install postgresql-client)"
     echo "$found"
 }
+
+# Moves DATABASE_URL into libpq's PG* variables, so no password stands in a process's arguments
+# (where `ps` shows it to every local user). The tools then connect with no URL at all.
+use_database_url() {
+    local url=${DATABASE_URL#postgres://}
+    url=${url#postgresql://}
+    [ "$url" != "$DATABASE_URL" ] || fail "DATABASE_URL must start with postgres://"
+    local query="" credentials="" address
+    case "$url" in *\?*) query=${url#*\?}; url=${url%%\?*} ;; esac
+    case "$url" in *@*) credentials=${url%%@*}; url=${url#*@} ;; esac
+    address=${url%%/*}
+    export PGDATABASE=$(percent_decode "${url#*/}")
+    export PGHOST=${address%%:*}
+    case "$address" in *:*) export PGPORT=${address##*:} ;; esac
+    if [ -n "$credentials" ]; then
+        export PGUSER=$(percent_decode "${credentials%%:*}")
+        case "$credentials" in *:*) export PGPASSWORD=$(percent_decode "${credentials#*:}") ;; esac
+    fi
+    local pair
+    for pair in ${query//&/ }; do
+        case "$pair" in sslmode=*) export PGSSLMODE=${pair#sslmode=} ;; esac
+    done
+}
+
+percent_decode() { printf '%b' "${1//%/\\x}"; }

@@ -16,6 +16,7 @@ force=${2:-}
 [ -z "$force" ] || [ "$force" = "--force" ] || fail "unknown option $force (only --force)"
 [ -r "$dump" ] || fail "cannot read $dump"
 [ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set"
+use_database_url
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 crema=${CREMA_BIN:-}
 if [ -z "$crema" ]; then
@@ -26,14 +27,14 @@ pg_restore=$(tool pg_restore)
 psql=$(tool psql)
 
 "$pg_restore" --list "$dump" >/dev/null || fail "$dump is not a pg_dump custom-format backup"
-tables=$("$psql" -X -q -t -A -d "$DATABASE_URL" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") \
+tables=$("$psql" -X -q -t -A -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") \
     || fail "cannot connect to the database at DATABASE_URL"
 options=(--no-owner --exit-on-error)
 if [ "$tables" -gt 0 ]; then
     [ "$force" = "--force" ] || fail "the database is not empty ($tables tables); restore into an empty one, or pass --force to replace them"
     options+=(--clean --if-exists)
 fi
-"$pg_restore" "${options[@]}" --dbname="$DATABASE_URL" "$dump" || fail "pg_restore failed; the database may be partly restored — restore again into an empty database"
+"$pg_restore" "${options[@]}" --dbname="$PGDATABASE" "$dump" || fail "pg_restore failed; the database may be partly restored — restore again into an empty database"
 echo "restore: restored $dump"
 "$crema" migrate || fail "crema migrate failed after the restore"
 "$crema" check-ledger || fail "the restored ledger does not check out (see above)"

@@ -40,4 +40,13 @@ fi
 # The slim image has no shell tools for a health check: the binary asks /healthz itself.
 grep -q '^HEALTHCHECK .*CMD \["/app/crema", "healthcheck"\]' infra/Dockerfile \
     || { echo "check-infra: the Dockerfile's HEALTHCHECK must run /app/crema healthcheck" >&2; exit 1; }
+# The backup tools get the connection from PG* variables, never a password in their arguments.
+parsed=$(bash -c '. infra/lib.sh; DATABASE_URL="postgres://crema:p%40ss%3Aw0rd@db.internal:5433/crema?sslmode=require"
+    use_database_url; echo "$PGUSER|$PGPASSWORD|$PGHOST|$PGPORT|$PGDATABASE|$PGSSLMODE"')
+[ "$parsed" = "crema|p@ss:w0rd|db.internal|5433|crema|require" ] \
+    || { echo "check-infra: infra/lib.sh read DATABASE_URL as $parsed" >&2; exit 1; }
+if grep -n '"\$DATABASE_URL"' infra/backup.sh infra/restore.sh; then
+    echo "check-infra: a backup tool takes DATABASE_URL (and its password) as an argument" >&2
+    exit 1
+fi
 echo "check-infra: infra and nginx files parse"

@@ -178,6 +178,7 @@ before=$(fingerprint)
 infra/backup.sh >"$work/backup.out" || fail "backup.sh failed: $(cat "$work/backup.out")"
 dump=$(ls "$BACKUP_DIR"/crema-2*.dump | grep -v 2000010 | tail -n 1)
 [ -s "$dump" ] || fail "no backup file was written"
+[ "$(stat -c %a "$dump")" = 600 ] || fail "the backup is readable by others: mode $(stat -c %a "$dump")"
 [ ! -e "$BACKUP_DIR/crema-20000101T000000Z.dump" ] || fail "retention kept a 40-day-old backup"
 [ -e "$BACKUP_DIR/crema-20000102T000000Z.dump" ] || fail "retention deleted a 29-day-old backup"
 touch -d '40 days ago' "$BACKUP_DIR/crema-before-upgrade-20000101T000000Z.dump"
