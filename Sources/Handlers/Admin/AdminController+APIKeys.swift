@@ -30,7 +30,7 @@ extension AdminController {
                 let created = try await store.create(
                     name: name, scopes: scopes, locationSlug: admin.form.text("location") ?? "main", prefix: prefix,
                     secret: dependencies.random.urlSafeToken(byteCount: 24), createdBy: "admin:\(admin.session.account.id)",
-                    at: dependencies.clock.now
+                    requestID: admin.requestID, at: dependencies.clock.now
                 )
                 guard let created else {
                     return try await apiKeysPage(

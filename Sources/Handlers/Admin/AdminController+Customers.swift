@@ -37,7 +37,9 @@ extension AdminController {
                     admin.texts(
                         ru: "номер,telegram_id,телефон,имя,уровень,баллы,зарегистрирован,заблокирован,обезличен",
                         en: "id,telegram_id,phone,name,tier,points,created_at,blocked,anonymised") + "\n"
-                dependencies.logger.info("customers exported", metadata: ["admin_id": "\(admin.session.account.id)"])
+                try await operations.recordExport(
+                    search: search.text, tier: search.tier?.rawValue, by: admin.actor, requestID: admin.requestID,
+                    at: dependencies.clock.now)
                 let body = ResponseBody { writer in
                     try await writer.write(ByteBuffer(string: header))
                     do {

@@ -105,6 +105,21 @@ public struct AdminOperations: Sendable {
         }
     }
 
+    /// Records that an admin downloaded guests' personal data (the customers CSV), with the
+    /// filter used and the request that did it.
+    public func recordExport(search: String, tier: String?, by actor: Actor, requestID: String, at now: Date) async throws {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, request_id, after)
+                VALUES (\(now), \(actor.kind.rawValue), \(actor.id), 'customers.exported', 'customers', 'csv', \(requestID),
+                        jsonb_build_object('q', \(search)::text, 'tier', \(tier)::text))
+                """,
+                logger: logger
+            )
+        }
+    }
+
     /// Renames a catalogue item or changes how long its gifts stay valid. Gifts already given
     /// keep their names and dates. Returns false when nothing changed.
     @discardableResult

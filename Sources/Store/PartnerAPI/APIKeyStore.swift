@@ -30,7 +30,8 @@ public struct APIKeyStore: Sendable {
 
     /// Stores a new key made of `prefix` and `secret`; returns the full key to show once.
     public func create(
-        name: String, scopes: Set<String>, locationSlug: String, prefix: String, secret: String, createdBy: String, at now: Date
+        name: String, scopes: Set<String>, locationSlug: String, prefix: String, secret: String, createdBy: String,
+        requestID: String? = nil, at now: Date
     ) async throws -> (id: Int64, key: String)? {
         let key = "\(prefix)_\(secret)"
         let actor = Actor(createdBy: createdBy)
@@ -43,8 +44,8 @@ public struct APIKeyStore: Sendable {
                     FROM locations WHERE slug = \(locationSlug) AND archived_at IS NULL
                     RETURNING id, name, prefix, scopes, location_id
                 ), audit AS (
-                    INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
-                    SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'api_key.created', 'api_key', id::text,
+                    INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, request_id, after)
+                    SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'api_key.created', 'api_key', id::text, \(requestID),
                            jsonb_build_object('name', name, 'prefix', prefix, 'scopes', scopes, 'location_id', location_id)
                     FROM created
                 )

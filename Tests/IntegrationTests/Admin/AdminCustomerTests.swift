@@ -60,6 +60,12 @@ import Testing
             #expect(lines[0].hasPrefix("id,telegram_id,phone,name,tier"))
             #expect(csv.contains(#""'=HYPERLINK(""http://x"")""#))
             #expect(csv.contains(#""Ольга, кофе""#))
+            // Downloading every guest's phone is an audited act, tied to its request.
+            let requestID = try #require(csv.headers[.requestID])
+            #expect(
+                try await loyalty.count(
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'customers.exported' AND request_id = \(requestID) AND actor_kind = 'admin'"
+                ) == 1)
 
             let viewer = AdminBrowser(client: client)
             try await AdminBrowser.createAccount(in: app.database, email: "viewer@cafe.test", role: .viewer)

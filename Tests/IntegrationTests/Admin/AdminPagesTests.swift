@@ -309,6 +309,18 @@ import Testing
         }
     }
 
+    @Test func creatingAKeyIsAuditedWithItsRequest() async throws {
+        try await TestApp.with { app, client in
+            let owner = try await Self.signedIn(app, client, role: .owner)
+            let created = try await owner.post("/admin/api-keys", ["name": "POS", "scope_orders:read": "on", "location": "main"])
+            let requestID = try #require(created.headers[.requestID])
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            #expect(
+                try await loyalty.count(
+                    "SELECT count(*)::int FROM audit_log WHERE action = 'api_key.created' AND request_id = \(requestID)") == 1)
+        }
+    }
+
     @Test func apiKeysShowTheSecretOnceAndCanBeRevoked() async throws {
         try await TestApp.with { app, client in
             let owner = try await Self.signedIn(app, client, role: .owner)
