@@ -22,4 +22,13 @@ import Testing
                 == "203.0.113.7")
         #expect(ClientAddressMiddleware.clientAddress(peer: "127.0.0.1", forwardedFor: [], trusted: nginx) == "127.0.0.1")
     }
+
+    @Test func theUntrustedProxyWarningIsGivenOncePerProcess() async throws {
+        let warning = UntrustedProxyWarning()
+        let firsts = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<50 { group.addTask { warning.isFirst() } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(firsts.filter { $0 }.count == 1)
+    }
 }

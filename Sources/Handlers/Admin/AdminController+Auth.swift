@@ -105,17 +105,19 @@ extension AdminController {
             RateLimiter.Limit(key: "admin-login:account:\(email.prefix(254))", maximum: perAccount, window: 900),
             RateLimiter.Limit(key: "admin-login:address:\(clientAddress ?? "unknown")", maximum: perAccount * 4, window: 900),
         ]
-        if let wait = try await limiter.retryAfter(limits, at: now) {
+        // The attempt is counted before bcrypt runs: a burst of parallel guesses gets only as
+        // many tries as the limit allows, never "as many as arrive while the first is checked".
+        if let wait = try await limiter.take(limits, at: now) {
             return .throttled(seconds: Int(wait))
         }
         let found = try await accounts.credentials(email: email)
         let matches = try await hasher.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoy)
         guard let account = found?.account, matches, account.active else {
-            try await limiter.record(limits, at: now)
-            dependencies.logger.notice(
-                "admin sign-in refused", metadata: ["email": "\(email.prefix(254))", "client_ip": "\(clientAddress ?? "unknown")"])
+            // The typed "email" may be a password typed in the wrong field: never log it.
+            dependencies.logger.notice("admin sign-in refused", metadata: ["client_ip": "\(clientAddress ?? "unknown")"])
             return .wrongCredentials
         }
+        try await limiter.giveBack(limits, at: now)
         let sessionID = dependencies.random.urlSafeToken(byteCount: 32)
         let csrf = dependencies.random.urlSafeToken(byteCount: 24)
         try await sessions.start(id: sessionID, csrfToken: csrf, adminID: account.id, userAgent: userAgent, at: now)

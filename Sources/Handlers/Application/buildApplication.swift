@@ -57,7 +57,9 @@ func buildRouter(
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware(random: dependencies.random))
-    router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(configuration.trustedProxies)))
+    router.add(
+        middleware: ClientAddressMiddleware(
+            trustedProxies: Set(configuration.trustedProxies), warnsOfUntrustedProxies: configuration.environment == .prod))
     router.add(middleware: RequestObservationMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: APICORSMiddleware(allowedOrigins: Set(configuration.corsAllowedOrigins)))

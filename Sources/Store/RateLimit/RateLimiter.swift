@@ -40,6 +40,46 @@ public struct RateLimiter: SessionStore {
         }
     }
 
+    /// Takes one hit from every limit in one statement each, before the work it guards: of any
+    /// number of concurrent callers, only as many as a limit allows get nil; the rest get the
+    /// seconds until its window ends. Every call counts, refused ones too.
+    public func take(_ limits: [Limit], at now: Date) async throws -> TimeInterval? {
+        try await session.withConnection { connection in
+            var wait: TimeInterval?
+            for limit in limits {
+                let start = limit.windowStart(at: now)
+                let hits =
+                    try await connection.query(
+                        """
+                        INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (\(limit.key), \(start), 1)
+                        ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+                        RETURNING hits
+                        """,
+                        logger: logger
+                    ).collect().first?.decode(Int.self) ?? 0
+                if hits > limit.maximum {
+                    wait = max(wait ?? 0, max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up)))
+                }
+            }
+            return wait
+        }
+    }
+
+    /// Returns a hit `take` counted, for work that turned out fine (a correct password).
+    public func giveBack(_ limits: [Limit], at now: Date) async throws {
+        try await session.withConnection { connection in
+            for limit in limits {
+                try await connection.query(
+                    """
+                    UPDATE rate_limit_counters SET hits = greatest(hits - 1, 0)
+                    WHERE key = \(limit.key) AND window_start = \(limit.windowStart(at: now))
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
     /// Counts one hit against each limit.
     public func record(_ limits: [Limit], at now: Date) async throws {
         try await session.withConnection { connection in

@@ -70,6 +70,31 @@ import Testing
         }
     }
 
+    @Test func aBurstOfParallelGuessesGetsOnlyTheAllowedFewTries() async throws {
+        try await TestApp.with { app, client in
+            try await AdminBrowser.createAccount(in: app.database, email: "owner@cafe.test", role: .owner)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for attempt in 0..<60 {
+                    group.addTask {
+                        try await AdminBrowser(client: client).signIn(email: "owner@cafe.test", password: "guess \(attempt)").status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 401 }.count == 5, "\(statuses.sorted())")
+            #expect(statuses.filter { $0 == 429 }.count == 55)
+        }
+    }
+
+    @Test func aCorrectPasswordDoesNotUseUpTheAllowance() async throws {
+        try await TestApp.with { app, client in
+            try await AdminBrowser.createAccount(in: app.database, email: "owner@cafe.test", role: .owner)
+            for _ in 1...8 { #expect(try await AdminBrowser(client: client).signIn(email: "owner@cafe.test").status == 303) }
+            for _ in 1...5 { #expect(try await AdminBrowser(client: client).signIn(email: "owner@cafe.test", password: "x").status == 401) }
+            #expect(try await AdminBrowser(client: client).signIn(email: "owner@cafe.test").status == 429)
+        }
+    }
+
     @Test func oneAddressTryingManyAccountsIsSlowedToo() async throws {
         try await TestApp.with { app, client in
             try await AdminBrowser.createAccount(in: app.database, email: "owner@cafe.test", role: .owner)
