@@ -87,7 +87,7 @@ import Testing
             #expect(server.isRunning, "the server stopped")
 
             // Every step of both bots, with the same values typed as messages.
-            let staffFlows = [["/start"], ["🧾 Продажа"], ["🎁 Подарок"], ["↩️ Отмена продажи"], ["✉️ Сообщение гостю"], ["📢 Рассылка"]]
+            let staffFlows = [["/start"], ["🧾 Продажа"], ["🎁 Подарок"], ["↩️ Отмена продажи"], ["✉️ Сообщение гостю"], ["📣 Рассылка"]]
             let clientFlows = [["/start"], ["⭐ Отзыв"], ["💡 Идея"], ["✉️ Написать нам"], ["⚙️ Настройки"]]
             let token = "inv_fuzz_manager"
             try await RunningDatabase.with(url: url) { database in

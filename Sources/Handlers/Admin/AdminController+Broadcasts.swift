@@ -41,6 +41,19 @@ extension AdminController {
                     let size = try await broadcasts.audienceSize(audience, at: now)
                     return try await broadcastsPage(request, admin, preview: size)
                 }
+                let perDay = try await dependencies.store.pool.settings().broadcastsPerDay
+                let allowance = RateLimiter.Limit(key: "broadcasts:admin:\(admin.session.account.id)", maximum: perDay, window: 86_400)
+                if try await dependencies.store.pool.rateLimits.take([allowance], at: now) != nil {
+                    return try await broadcastsPage(
+                        request, admin,
+                        errors: [
+                            "text": admin.texts(
+                                ru:
+                                    "Рассылка не отправлена: за сутки можно не больше \(perDay) (настройка «Рассылок от одного менеджера или администратора»).",
+                                en: "Not sent: at most \(perDay) broadcasts a day (the setting «Broadcasts one manager or admin may send»)."
+                            )
+                        ])
+                }
                 _ = try await broadcasts.queue(audience, text: text, by: admin.actor, progressChatID: nil, progressMessageID: nil, at: now)
                 return AdminGate.redirect(to: "/admin/broadcasts?done=broadcast")
             })

@@ -54,9 +54,10 @@ struct BackgroundJobs {
     }
 
     /// Forgets processed updates after two days (Telegram redelivers for at most one), finished
-    /// rate-limit windows, expired idempotency records and admin sessions.
+    /// rate-limit windows, expired idempotency records and admin sessions, and delivered outbox
+    /// messages after `outbox_retention_days`.
     var cleanUp: PeriodicJob {
-        let (database, updates) = (dependencies.database, dependencies.store.pool.updates)
+        let (database, store, updates) = (dependencies.database, dependencies.store, dependencies.store.pool.updates)
         let (clock, logger) = (dependencies.clock, logger)
         return PeriodicJob("clean-up", every: .seconds(3600), backoff: .seconds(60), after: gate, logger: logger) {
             let removed = try await updates.prune(
@@ -64,6 +65,10 @@ struct BackgroundJobs {
             _ = try await RateLimiter.prune(before: clock.now.addingTimeInterval(-3600), database: database, logger: logger)
             _ = try await IdempotencyStore.prune(before: clock.now, database: database, logger: logger)
             try await AdminSessions.prune(before: clock.now, database: database, logger: logger)
+            let retention = try await store.pool.settings().outboxRetentionDays
+            let messages = try await OutboxStore(database: database, logger: logger).prune(
+                before: clock.now.addingTimeInterval(-Double(retention) * 86_400))
+            if messages > 0 { logger.info("pruned delivered outbox messages", metadata: ["count": "\(messages)"]) }
             if removed > 0 { logger.info("pruned processed Telegram updates", metadata: ["count": "\(removed)"]) }
         }
     }

@@ -63,6 +63,14 @@ extension ClientBot {
 
     func saveNote(_ kind: FeedbackStore.NoteKind, _ text: String, for customer: Customer, turn: ClientTurn) async throws -> BotReply {
         try await turn.conversations.clear(chatID: turn.chatID)
+        if kind == .message {
+            // Each message alerts every manager: a guest cannot flood their chats.
+            let perDay = try await turn.tx.settings().guestMessagesPerDay
+            let allowance = RateLimiter.Limit(key: "guest_messages:\(customer.id)", maximum: perDay, window: 86_400)
+            if try await turn.tx.rateLimits.take([allowance], at: turn.now) != nil {
+                return turn.reply(turn.say(turn.texts.messageLimitReached, turn.texts.menu))
+            }
+        }
         try await turn.tx.feedback.submitNote(kind, customerID: customer.id, text: text, at: turn.now)
         return turn.reply(turn.say(kind == .idea ? turn.texts.ideaSaved : turn.texts.messageSaved, turn.texts.menu))
     }

@@ -101,6 +101,8 @@ struct EnglishClientTexts: ClientTexts {
     let ideaSaved = "Thank you for the idea! We will read it."
     let askMessage = "Write to the café management in one message — we will reply here."
     let messageSaved = "Your message is with the management. The reply will come here."
+    let messageLimitReached =
+        "You have written to the management several times today and we have it all. You can send a new message tomorrow."
     let inputCancelled = "Cancelled."
 
     func settings(promoOptIn: Bool, birthDate: String?, mayChangeBirthDate: Bool) -> String {

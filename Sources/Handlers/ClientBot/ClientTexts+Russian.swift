@@ -103,6 +103,8 @@ struct RussianClientTexts: ClientTexts {
     let ideaSaved = "Спасибо за идею! Мы её обязательно прочитаем."
     let askMessage = "Напишите, что хотите передать руководству кофейни, — ответ придёт сюда."
     let messageSaved = "Сообщение отправлено руководству. Ответ придёт сюда."
+    let messageLimitReached =
+        "Сегодня вы уже написали руководству несколько раз — мы всё получили. Новое сообщение можно будет отправить завтра."
     let inputCancelled = "Отменено."
 
     func settings(promoOptIn: Bool, birthDate: String?, mayChangeBirthDate: Bool) -> String {

@@ -53,6 +53,7 @@ protocol ClientTexts: Sendable {
     var ideaSaved: String { get }
     var askMessage: String { get }
     var messageSaved: String { get }
+    var messageLimitReached: String { get }
     var inputCancelled: String { get }
 
     func settings(promoOptIn: Bool, birthDate: String?, mayChangeBirthDate: Bool) -> String

@@ -71,6 +71,13 @@ extension StaffBot {
             shown == nonce
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
         try await turn.conversations.clear(chatID: turn.chatID)
+        let perDay = try await turn.tx.settings().broadcastsPerDay
+        let allowance = RateLimiter.Limit(key: "broadcasts:staff:\(turn.member.id)", maximum: perDay, window: 86_400)
+        if try await turn.tx.rateLimits.take([allowance], at: turn.now) != nil {
+            let refusal = turn.texts.broadcastLimitReached(perDay)
+            return turn.reply(
+                .answerCallbackQuery(id: callback.id, text: refusal), turn.show(refusal, replacing: callback.message?.messageID))
+        }
         let queued = try await turn.tx.broadcasts.queue(
             try await audience(choice, turn: turn), text: text, by: turn.member.actor, progressChatID: turn.chatID,
             progressMessageID: callback.message?.messageID,

@@ -234,6 +234,11 @@ struct StaffTexts: Sendable {
     }
     func messageQueued(_ name: String) -> String { t("Сообщение отправлено. Гость: \(name).", "The message to \(name) is on its way.") }
     func messageToGuest(_ text: String) -> String { t("Сообщение от кофейни:\n\(text)", "A message from the café:\n\(text)") }
+    func broadcastLimitReached(_ perDay: Int) -> String {
+        t(
+            "Рассылка не отправлена: за сутки можно не больше \(perDay) (настройка кофейни).",
+            "The broadcast was not sent: at most \(perDay) a day (a café setting).")
+    }
     var pickAudience: String { t("Кому отправить рассылку?", "Who should get the broadcast?") }
     var audienceEveryone: String { t("Всем", "Everyone") }
     var audienceByTier: String { t("По уровню", "By tier") }

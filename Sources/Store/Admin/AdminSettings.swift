@@ -59,6 +59,8 @@ public struct EditableSetting: Sendable, Equatable {
         .init("review_window_days", "Guests may review visits of the last", unit: "days", .guests, .integer(1...365)),
         .init("review_alert_threshold", "Alert managers for reviews at or below", unit: "of 10", .guests, .integer(1...10)),
         .init("broadcast_messages_per_second", "Messages per second, per bot", unit: "per second", .messages, .integer(1...30)),
+        .init("broadcasts_per_day", "Broadcasts one manager or admin may send", unit: "per day", .messages, .integer(0...50)),
+        .init("guest_messages_per_day", "Messages to management one guest may send", unit: "per day", .guests, .integer(1...100)),
         .init("time_zone", "Café time zone", .messages, .timeZone),
         .init("api_requests_per_minute", "Requests per key", unit: "per minute", .partnerAPI, .integer(1...100_000)),
         .init("api_registrations_per_minute", "Registrations per key", unit: "per minute", .partnerAPI, .integer(1...10_000)),
@@ -69,6 +71,7 @@ public struct EditableSetting: Sendable, Equatable {
         .init(
             "admin_login_attempts_per_15_minutes", "Wrong passwords per account", unit: "per 15 minutes", .adminSecurity, .integer(1...100)),
         .init("backup_retention_days", "Backups kept for", unit: "days", .operations, .integer(1...3650)),
+        .init("outbox_retention_days", "Delivered messages kept for", unit: "days", .operations, .integer(1...3650)),
     ]
 }
 

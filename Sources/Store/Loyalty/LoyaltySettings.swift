@@ -22,6 +22,12 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var adminLoginAttemptsPer15Minutes: Int
     /// How many messages a bot's outbox sender sends per second (Telegram allows about 30).
     public var broadcastMessagesPerSecond: Int
+    /// Broadcasts one manager or admin may send per day.
+    public var broadcastsPerDay: Int = 3
+    /// Messages to management one guest may send per day.
+    public var guestMessagesPerDay: Int = 5
+    /// Days sent outbox messages are kept.
+    public var outboxRetentionDays: Int = 30
 
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, codeHoldMinutes: 5, cancelWindowMinutes: 10,
@@ -76,5 +82,8 @@ extension LoyaltySettings {
             adminLoginAttemptsPer15Minutes: integer("admin_login_attempts_per_15_minutes", 5),
             broadcastMessagesPerSecond: integer("broadcast_messages_per_second", 25)
         )
+        broadcastsPerDay = integer("broadcasts_per_day", 3)
+        guestMessagesPerDay = integer("guest_messages_per_day", 5)
+        outboxRetentionDays = integer("outbox_retention_days", 30)
     }
 }

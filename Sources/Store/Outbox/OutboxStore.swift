@@ -14,8 +14,13 @@ public struct OutboxItem: Sendable, Equatable {
     public var attempts: Int
     /// The reader's language, for a notification.
     public var language: Language?
+    /// A broadcast's message, sent after every transactional one that is due.
+    public var promotional: Bool
 
-    public init(id: Int64, chatID: Int64, customerID: Int64?, method: String, payload: Data, attempts: Int, language: Language? = nil) {
+    public init(
+        id: Int64, chatID: Int64, customerID: Int64?, method: String, payload: Data, attempts: Int, language: Language? = nil,
+        promotional: Bool = false
+    ) {
         self.id = id
         self.chatID = chatID
         self.customerID = customerID
@@ -23,6 +28,7 @@ public struct OutboxItem: Sendable, Equatable {
         self.payload = payload
         self.attempts = attempts
         self.language = language
+        self.promotional = promotional
     }
 }
 
@@ -43,9 +49,10 @@ public struct OutboxStore: Sendable {
         self.logger = logger
     }
 
-    /// Up to `limit` due rows of `bot`, oldest first; rows of guests marked unreachable are
-    /// skipped on the way. One statement: only the rows it takes are looked at, however many
-    /// are waiting behind them (a broadcast queues one per guest).
+    /// Up to `limit` due rows of `bot`: transactional ones (receipts, gifts, alerts) first, then
+    /// promotional ones, each oldest first; rows of guests marked unreachable are skipped on the
+    /// way. One statement: only the rows it takes are looked at, however many are waiting behind
+    /// them (a broadcast queues one per guest), so a receipt never waits for a broadcast.
     public func claimDue(bot: Bot, limit: Int, now: Date, lease: TimeInterval = 30) async throws -> [OutboxItem] {
         try await database.withConnection(logger: logger) { connection in
             let rows = try await connection.query(
@@ -54,7 +61,7 @@ public struct OutboxStore: Sendable {
                     SELECT o.id, c.unreachable_at IS NOT NULL AS unreachable
                     FROM outbox o LEFT JOIN customers c ON c.id = o.customer_id
                     WHERE o.status = 'pending' AND o.bot = \(bot.rawValue) AND o.next_attempt_at <= \(now)
-                    ORDER BY o.next_attempt_at, o.id
+                    ORDER BY (o.kind = 'promotional'), o.next_attempt_at, o.id
                     LIMIT \(limit)
                     FOR UPDATE OF o SKIP LOCKED
                 ), skipped AS (
@@ -63,21 +70,21 @@ public struct OutboxStore: Sendable {
                 )
                 UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now.addingTimeInterval(lease))
                 FROM due WHERE o.id = due.id AND NOT due.unreachable
-                RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text, o.attempts, o.language
+                RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text, o.attempts, o.language, o.kind = 'promotional'
                 """,
                 logger: logger
             )
             var items: [OutboxItem] = []
-            for try await (id, chatID, customerID, method, payload, attempts, language) in rows.decode(
-                (Int64, Int64, Int64?, String, String, Int, String?).self
+            for try await (id, chatID, customerID, method, payload, attempts, language, promotional) in rows.decode(
+                (Int64, Int64, Int64?, String, String, Int, String?, Bool).self
             ) {
                 items.append(
                     OutboxItem(
                         id: id, chatID: chatID, customerID: customerID, method: method, payload: Data(payload.utf8), attempts: attempts,
-                        language: language.flatMap(Language.init(rawValue:))
+                        language: language.flatMap(Language.init(rawValue:)), promotional: promotional
                     ))
             }
-            return items.sorted { $0.id < $1.id }
+            return items.sorted { ($0.promotional ? 1 : 0, $0.id) < ($1.promotional ? 1 : 0, $1.id) }
         }
     }
 
@@ -179,6 +186,25 @@ extension OutboxStore {
             try await connection.query(
                 "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND bot = \(bot.rawValue))", logger: logger
             ).collect().first?.decode(Bool.self) ?? false
+        }
+    }
+}
+
+extension OutboxStore {
+    /// Deletes sent, failed and skipped rows created before `cutoff`. A broadcast's rows go only
+    /// once it finished, when its counts are kept on the broadcast itself.
+    public func prune(before cutoff: Date) async throws -> Int {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(
+                """
+                DELETE FROM outbox o
+                WHERE o.status <> 'pending' AND o.created_at < \(cutoff)
+                  AND (o.broadcast_id IS NULL
+                       OR EXISTS (SELECT 1 FROM broadcasts b WHERE b.id = o.broadcast_id AND b.finished_at IS NOT NULL))
+                RETURNING 1
+                """,
+                logger: logger
+            ).collect().count
         }
     }
 }
