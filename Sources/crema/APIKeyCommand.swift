@@ -19,6 +19,9 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated scopes: \(APIKeyStore.scopes.sorted().joined(separator: ", ")).")
         var scopes: String
 
+        @Flag(help: "Let the key read, cancel and spend at every location, not only its own.")
+        var chainWide = false
+
         @Option(help: "The location whose sales this key books (slug).")
         var location = "main"
 
@@ -41,7 +44,8 @@ struct APIKeyCommand: AsyncParsableCommand {
             try await bootstrap.reportingFailures {
                 let created = try await bootstrap.withDatabase { database in
                     try await APIKeyStore(database: database, logger: bootstrap.logger).create(
-                        name: name, scopes: scopeSet, locationSlug: location, prefix: prefix, secret: secret, createdBy: "cli",
+                        name: name, scopes: scopeSet, locationSlug: location, chainWide: chainWide, prefix: prefix, secret: secret,
+                        createdBy: "cli",
                         at: bootstrap.clock.now
                     )
                 }
@@ -65,7 +69,8 @@ struct APIKeyCommand: AsyncParsableCommand {
                     let state = key.revokedAt == nil ? "active" : "revoked"
                     let used = key.lastUsedAt.map { $0.formatted(.iso8601) } ?? "never"
                     print(
-                        "\(key.prefix)\t\(state)\t\(key.name)\t\(key.location)\t\(key.scopes.joined(separator: ","))\tlast used \(used)")
+                        "\(key.prefix)\t\(state)\t\(key.name)\t\(key.chainWide ? "chain-wide" : key.location)\t\(key.scopes.joined(separator: ","))\tlast used \(used)"
+                    )
                 }
             }
         }

@@ -18,12 +18,13 @@ public struct APIClient: Sendable {
 
     /// Creates a key with `scopes` in `database` and returns it (the secret, shown once).
     public static func createKey(
-        in database: Database, scopes: Set<String> = APIKeyStore.scopes, name: String = "POS test", prefix: String = "crema_test0001"
+        in database: Database, scopes: Set<String> = APIKeyStore.scopes, name: String = "POS test", prefix: String = "crema_test0001",
+        location: String = "main", chainWide: Bool = false
     ) async throws -> String {
         let store = APIKeyStore(database: database, logger: Logger(label: "crema.test.api"))
         let created = try await store.create(
-            name: name, scopes: scopes, locationSlug: "main", prefix: prefix, secret: "s3cret-\(prefix)", createdBy: "test",
-            at: TestDefaults.now
+            name: name, scopes: scopes, locationSlug: location, chainWide: chainWide, prefix: prefix, secret: "s3cret-\(prefix)",
+            createdBy: "test", at: TestDefaults.now
         )
         guard let created else { throw TestHarnessError("could not create an API key") }
         return created.key

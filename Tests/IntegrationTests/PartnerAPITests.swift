@@ -170,9 +170,9 @@ import Testing
             let giftID = try #require(issued.int("id"))
             let listed = try await api.get("/api/v1/customers/111111111/gifts")
             #expect((listed.json["items"] as? [[String: Any]])?.count == 1)
-            let redeemed = try await api.post("/api/v1/gifts/\(giftID)/redeem", idempotencyKey: "r-1")
-            #expect(redeemed.status == 200 && redeemed.json["redeemed_at"] != nil)
-            let twice = try await api.post("/api/v1/gifts/\(giftID)/redeem", idempotencyKey: "r-2")
+            let redeemed = try await api.post("/api/v1/gifts/\(giftID)/redeem", json: [String: Any](), idempotencyKey: "r-1")
+            #expect(redeemed.status == 200 && redeemed.json["redeemed_at"] != nil, "\(redeemed.text)")
+            let twice = try await api.post("/api/v1/gifts/\(giftID)/redeem", json: [String: Any](), idempotencyKey: "r-2")
             #expect(twice.status == 409 && twice.code == "gift_already_redeemed")
         }
     }

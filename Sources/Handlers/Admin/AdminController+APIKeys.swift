@@ -28,7 +28,8 @@ extension AdminController {
                 let store = APIKeyStore(database: dependencies.database, logger: dependencies.logger)
                 let prefix = "crema_" + dependencies.random.hexString(byteCount: 4)
                 let created = try await store.create(
-                    name: name, scopes: scopes, locationSlug: admin.form.text("location") ?? "main", prefix: prefix,
+                    name: name, scopes: scopes, locationSlug: admin.form.text("location") ?? "main",
+                    chainWide: admin.form["chain_wide"] == "on", prefix: prefix,
                     secret: dependencies.random.urlSafeToken(byteCount: 24), createdBy: "admin:\(admin.session.account.id)",
                     requestID: admin.requestID, at: dependencies.clock.now
                 )
@@ -66,7 +67,10 @@ extension AdminController {
             "keys": keys.map { key in
                 [
                     "name": key.name, "prefix": key.prefix, "scopes": key.scopes.joined(separator: ", "),
-                    "location": key.location, "created": format.date(key.createdAt),
+                    "location": key.chainWide
+                        ? admin.texts(ru: "вся сеть (продажи — \(key.location))", en: "whole chain (sales at \(key.location))")
+                        : key.location,
+                    "created": format.date(key.createdAt),
                     "used": key.lastUsedAt.map(format.dateTime) ?? "never", "revoked": key.revokedAt != nil,
                 ] as [String: Any]
             },

@@ -2,6 +2,8 @@
 /// English. `AdminTextsTests` fails when a template uses a text that is missing here.
 extension AdminTexts {
     static let russian: [String: String] = [
+        "Chain-wide: reads, cancels and spends at every location, not only this one":
+            "На всю сеть: видит, отменяет и списывает во всех кофейнях, а не только в этой",
         "30 days": "30 дней",
         "7 days": "7 дней",
         "90 days": "90 дней",

@@ -24,8 +24,9 @@ struct PartnerAPI: APIProtocol {
         }
     }
 
+    /// The key as the engine's actor: confined to its location unless chain-wide.
     var actor: Actor {
-        get throws { .apiKey(id: String(try apiKey.id), locationID: try apiKey.locationID) }
+        get throws { .apiKey(id: String(try apiKey.id), locationID: try apiKey.reach) }
     }
 
     // MARK: Customers
@@ -71,6 +72,10 @@ struct PartnerAPI: APIProtocol {
 
     func issueCode(_ input: Operations.IssueCode.Input) async throws -> Operations.IssueCode.Output {
         let customer = try await customer(telegramID: input.path.telegramId)
+        // A new code voids the guest's own: a location's key does that only for its own guests.
+        if let reach = try apiKey.reach, try await !loyalty.isGuest(customer.id, of: reach) {
+            throw LoyaltyError.customerNotFound
+        }
         let issued = try await loyalty.issueCode(customerID: customer.id, at: clock.now)
         return .created(.init(body: .json(.init(code: issued.code.digits, expiresAt: issued.expiresAt))))
     }
@@ -83,7 +88,9 @@ struct PartnerAPI: APIProtocol {
         let quote: SaleQuote
         switch request.guest {
         case .code(let code):
-            quote = try await loyalty.quote(code: code, amount: request.amount, redeem: request.redeem, at: clock.now)
+            quote = try await throttlingWrongCodes {
+                try await loyalty.quote(code: code, amount: request.amount, redeem: request.redeem, at: clock.now)
+            }
         case .customer(let id):
             quote = try await computeQuote(request, for: try await loyalty.customer(id: id))
         case .telegram(let telegramID):
@@ -96,12 +103,16 @@ struct PartnerAPI: APIProtocol {
         guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
         let key = try apiKey
         let request = try saleRequest(body, idempotencyKey: "api:\(key.id):\(input.headers.idempotencyKey)")
-        let sale = try await loyalty.confirmSale(request, by: try actor, locationID: key.locationID, at: clock.now)
+        let sale = try await throttlingWrongCodes {
+            try await loyalty.confirmSale(request, by: try actor, locationID: key.locationID, at: clock.now)
+        }
         return .created(.init(body: .json(.init(sale, cancelled: false))))
     }
 
     func getOrder(_ input: Operations.GetOrder.Input) async throws -> Operations.GetOrder.Output {
-        guard let record = try await loyalty.order(id: input.path.orderId) else { throw LoyaltyError.orderNotFound }
+        // Another location's order does not exist for a key confined to its own.
+        guard let record = try await loyalty.order(id: input.path.orderId), try apiKey.reach.map({ $0 == record.locationID }) ?? true
+        else { throw LoyaltyError.orderNotFound }
         return .ok(.init(body: .json(.init(record.sale, cancelled: record.cancelled))))
     }
 
@@ -109,7 +120,12 @@ struct PartnerAPI: APIProtocol {
         guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
         let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw Problem.invalid("reason", "must not be blank") }
-        let cancelled = try await loyalty.cancelSale(orderID: input.path.orderId, by: try actor, reason: reason, at: clock.now)
+        let cancelled: CancelledSale
+        do {
+            cancelled = try await loyalty.cancelSale(orderID: input.path.orderId, by: try actor, reason: reason, at: clock.now)
+        } catch LoyaltyError.notYourLocation {
+            throw LoyaltyError.orderNotFound
+        }
         return .ok(
             .init(
                 body: .json(
@@ -194,6 +210,21 @@ struct PartnerAPI: APIProtocol {
     }
 
     func redeemGift(_ input: Operations.RedeemGift.Input) async throws -> Operations.RedeemGift.Output {
+        let key = try apiKey
+        guard let held = try await loyalty.giftOwner(giftID: input.path.giftId) else { throw LoyaltyError.giftNotFound }
+        let owner = held.customerID
+        // A location's key reaches gifts it gave and gifts of guests who bought at its location.
+        let gaveIt = held.givenBy.kind == .apiKey && held.givenBy.id == String(key.id)
+        if let reach = key.reach, !gaveIt, try await !loyalty.isGuest(owner, of: reach) {
+            throw LoyaltyError.giftNotFound
+        }
+        if !key.scopes.contains(APIKey.redeemWithoutCode) {
+            // The guest is at the till: they show their code, and it must be theirs.
+            guard case .json(let body) = input.body, let given = body.code else { throw Problem.codeRequired }
+            guard let code = PaymentCode(typed: given) else { throw Problem.invalid("code", "must be 6 digits") }
+            let card = try await throttlingWrongCodes { try await loyalty.lookUp(code: code, at: clock.now) }
+            guard card.customerID == owner else { throw LoyaltyError.giftNotFound }
+        }
         let gift = try await loyalty.redeemGift(giftID: input.path.giftId, by: try actor, at: clock.now)
         return .ok(.init(body: .json(.init(gift))))
     }
@@ -253,6 +284,9 @@ struct PartnerAPI: APIProtocol {
             guard let parsed = PaymentCode(typed: code) else { throw Problem.invalid("code", "must be 6 digits") }
             guest = .code(parsed)
         case (nil, let telegramID?):
+            // Without the guest's code a sale only earns, unless the key may spend without one.
+            let spends = (try body.redeemRequest()) != RedeemRequest.none || !(body.giftIds ?? []).isEmpty
+            if spends, !(try apiKey.scopes.contains(APIKey.redeemWithoutCode)) { throw Problem.codeRequired }
             guest = .telegram(telegramID)
         default:
             throw Problem.invalid("code", "give exactly one of code and telegram_id")
@@ -266,5 +300,21 @@ struct PartnerAPI: APIProtocol {
     static func day(_ text: String, field: String) throws -> CalendarDate {
         guard let date = CalendarDate(isoDate: text) else { throw Problem.invalid(field, "must be a date YYYY-MM-DD") }
         return date
+    }
+
+    /// Runs a command that names the guest by code; wrong and expired codes count against the
+    /// key's wrong-code allowance (the staff bot's setting), and past it the key waits.
+    private func throttlingWrongCodes<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        let key = try apiKey
+        let perMinute = try await loyalty.settings().wrongCodeLimitPerMinute
+        let limits = [RateLimiter.Limit(key: "wrong_code:api:\(key.id)", maximum: perMinute, window: 60)]
+        let limiter = store.pool.rateLimits
+        if let wait = try await limiter.retryAfter(limits, at: clock.now) { throw Problem.rateLimited(retryAfter: Int(wait)) }
+        do {
+            return try await body()
+        } catch let error as LoyaltyError where error == .codeNotFound || error == .codeExpired {
+            try await limiter.record(limits, at: clock.now)
+            throw error
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 import Runtime
+import Store
 
 /// The partner API's problems, and the adapter that answers them through the OpenAPI runtime.
 extension Problem {
@@ -10,6 +11,11 @@ extension Problem {
         status: .unauthorized, code: "unauthorized", title: "Unauthorized",
         detail: "A valid API key is required: Authorization: Bearer <key>.", headers: [HTTPField.Name("WWW-Authenticate")!: "Bearer"]
     )
+
+    /// Spending a guest's points or gifts without their code.
+    static let codeRequired = Problem(
+        status: .forbidden, code: "code_required", title: "Forbidden",
+        detail: "Spending points or gifts needs the guest's payment code (or the scope \(APIKey.redeemWithoutCode)).")
 
     static func missingScope(_ scope: String) -> Problem {
         Problem(status: .forbidden, code: "missing_scope", title: "Forbidden", detail: "This key lacks the scope \(scope).")

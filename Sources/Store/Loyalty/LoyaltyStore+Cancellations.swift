@@ -129,8 +129,8 @@ extension Actor {
         case .staff:
             if staffRole == .manager, let locationID { return .manager(locationID: locationID) }
             return .barista(staffID: staffID ?? 0)
-        case .admin:
-            // An admin of one location cancels as its manager would.
+        case .admin, .apiKey:
+            // An admin of one location, or a key confined to one, cancels as its manager would.
             return locationID.map { .manager(locationID: $0) } ?? .backOffice
         default:
             return .backOffice

@@ -113,4 +113,16 @@ extension LoyaltyStore {
             issuedAt: issuedAt, expiresAt: expiresAt, redeemedAt: now.roundedToMicroseconds
         )
     }
+
+    /// The guest a gift belongs to and who gave it; nil when there is no such gift.
+    public func giftOwner(giftID: Int64) async throws -> (customerID: Int64, givenBy: Actor)? {
+        try await session.withConnection { connection in
+            guard
+                let (customerID, kind, id) = try await connection.query(
+                    "SELECT customer_id, actor_kind, coalesce(actor_id, '') FROM customer_gifts WHERE id = \(giftID)", logger: logger
+                ).collect().first?.decode((Int64, String, String).self)
+            else { return nil }
+            return (customerID, Actor(kind: Actor.Kind(rawValue: kind) ?? .system, id: id))
+        }
+    }
 }

@@ -6,6 +6,8 @@ import PostgresNIO
 public struct OrderRecord: Sendable, Equatable {
     public var sale: ConfirmedSale
     public var cancelled: Bool
+    /// Where it was sold.
+    public var locationID: Int64
 }
 
 extension LoyaltyStore {
@@ -21,7 +23,7 @@ extension LoyaltyStore {
     private func orders(_ filter: PostgresQuery, limit: Int) async throws -> [OrderRecord] {
         var query: PostgresQuery = """
             SELECT \(unescaped: ConfirmedSale.columns),
-                   EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id) AS cancelled
+                   EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id) AS cancelled, o.location_id
             FROM orders o
             """
         query.sql += " " + filter.sql + " ORDER BY o.created_at DESC, o.id DESC LIMIT \(max(1, min(limit, 100)))"
@@ -29,9 +31,25 @@ extension LoyaltyStore {
         return try await session.withConnection { connection in
             var records: [OrderRecord] = []
             for try await row in try await connection.query(query, logger: logger) {
-                records.append(OrderRecord(sale: try ConfirmedSale(row), cancelled: try Columns(row)("cancelled")))
+                let column = Columns(row)
+                records.append(
+                    OrderRecord(sale: try ConfirmedSale(row), cancelled: try column("cancelled"), locationID: try column("location_id")))
             }
             return records
+        }
+    }
+
+    /// Whether the guest is the location's: they bought there, or have not bought anywhere yet
+    /// (a guest just registered at its till). A location's partner keys serve only its guests.
+    public func isGuest(_ customerID: Int64, of locationID: Int64) async throws -> Bool {
+        try await session.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = \(customerID) AND location_id = \(locationID))
+                    OR NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = \(customerID))
+                """,
+                logger: logger
+            ).collect().first?.decode(Bool.self) ?? false
         }
     }
 }

@@ -9,15 +9,25 @@ public struct APIKey: Sendable, Equatable {
     public var name: String
     public var prefix: String
     public var scopes: Set<String>
+    /// Where its sales are booked.
     public var locationID: Int64
+    /// Whether it reaches every location's orders and guests; otherwise only its own location's.
+    public var chainWide: Bool = false
     public var revoked: Bool
+
+    /// The location the key is confined to; nil for a chain-wide key.
+    public var reach: Int64? { chainWide ? nil : locationID }
+
+    /// Spending points or gifts without the guest's code, for a till that identified the guest
+    /// some other way. Off unless given.
+    public static let redeemWithoutCode = "orders:redeem-without-code"
 }
 
 /// Partner API keys: created with a secret shown once, stored as SHA-256, revocable.
 public struct APIKeyStore: Sendable {
     public static let scopes: Set<String> = [
         "customers:read", "customers:write", "codes:write", "orders:read", "orders:write",
-        "feedback:write", "gifts:read", "gifts:write", "analytics:read",
+        "feedback:write", "gifts:read", "gifts:write", "analytics:read", APIKey.redeemWithoutCode,
     ]
 
     let database: Database
@@ -30,8 +40,8 @@ public struct APIKeyStore: Sendable {
 
     /// Stores a new key made of `prefix` and `secret`; returns the full key to show once.
     public func create(
-        name: String, scopes: Set<String>, locationSlug: String, prefix: String, secret: String, createdBy: String,
-        requestID: String? = nil, at now: Date
+        name: String, scopes: Set<String>, locationSlug: String, chainWide: Bool = false, prefix: String, secret: String,
+        createdBy: String, requestID: String? = nil, at now: Date
     ) async throws -> (id: Int64, key: String)? {
         let key = "\(prefix)_\(secret)"
         let actor = Actor(createdBy: createdBy)
@@ -39,14 +49,14 @@ public struct APIKeyStore: Sendable {
             try await connection.query(
                 """
                 WITH created AS (
-                    INSERT INTO api_keys (name, prefix, secret_hash, scopes, location_id, created_by, created_at)
-                    SELECT \(name), \(prefix), \(Self.hash(key)), \(scopes.sorted()), id, \(createdBy), \(now)
+                    INSERT INTO api_keys (name, prefix, secret_hash, scopes, location_id, chain_wide, created_by, created_at)
+                    SELECT \(name), \(prefix), \(Self.hash(key)), \(scopes.sorted()), id, \(chainWide), \(createdBy), \(now)
                     FROM locations WHERE slug = \(locationSlug) AND archived_at IS NULL
-                    RETURNING id, name, prefix, scopes, location_id
+                    RETURNING id, name, prefix, scopes, location_id, chain_wide
                 ), audit AS (
                     INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, request_id, after)
                     SELECT \(now), \(actor.kind.rawValue), \(actor.id), 'api_key.created', 'api_key', id::text, \(requestID),
-                           jsonb_build_object('name', name, 'prefix', prefix, 'scopes', scopes, 'location_id', location_id)
+                           jsonb_build_object('name', name, 'prefix', prefix, 'scopes', scopes, 'location_id', location_id, 'chain_wide', chain_wide)
                     FROM created
                 )
                 SELECT id FROM created
@@ -98,6 +108,7 @@ public struct APIKeyStore: Sendable {
         public var scopes: [String]
         /// The location its sales are booked at.
         public var location: String
+        public var chainWide: Bool
         public var createdAt: Date
         public var lastUsedAt: Date?
         public var revokedAt: Date?
@@ -107,18 +118,18 @@ public struct APIKeyStore: Sendable {
         try await database.withConnection(logger: logger) { connection in
             let rows = try await connection.query(
                 """
-                SELECT k.id, k.name, k.prefix, k.scopes, l.name, k.created_at, k.last_used_at, k.revoked_at
+                SELECT k.id, k.name, k.prefix, k.scopes, l.name, k.chain_wide, k.created_at, k.last_used_at, k.revoked_at
                 FROM api_keys k JOIN locations l ON l.id = k.location_id ORDER BY k.id
                 """,
                 logger: logger
             )
             var keys: [Listed] = []
-            for try await (id, name, prefix, scopes, location, createdAt, lastUsedAt, revokedAt) in rows.decode(
-                (Int64, String, String, [String], String, Date, Date?, Date?).self
+            for try await (id, name, prefix, scopes, location, chainWide, createdAt, lastUsedAt, revokedAt) in rows.decode(
+                (Int64, String, String, [String], String, Bool, Date, Date?, Date?).self
             ) {
                 keys.append(
                     Listed(
-                        id: id, name: name, prefix: prefix, scopes: scopes, location: location, createdAt: createdAt,
+                        id: id, name: name, prefix: prefix, scopes: scopes, location: location, chainWide: chainWide, createdAt: createdAt,
                         lastUsedAt: lastUsedAt,
                         revokedAt: revokedAt
                     ))
@@ -154,7 +165,7 @@ public struct APIKeyStore: Sendable {
 struct AdmitRequest: PostgresPreparedStatement {
     static let sql = """
         WITH found AS (
-            SELECT id, name, prefix, scopes, location_id, revoked_at IS NOT NULL AS revoked
+            SELECT id, name, prefix, scopes, location_id, chain_wide, revoked_at IS NOT NULL AS revoked
             FROM api_keys WHERE secret_hash = $1
         ), touched AS (
             UPDATE api_keys SET last_used_at = $2
@@ -169,7 +180,7 @@ struct AdmitRequest: PostgresPreparedStatement {
             ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
             RETURNING key, hits
         )
-        SELECT found.id, found.name, found.prefix, found.scopes, found.location_id, found.revoked,
+        SELECT found.id, found.name, found.prefix, found.scopes, found.location_id, found.chain_wide, found.revoked,
                coalesce((
                    SELECT bool_or(bumped.hits > coalesce((SELECT (value #>> '{}')::bigint FROM settings WHERE settings.key = bucket.setting),
                                                          bucket.fallback))
@@ -200,8 +211,10 @@ struct AdmitRequest: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> (APIKey, Bool) {
-        let (id, name, prefix, scopes, location, revoked, overLimit) = try row.decode(
-            (Int64, String, String, [String], Int64, Bool, Bool).self)
-        return (APIKey(id: id, name: name, prefix: prefix, scopes: Set(scopes), locationID: location, revoked: revoked), overLimit)
+        let (id, name, prefix, scopes, location, chainWide, revoked, overLimit) = try row.decode(
+            (Int64, String, String, [String], Int64, Bool, Bool, Bool).self)
+        let key = APIKey(
+            id: id, name: name, prefix: prefix, scopes: Set(scopes), locationID: location, chainWide: chainWide, revoked: revoked)
+        return (key, overLimit)
     }
 }
