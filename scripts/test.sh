@@ -34,7 +34,14 @@ mkdir -p "$root/artifacts"
 swift build --build-tests
 CREMA_BIN="$(swift build --show-bin-path)/crema"
 export CREMA_BIN
-swift test --skip-build "$@"
+if [ "$#" -eq 0 ]; then
+    # The hostile-input test drives a real server flat out for half a minute: alone, so the tests
+    # that time a promise (a receipt within 2 s) are not measured on a machine it keeps busy.
+    swift test --skip-build --skip HostileInputLiveTests
+    swift test --skip-build --filter HostileInputLiveTests
+else
+    swift test --skip-build "$@"
+fi
 
 # The whole suite (no filter given) also fuzzes the partner API against its contract and runs
 # the production shape end to end: nginx with TLS over two instances, kills, restarts, backups.

@@ -26,7 +26,9 @@ extension AdminCustomers {
     }
 
     /// Erases the guest's personal data on request. Orders, the ledger and gifts stay, so the
-    /// books still add up; the Telegram id and phone are freed for a new registration.
+    /// books still add up; the Telegram id and phone are freed for a new registration. What the
+    /// guest wrote goes too: their reviews' and notes' text, the managers' alerts that quoted it,
+    /// and the replies kept in the audit log.
     public func anonymise(customerID: Int64, by actor: Actor, reason: String, at now: Date) async throws -> Bool {
         try await database.withTransaction(logger: logger) { connection in
             let row = try await connection.query(
@@ -52,6 +54,32 @@ extension AdminCustomers {
                     logger: logger
                 )
             }
+            try await connection.query(
+                """
+                DELETE FROM outbox
+                WHERE bot = 'staff' AND payload ? 'feedback_id'
+                  AND (payload ->> 'feedback_id')::bigint IN (SELECT id FROM feedback WHERE customer_id = \(customerID))
+                """,
+                logger: logger
+            )
+            try await connection.query("SET LOCAL crema.erasure = 'on'", logger: logger)
+            try await connection.query(
+                """
+                UPDATE audit_log SET after = after - 'reply' || jsonb_build_object('reply', '[erased]'),
+                                     before = before - 'reply'
+                WHERE subject_kind = 'feedback' AND after ? 'reply'
+                  AND subject_id IN (SELECT id::text FROM feedback WHERE customer_id = \(customerID))
+                """,
+                logger: logger
+            )
+            try await connection.query("SET LOCAL crema.erasure = 'off'", logger: logger)
+            try await connection.query(
+                """
+                UPDATE feedback SET body = CASE WHEN kind = 'review' THEN NULL ELSE '[erased]' END, updated_at = \(now)
+                WHERE customer_id = \(customerID)
+                """,
+                logger: logger
+            )
             // The audit keeps that it happened, not what was erased.
             try await connection.query(
                 """
