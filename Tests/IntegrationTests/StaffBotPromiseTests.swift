@@ -82,4 +82,41 @@ import Testing
             #expect(try await fixture.count("SELECT count(*)::int FROM telegram_updates WHERE bot = 'staff'") >= 3)
         }
     }
+
+    @Test func nobodySellsToOrGiftsTheirOwnGuestAccount() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let barista = try await desk.bind(.barista, userID: 555_000_001)
+            let own = try await fixture.guest(555_000_001, name: "Олег")
+            let code = try await fixture.store.issueCode(customerID: own.id, at: app.clock.now).code
+            #expect(
+                try await barista.send(text: code.digits).text
+                    == "Это ваш собственный аккаунт гостя: продажу или подарок себе проводит коллега.")
+            #expect(try await fixture.count("SELECT count(*)::int FROM payment_codes WHERE held_by_staff_id IS NOT NULL") == 0)
+            try await barista.send(text: "🎁 Подарок")
+            #expect(
+                try await barista.send(text: code.digits).text
+                    == "Это ваш собственный аккаунт гостя: продажу или подарок себе проводит коллега.")
+        }
+    }
+
+    @Test func aBaristaGivesOnlyTheShiftsGiftsAndAManagerMore() async throws {
+        try await withStaffBot { app, fixture, desk in
+            _ = try await fixture.count("UPDATE settings SET value = '2' WHERE key = 'barista_gifts_per_shift' RETURNING 1")
+            let barista = try await desk.bind(.barista, userID: 500)
+            let manager = try await desk.bind(.manager, userID: 700)
+            let maria = try await fixture.guest()
+            let drink = try #require(try await fixture.store.giftCatalog().first { $0.slug == "drink" })
+            func give(_ staff: BotUser) async throws -> String? {
+                try await staff.send(text: "🎁 Подарок")
+                try await staff.send(text: try await fixture.store.issueCode(customerID: maria.id, at: app.clock.now).code.digits)
+                try await staff.press("gi:\(drink.id)")
+                return try await staff.send(text: "за ожидание").text
+            }
+            #expect(try await give(barista)?.hasPrefix("Подарок выдан") == true)
+            #expect(try await give(barista)?.hasPrefix("Подарок выдан") == true)
+            #expect(try await give(barista) == "На эту смену подарки исчерпаны (2). Выдать ещё может менеджер.")
+            #expect(try await give(manager)?.hasPrefix("Подарок выдан") == true)
+            #expect(try await fixture.count("SELECT count(*)::int FROM customer_gifts") == 3)
+        }
+    }
 }

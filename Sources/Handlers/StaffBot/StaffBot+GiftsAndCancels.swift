@@ -11,6 +11,7 @@ extension StaffBot {
         case .refused(let reason): return turn.reply(turn.say(reason))
         case .found(let found): customer = found
         }
+        guard customer.telegramID != turn.chatID else { return turn.reply(turn.say(turn.texts.notForYourself, turn.menu)) }
         let view = try await cardView(customerID: customer.id, name: customer.firstName, account: customer.account, turn: turn)
         let catalog = try await turn.tx.loyalty.giftCatalog().filter(\.active)
         var rows: [[(String, StaffCallback)]] = catalog.map {
@@ -33,6 +34,11 @@ extension StaffBot {
 
     func issueGift(reason: String, customerID: Int64, catalogID: Int64, turn: StaffTurn) async throws -> BotReply {
         try await turn.conversations.clear(chatID: turn.chatID)
+        if turn.member.role == .barista {
+            let allowed = try await turn.tx.settings().baristaGiftsPerShift
+            let given = try await turn.tx.staffReports.giftsGiven(by: turn.member.id, since: try await cafeTime(turn).startOfDay(turn.now))
+            guard given < allowed else { return turn.reply(turn.say(turn.texts.giftLimitReached(allowed), turn.menu)) }
+        }
         do {
             let gift = try await turn.tx.loyalty.issueGift(
                 customerID: customerID, catalogID: catalogID, reason: reason, by: turn.member.actor, at: turn.now

@@ -71,6 +71,12 @@ extension StaffBot {
         )
     }
 
+    /// Whether the guest is the staff member themselves (their own Telegram account): the chat
+    /// with the bot is private, so its id is the member's Telegram id.
+    func isOwnAccount(_ customerID: Int64, turn: StaffTurn) async throws -> Bool {
+        try await turn.tx.loyalty.customer(id: customerID)?.telegramID == turn.chatID
+    }
+
     func cafeTime(_ turn: StaffTurn) async throws -> CafeTime {
         CafeTime(identifier: try await turn.tx.settings().timeZone)
     }

@@ -40,8 +40,13 @@ extension StaffBot {
         return try await openSale(code: code, card: card, notice: notice, turn: turn)
     }
 
-    /// The guest's card and the question for the amount; the chat now drafts this sale.
+    /// The guest's card and the question for the amount; the chat now drafts this sale. Nobody
+    /// sells to their own guest account: a colleague does.
     func openSale(code: PaymentCode, card: CustomerCard, notice: String? = nil, turn: StaffTurn) async throws -> BotReply {
+        if try await isOwnAccount(card.customerID, turn: turn) {
+            try await turn.tx.loyalty.releaseCode(code, heldBy: turn.member.id)
+            return turn.reply(turn.say(turn.texts.notForYourself, turn.menu))
+        }
         let view = try await cardView(customerID: card.customerID, name: card.firstName, account: card.account, turn: turn)
         try await turn.conversations.set(.saleAmount(SaleDraft(code: code)), chatID: turn.chatID, at: turn.now)
         let text = [notice, turn.texts.card(view), turn.texts.askAmount].compactMap { $0 }.joined(separator: "\n\n")

@@ -234,6 +234,16 @@ struct StaffTexts: Sendable {
     }
     func messageQueued(_ name: String) -> String { t("Сообщение отправлено. Гость: \(name).", "The message to \(name) is on its way.") }
     func messageToGuest(_ text: String) -> String { t("Сообщение от кофейни:\n\(text)", "A message from the café:\n\(text)") }
+    var notForYourself: String {
+        t(
+            "Это ваш собственный аккаунт гостя: продажу или подарок себе проводит коллега.",
+            "This is your own guest account: a colleague makes sales and gifts for you.")
+    }
+    func giftLimitReached(_ perShift: Int) -> String {
+        t(
+            "На эту смену подарки исчерпаны (\(perShift)). Выдать ещё может менеджер.",
+            "You have given this shift's gifts (\(perShift)). A manager can give more.")
+    }
     func broadcastLimitReached(_ perDay: Int) -> String {
         t(
             "Рассылка не отправлена: за сутки можно не больше \(perDay) (настройка кофейни).",

@@ -54,6 +54,7 @@ public struct EditableSetting: Sendable, Equatable {
         .init("code_hold_minutes", "A looked-up code stays good for its barista", unit: "minutes", .till, .integer(0...30)),
         .init("cancel_window_minutes", "Barista may cancel own sale within", unit: "minutes", .till, .integer(0...1440)),
         .init("wrong_code_limit_per_minute", "Wrong codes before a barista is slowed down", unit: "per minute", .till, .integer(1...100)),
+        .init("barista_gifts_per_shift", "Gifts a barista may give", unit: "per day", .till, .integer(0...1000)),
         .init("birthday_gift", "Birthday gift", .guests, .giftItem),
         .init("birthday_gift_valid_days", "Birthday gift valid", unit: "days", .guests, .integer(1...365)),
         .init("review_window_days", "Guests may review visits of the last", unit: "days", .guests, .integer(1...365)),

@@ -28,6 +28,8 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var guestMessagesPerDay: Int = 5
     /// Days sent outbox messages are kept.
     public var outboxRetentionDays: Int = 30
+    /// Gifts a barista may give per café day; a manager gives any more.
+    public var baristaGiftsPerShift: Int = 5
 
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, codeHoldMinutes: 5, cancelWindowMinutes: 10,
@@ -85,5 +87,6 @@ extension LoyaltySettings {
         broadcastsPerDay = integer("broadcasts_per_day", 3)
         guestMessagesPerDay = integer("guest_messages_per_day", 5)
         outboxRetentionDays = integer("outbox_retention_days", 30)
+        baristaGiftsPerShift = integer("barista_gifts_per_shift", 5)
     }
 }

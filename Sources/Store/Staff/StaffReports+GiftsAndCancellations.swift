@@ -138,4 +138,17 @@ extension StaffReports {
             return nil
         }
     }
+
+    /// Gifts a staff member gave since `start` (given back ones aside).
+    public func giftsGiven(by staffID: Int64, since start: Date) async throws -> Int {
+        try await session.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT count(*)::int FROM customer_gifts
+                WHERE actor_kind = 'staff' AND actor_id = \(String(staffID)) AND issued_at >= \(start) AND restored_from_gift_id IS NULL
+                """,
+                logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
+        }
+    }
 }
