@@ -85,7 +85,7 @@ extension Bootstrap {
         } catch  where error.isConnectionFailure {
             fail("cannot reach PostgreSQL at \(configuration.database.host):\(configuration.database.port) (DATABASE_URL)")
         } catch {
-            fail("\(String(reflecting: error))")
+            fail(LoggedError.describe(error))
         }
     }
 }

@@ -56,7 +56,7 @@ extension AdminController {
                             try await writer.write(ByteBuffer(string: chunk))
                         }
                     } catch {
-                        logger.error("customers export broke off", metadata: ["error": "\(String(reflecting: error))"])
+                        logger.error("customers export broke off", metadata: ["error": "\(LoggedError.describe(error))"])
                         throw error
                     }
                     try await writer.finish(nil)

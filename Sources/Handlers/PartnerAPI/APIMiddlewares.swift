@@ -143,10 +143,10 @@ struct APIProblemMiddleware: ServerMiddleware {
             }
             let underlying = (error as? ServerError)?.underlyingError ?? error
             if underlying.isConnectionFailure {
-                APIRequestScope.logger.warning("database unreachable", metadata: ["error": "\(String(reflecting: underlying))"])
+                APIRequestScope.logger.warning("database unreachable", metadata: ["error": "\(LoggedError.describe(underlying))"])
                 return Problem.databaseUnavailable.openAPIResponse(requestID: APIRequestScope.requestID)
             }
-            APIRequestScope.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: underlying))"])
+            APIRequestScope.logger.error("unhandled error", metadata: ["error": "\(LoggedError.describe(underlying))"])
             return Problem.internalError.openAPIResponse(requestID: APIRequestScope.requestID)
         }
     }

@@ -70,7 +70,7 @@ struct TelegramWebhookController {
         } catch  where error.isConnectionFailure {
             throw error
         } catch {
-            logger.error("Telegram update failed; rolled back and acknowledged", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("Telegram update failed; rolled back and acknowledged", metadata: ["error": "\(LoggedError.describe(error))"])
             reply = try? await recordWithApology(update, bot: route.bot, logger: logger)
         }
         return reply

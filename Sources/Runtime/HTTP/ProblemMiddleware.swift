@@ -23,10 +23,10 @@ public struct ProblemMiddleware: RouterMiddleware {
             )
             .response(requestID: context.requestID)
         } catch  where error.isConnectionFailure {
-            context.logger.warning("database unreachable", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.warning("database unreachable", metadata: ["error": "\(LoggedError.describe(error))"])
             return Problem.databaseUnavailable.response(requestID: context.requestID)
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("unhandled error", metadata: ["error": "\(LoggedError.describe(error))"])
             return Problem.internalError.response(requestID: context.requestID)
         }
     }

@@ -29,7 +29,7 @@ public struct ReadinessProbe: Sendable {
         } catch is DeadlineExceeded {
             return .unavailable(reason: "database did not answer within \(deadline)")
         } catch {
-            logger.debug("readiness check failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.debug("readiness check failed", metadata: ["error": "\(LoggedError.describe(error))"])
             return .unavailable(reason: "database unreachable")
         }
         if !status.edited.isEmpty {

@@ -67,7 +67,7 @@ public struct PeriodicJob: Service, CustomStringConvertible {
                 logger.warning(
                     "job failed; trying again",
                     metadata: [
-                        "error": "\(String(reflecting: error))", "retry_in": "\(backoff)",
+                        "error": "\(LoggedError.describe(error))", "retry_in": "\(backoff)",
                     ])
                 do { try await Task.sleep(for: backoff) } catch { return }
             }
