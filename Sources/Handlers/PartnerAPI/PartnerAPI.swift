@@ -245,7 +245,9 @@ struct PartnerAPI: APIProtocol {
         let from = try input.query.from.map { try Self.day($0, field: "from") } ?? today.adding(days: -29)
         guard from <= to else { throw Problem.invalid("from", "must not be after to") }
         guard to.daysSince(from) <= 3660 else { throw Problem.invalid("from", "the period is limited to ten years") }
-        let summary = try await analytics.summary(from: from.start(in: zone), to: to.adding(days: 1).start(in: zone))
+        // Kept five minutes and shared by every instance: a long period is not scanned per request.
+        let summary = try await AnalyticsCache(analytics: analytics).summary(
+            from: from.start(in: zone), to: to.adding(days: 1).start(in: zone), at: clock.now, maxAge: 300)
         let tiers = summary.tierDistribution
         return .ok(
             .init(

@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 
 /// The owner's figures for a period, from the orders, the ledger and the customers.
-public struct AnalyticsSummary: Sendable, Equatable {
+public struct AnalyticsSummary: Sendable, Equatable, Codable {
     public var newCustomers: Int
     public var activeCustomers: Int
     public var orders: Int
