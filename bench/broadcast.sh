@@ -24,6 +24,8 @@ swift build -c "$configuration" --product crema >&2
 bin="$(swift build -c "$configuration" --show-bin-path)/crema"
 "$bin" migrate >/dev/null
 "$bin" seed-demo --customers "$guests" >/dev/null
+# The runs queue several broadcasts from one account: lift the daily cap (broadcasts_per_day).
+pg_psql "$db_port" crema "UPDATE settings SET value = '1000' WHERE key = 'broadcasts_per_day'" >/dev/null
 
 fake_port=$(pg_free_port)
 python3 bench/fake_bot_api.py "$fake_port" &
