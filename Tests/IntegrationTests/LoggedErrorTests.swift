@@ -1,9 +1,10 @@
 import CremaTestSupport
 import Foundation
 import PostgresNIO
-import Runtime
 import Store
 import Testing
+
+@testable import Runtime
 
 /// A database error in a log line names its SQLSTATE and constraint, never the failing row
 /// PostgreSQL quotes back (#17, L3).
@@ -24,5 +25,13 @@ import Testing
             #expect(line.contains("sqlstate=23505") && line.contains("constraint="))
             #expect(!line.contains("79001111111") && !line.contains("Мария"))
         }
+    }
+}
+
+@Suite struct LoggedPathTests {
+    @Test func aBotTokenInAPathNeverReachesTheLog() {
+        #expect(
+            RequestObservationMiddleware.loggable("/dev/bot-api/bot123456:AAE-secret_x/sendMessage") == "/dev/bot-api/bot***/sendMessage")
+        #expect(RequestObservationMiddleware.loggable("/api/v1/orders/12") == "/api/v1/orders/12")
     }
 }

@@ -24,6 +24,14 @@ public struct RequestObservationMiddleware: RouterMiddleware {
         return response
     }
 
+    /// The path as a log line may show it: a Bot API path carries the bot's token
+    /// (`/dev/bot-api/bot<token>/sendMessage`), which is masked.
+    static func loggable(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix("bot") && segment.contains(":") ? "bot***" : String(segment)
+        }.joined(separator: "/")
+    }
+
     private func observe(_ request: Request, context: Context, status: Int, started: ContinuousClock.Instant) {
         let duration = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
@@ -33,7 +41,7 @@ public struct RequestObservationMiddleware: RouterMiddleware {
             "request",
             metadata: [
                 "method": .string(request.method.rawValue),
-                "path": .string(request.uri.path),
+                "path": .string(Self.loggable(request.uri.path)),
                 "route": .string(route),
                 "status": .stringConvertible(status),
                 "duration_ms": .stringConvertible((milliseconds * 100).rounded() / 100),
