@@ -66,7 +66,7 @@ extension AdminController {
     {
         let format = try await format()
         let now = dependencies.clock.now
-        let catalog = try await lists.catalog()
+        let catalog = try await dependencies.loyalty.giftCatalog()
         let issued = try await lists.issuedGifts(before: Self.before(request), limit: Self.pageSize)
         var values: [String: Any] = [
             "catalog": catalog.map { item in

@@ -125,28 +125,6 @@ public struct AdminLists: Sendable {
         }
     }
 
-    public struct CatalogRow: Sendable, Equatable {
-        public var id: Int64
-        public var slug: String
-        public var name: LocalizedName
-        public var validDays: Int
-        public var active: Bool
-    }
-
-    public func catalog() async throws -> [CatalogRow] {
-        try await database.withConnection(logger: logger) { connection in
-            var found: [CatalogRow] = []
-            let rows = try await connection.query(
-                "SELECT id, slug, name, name_en, valid_days, active FROM gift_catalog ORDER BY id", logger: logger)
-            for try await (id, slug, name, englishName, days, active) in rows.decode((Int64, String, String, String, Int, Bool).self) {
-                found.append(
-                    CatalogRow(
-                        id: id, slug: slug, name: LocalizedName(russian: name, english: englishName), validDays: days, active: active))
-            }
-            return found
-        }
-    }
-
     public struct FeedbackRow: Sendable, Equatable {
         public var id: Int64
         public var customerID: Int64

@@ -125,8 +125,7 @@ extension StaffReports {
             let (staffID, locationID) = Self.filters(scope)
             let rows = try await connection.query(
                 """
-                SELECT o.id, c.first_name, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at,
-                       EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id) AS cancelled
+                SELECT \(unescaped: StaffSale.columns)
                 FROM orders o JOIN customers c ON c.id = o.customer_id
                 WHERE o.id = \(orderID)
                   AND (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))

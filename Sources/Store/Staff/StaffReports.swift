@@ -16,6 +16,12 @@ public struct StaffSale: Sendable, Equatable {
 }
 
 extension StaffSale {
+    /// What `init(_ row:)` reads, from `orders o` joined to `customers c`.
+    static let columns = """
+        o.id, c.first_name, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at,
+        EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id) AS cancelled
+        """
+
     /// A row with the columns the staff reports select.
     init(_ row: PostgresRow) throws {
         let column = Columns(row)
@@ -50,8 +56,7 @@ public struct StaffReports: SessionStore {
             let (staffID, locationID) = Self.filters(scope)
             let rows = try await connection.query(
                 """
-                SELECT o.id, c.first_name, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at,
-                       EXISTS (SELECT 1 FROM order_cancellations x WHERE x.order_id = o.id) AS cancelled
+                SELECT \(unescaped: StaffSale.columns)
                 FROM orders o JOIN customers c ON c.id = o.customer_id
                 WHERE o.created_at >= \(start)
                   AND (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))
