@@ -65,15 +65,20 @@ import Testing
         }
     }
 
-    @Test func wrongMethodIsAProblemToo() async throws {
+    @Test func aWrongMethodIs405NamingTheMethodsThePathServes() async throws {
         try await TestApp.with { _, client in
             let response = try await client.execute(uri: "/healthz", method: .delete)
-            // Nothing is served for DELETE here: the same problem as any unknown route, naming both.
-            #expect(response.status == .notFound)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "GET")
             #expect(response.headers[.contentType] == "application/problem+json")
             let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-            #expect(problem?["code"] as? String == "not_found")
-            #expect(problem?["detail"] as? String == "Nothing is served at DELETE /healthz.")
+            #expect(problem?["code"] as? String == "method_not_allowed")
+            let trace = try await client.execute(uri: "/api/v1/orders/12/cancel", method: .get)
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "POST")
+            let customers = try await client.execute(uri: "/api/v1/customers", method: .put)
+            #expect(customers.status == .methodNotAllowed && customers.headers[.allow] == "GET, POST")
+            // A path nothing serves stays a 404.
+            #expect(try await client.execute(uri: "/nowhere", method: .delete).status == .notFound)
         }
     }
 

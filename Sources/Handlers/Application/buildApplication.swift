@@ -90,5 +90,7 @@ func buildRouter(
         router.add(middleware: LoopbackOnlyMiddleware())
         try DevPlaygroundController(configuration: configuration, dependencies: dependencies, webhooks: webhooks).addRoutes(to: router)
     }
+    // Last, so it knows every route and sits inside the problem middleware.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ("\($0.path)", $0.method.rawValue) }))
     return router
 }
