@@ -5,6 +5,9 @@
 #      67 minutes; the rest of that broadcast is then set aside);
 #   2. the setting raised to CEILING msg/s: the sender's own ceiling, every guest;
 #   3. the same, with the sending instance killed with -9 halfway; the other one finishes.
+# During run 1, with the whole broadcast queued, a guest buys something through the partner API:
+# the time from the confirmed sale to the receipt's arrival at the fake Bot API is printed
+# (receipts are claimed before broadcast messages).
 # Each run prints sent, rate, duplicates (chats that got the text twice) and losses (recipients
 # that never got it).
 # Usage: bench/broadcast.sh [guests] [paced-seconds] [ceiling] [debug|release]   (defaults 100000 60 2000 release)
@@ -83,6 +86,32 @@ sql "UPDATE settings SET value = '25' WHERE key = 'broadcast_messages_per_second
 start_instances
 IFS='|' read -r id recipients < <(queue "bench paced")
 echo "run 1: $recipients recipients at 25/s, measuring ${paced_seconds}s…" >&2
+sleep 3
+receipt_latency=$(python3 - "$admin_url" "$("$bin" api-key create --name bench-receipt --scopes codes:write,orders:write | head -1)" \
+    "$(sql "SELECT telegram_id FROM customers WHERE telegram_id IS NOT NULL ORDER BY id DESC LIMIT 1")" "$fake_port" <<'PY'
+import json, sys, time, urllib.request
+base, key, guest, fake = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+def post(path, body, idempotency=None):
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    if idempotency: headers["Idempotency-Key"] = idempotency
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as answer: return json.load(answer)
+code = post(f"/api/v1/customers/{guest}/codes", {})["code"]
+order = post("/api/v1/orders", {"code": code, "amount_kopecks": 35000}, idempotency="bench-receipt")["id"]
+confirmed = time.time()
+prefixes = (f"Спасибо за покупку! Заказ №{order}\n", f"Thank you for your purchase! Order #{order}\n")
+while time.time() - confirmed < 60:
+    stats = json.load(urllib.request.urlopen(f"http://127.0.0.1:{fake}/stats", timeout=5))
+    arrived = [entry["first"] for text, entry in stats.items() if text.startswith(prefixes)]
+    if arrived:
+        print(f"{(arrived[0] - confirmed) * 1000:.0f} ms")
+        break
+    time.sleep(0.02)
+else:
+    print("not within 60 s")
+PY
+)
+echo "run 1: a receipt queued behind the broadcast reached the fake Bot API $receipt_latency after the sale" >&2
 sleep "$paced_seconds"
 stop_instances
 read -r calls _ duplicates first last < <(stats_of "bench paced")
@@ -118,5 +147,6 @@ echo "broadcast to $guests guests, 2 instances, fake Bot API ($configuration bui
 printf '%-44s %10s %10s %8s %10s %6s %6s\n' run recipients "calls" seconds "msg/s" dup lost
 printf '%s\n' "${results[@]}"
 echo "run 3: the leader (pid $victim) was killed after $killed_at rows were marked sent; outbox afterwards: $outbox"
+echo "receipt behind the queued broadcast (run 1): $receipt_latency from the confirmed sale to the Bot API"
 echo
 bench_footer
