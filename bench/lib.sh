@@ -30,6 +30,8 @@ bench_database() {
     pg_start "$bench_workdir/pg"
     pg_psql "$port" postgres "CREATE DATABASE crema"
     export DATABASE_URL="postgres://postgres@127.0.0.1:$port/crema?sslmode=disable"
+    # A benchmark is no production: its demo data and generated secrets need a test environment.
+    export APP_ENV=${APP_ENV:-test}
 }
 
 # Resident memory of process $1 in MB, and the anonymous part of it: heap and stacks, as opposed

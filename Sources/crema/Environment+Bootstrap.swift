@@ -16,10 +16,13 @@ struct Bootstrap {
     /// Reads the environment; on a bad value prints one line naming the variable and exits 78
     /// (EX_CONFIG), before anything is started. Secrets generated for a dev run are announced by
     /// the server, which uses them, not by every one-shot command.
-    static func load(label: String, announcingGeneratedSecrets: Bool = false) -> Bootstrap {
+    /// `talksToTelegram` is true for the commands that serve or call the bots (serve,
+    /// set-webhooks, staff-invite); the others need only the database.
+    static func load(label: String, announcingGeneratedSecrets: Bool = false, talksToTelegram: Bool = false) -> Bootstrap {
         let configuration: AppConfiguration
         do {
-            configuration = try AppConfiguration(environment: ProcessInfo.processInfo.environment, random: .system)
+            configuration = try AppConfiguration(
+                environment: ProcessInfo.processInfo.environment, random: .system, talksToTelegram: talksToTelegram)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             exit(78)

@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     var migrate = false
 
     func run() async throws {
-        let bootstrap = Bootstrap.load(label: "crema", announcingGeneratedSecrets: true)
+        let bootstrap = Bootstrap.load(label: "crema", announcingGeneratedSecrets: true, talksToTelegram: true)
         try await bootstrap.reportingFailures {
             let app = try buildApplication(
                 configuration: bootstrap.configuration,

@@ -21,7 +21,7 @@ struct SetWebhooksCommand: AsyncParsableCommand {
     static let allowedUpdates = ["message", "edited_message", "callback_query", "my_chat_member"]
 
     func run() async throws {
-        let bootstrap = Bootstrap.load(label: "crema.webhooks")
+        let bootstrap = Bootstrap.load(label: "crema.webhooks", talksToTelegram: true)
         let telegram = bootstrap.configuration.telegram
         let bots: [(name: String, path: String, bot: OutboxStore.Bot, secret: String)] = [
             ("client", "/telegram/client", .client, telegram.clientWebhookSecret),

@@ -21,7 +21,7 @@ struct StaffInviteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let bootstrap = Bootstrap.load(label: "crema.invite")
+        let bootstrap = Bootstrap.load(label: "crema.invite", talksToTelegram: true)
         let role = Actor.StaffRole(rawValue: role)!
         let token = StaffInvites.prefix + RandomSource.system.urlSafeToken(byteCount: 18)
         try await bootstrap.reportingFailures {

@@ -37,6 +37,16 @@ import Testing
         #expect(outcome.stderr == "configuration error: PUBLIC_BASE_URL is required in prod (e.g. https://crema.example.com)\n")
     }
 
+    @Test func aOneShotToolInProductionNeedsOnlyTheDatabase() async throws {
+        try await withTestDatabase { url in
+            // No APP_ENV (so prod), no bot secrets: migrate and check-ledger still run.
+            let environment = ["DATABASE_URL": url.string, "LOG_LEVEL": "error"]
+            let migrated = try await CremaProcess.run(["migrate"], environment: environment)
+            #expect(migrated.status == 0, "\(migrated.stderr)")
+            #expect(try await CremaProcess.run(["check-ledger"], environment: environment).status == 0)
+        }
+    }
+
     @Test func seedDemoAddsGuestsOnceOnly() async throws {
         try await withTestDatabase { url in
             let environment = ["APP_ENV": "test", "DATABASE_URL": url.string, "LOG_LEVEL": "error"]

@@ -42,7 +42,10 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads and validates the environment. Throws the first problem as a `ConfigurationError`.
-    public init(environment variables: [String: String], random: RandomSource) throws {
+    /// `talksToTelegram` is false for the one-shot tools that need only the database (migrate,
+    /// check-ledger, seeds, keys, admins): in prod they start without the bots' secrets and
+    /// public address, which stay empty, rather than asking an operator for them.
+    public init(environment variables: [String: String], random: RandomSource, talksToTelegram: Bool = true) throws {
         var reader = EnvironmentReader(variables: variables)
 
         // Closed by default: without APP_ENV the server is production, with every check that brings.
@@ -57,8 +60,9 @@ public struct AppConfiguration: Sendable {
                 variable: "DATABASE_URL", problem: "must use sslmode=require or sslmode=verify-full when DATABASE_REQUIRE_TLS is true")
         }
         self.databasePoolSize = try reader.integer("DATABASE_POOL_SIZE", default: 20, range: 1...500)
-        self.publicBaseURL = try reader.httpURL("PUBLIC_BASE_URL", required: environment == .prod)
-        if environment == .prod, publicBaseURL?.scheme != "https" {
+        let demandsServerSecrets = environment == .prod && talksToTelegram
+        self.publicBaseURL = try reader.httpURL("PUBLIC_BASE_URL", required: demandsServerSecrets)
+        if demandsServerSecrets, publicBaseURL?.scheme != "https" {
             // Telegram delivers webhooks only over https, and the admin cookie stays Secure.
             throw ConfigurationError(variable: "PUBLIC_BASE_URL", problem: "must be an https:// address in prod")
         }
@@ -72,19 +76,22 @@ public struct AppConfiguration: Sendable {
         }
 
         let mayGenerate = environment != .prod
+        let optional = environment == .prod && !talksToTelegram
         self.telegram = TelegramConfiguration(
             clientBotToken: try reader.secret(
-                "TELEGRAM_CLIENT_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
-            staffBotToken: try reader.secret("TELEGRAM_STAFF_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, random: random),
+                "TELEGRAM_CLIENT_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, optional: optional, random: random),
+            staffBotToken: try reader.secret(
+                "TELEGRAM_STAFF_BOT_TOKEN", format: .botToken, generateIfMissing: mayGenerate, optional: optional, random: random),
             clientWebhookSecret: try reader.secret(
-                "TELEGRAM_CLIENT_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
+                "TELEGRAM_CLIENT_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, optional: optional, random: random
+            ),
             staffWebhookSecret: try reader.secret(
-                "TELEGRAM_STAFF_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, random: random),
+                "TELEGRAM_STAFF_WEBHOOK_SECRET", format: .webhookSecret, generateIfMissing: mayGenerate, optional: optional, random: random),
             apiBaseURL: try reader.httpURL("TELEGRAM_API_BASE_URL", required: false)
                 ?? (environment == .dev ? Self.playgroundBotAPI(host: host, port: port) : URL(string: "https://api.telegram.org")!)
         )
         self.generatedSecrets = reader.generated
-        if environment == .prod {
+        if demandsServerSecrets {
             for (name, secret) in [
                 ("TELEGRAM_CLIENT_WEBHOOK_SECRET", telegram.clientWebhookSecret),
                 ("TELEGRAM_STAFF_WEBHOOK_SECRET", telegram.staffWebhookSecret),

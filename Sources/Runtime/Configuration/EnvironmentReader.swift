@@ -161,8 +161,12 @@ struct EnvironmentReader {
         }
     }
 
-    mutating func secret(_ name: String, format: SecretFormat, generateIfMissing: Bool, random: RandomSource) throws -> String {
+    /// `optional`: a missing secret is empty (a tool that never uses it), not an error.
+    mutating func secret(
+        _ name: String, format: SecretFormat, generateIfMissing: Bool, optional: Bool = false, random: RandomSource
+    ) throws -> String {
         guard let raw = value(name) else {
+            if optional { return "" }
             guard generateIfMissing else { throw ConfigurationError(variable: name, problem: "is required in prod") }
             let made = format.generate(random: random)
             generated.append((name, made))
