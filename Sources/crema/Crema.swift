@@ -7,7 +7,7 @@ struct Crema: AsyncParsableCommand {
         abstract: "Crema: a café loyalty platform that lives in Telegram.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedDemoCommand.self, CheckLedgerCommand.self, SetWebhooksCommand.self,
-            StaffInviteCommand.self, APIKeyCommand.self, CreateAdminCommand.self, RunBirthdaysCommand.self,
+            StaffInviteCommand.self, APIKeyCommand.self, CreateAdminCommand.self, RunBirthdaysCommand.self, RunExpiryCommand.self,
             HealthCheckCommand.self,
         ]
     )

@@ -15,6 +15,9 @@ import Testing
                 balance: 12, debt: 3, tierBefore: .standard, tierAfter: .silver, giftCount: 1
             )),
         .saleCancelled(.init(orderID: 42, balance: 0, debt: 7, tier: .standard)),
+        .saleRefunded(.init(orderID: 42, amount: .rubles(150), pointsRestored: 10, pointsTakenBack: 4, balance: 6, debt: 1, tier: .silver)),
+        .pointsExpiring(.init(points: 21, day: CalendarDate(year: 2027, month: 3, day: 15))),
+        .pointsExpired(.init(points: 120, day: CalendarDate(year: 2027, month: 3, day: 15), balance: 40)),
         .giftIssued(.init(name: LocalizedName(russian: "Капучино", english: "Cappuccino"), expiresAt: expiry)),
         .birthdayGift(.init(name: LocalizedName(russian: "Напиток", english: "Drink"), expiresAt: expiry)),
         .reviewAlert(.init(feedbackID: 9, guest: "Мария", rating: 3, orderID: 42)),

@@ -65,4 +65,33 @@ import Testing
             try text(.broadcastFailed(.init(broadcastID: 4, failed: 1, recipients: 21)))
                 == "⚠️ Рассылка №4 не дошла до 1 из 21 гостя (заблокировали бота или ошибка доставки).")
     }
+
+    @Test func aRefundSaysWhatCameBackAndWhatWasTakenBack() throws {
+        let refund = Notice.saleRefunded(
+            .init(orderID: 12, amount: .rubles(150), pointsRestored: 10, pointsTakenBack: 4, balance: 22, debt: 0, tier: .silver))
+        #expect(
+            try text(refund)
+                == "Возврат по заказу №12: 150 ₽.\nВернули баллов: 10\nСписали начисленных баллов: 4\nБаланс: 22 балла\nУровень: Серебро")
+        #expect(
+            try text(refund, language: .en)
+                == "Refund on order #12: 150 ₽.\nPoints returned: 10\nEarned points taken back: 4\nBalance: 22 points\nTier: Silver")
+    }
+
+    @Test func expiringPointsAgreeWithTheirNumberAndNameTheDay() throws {
+        let day = CalendarDate(year: 2027, month: 3, day: 5)
+        #expect(
+            try text(.pointsExpiring(.init(points: 21, day: day)))
+                == "⏳ 21 балл сгорит 05.03.2027. Успейте потратить их раньше — ждём вас!")
+        #expect(try text(.pointsExpiring(.init(points: 3, day: day))).hasPrefix("⏳ 3 балла сгорят 05.03.2027."))
+        #expect(try text(.pointsExpiring(.init(points: 111, day: day))).hasPrefix("⏳ 111 баллов сгорят 05.03.2027."))
+        #expect(
+            try text(.pointsExpiring(.init(points: 1, day: day)), language: .en)
+                == "⏳ 1 point expires on 5 Mar 2027. Use your points before then — see you soon!")
+        #expect(
+            try text(.pointsExpired(.init(points: 120, day: day, balance: 41)))
+                == "120 баллов сгорели 05.03.2027: закончился срок их действия.\nБаланс: 41 балл")
+        #expect(
+            try text(.pointsExpired(.init(points: 1, day: day, balance: 0)), language: .en)
+                == "1 point expired on 5 Mar 2027.\nBalance: 0 points")
+    }
 }

@@ -34,4 +34,17 @@ public struct CancellationPolicy: Sendable, Equatable {
             guard now.timeIntervalSince(soldAt) <= TimeInterval(windowMinutes * 60) else { throw .cancelWindowPassed }
         }
     }
+
+    /// Throws when `canceller` may not refund part of a sale of location `soldIn`: managers refund
+    /// their own location's sales, the back office any; a barista asks a manager.
+    public func checkRefund(_ canceller: Canceller, soldIn locationID: Int64) throws(LoyaltyError) {
+        switch canceller {
+        case .backOffice:
+            return
+        case .manager(let managersLocation):
+            guard locationID == managersLocation else { throw .notYourLocation }
+        case .barista:
+            throw .refundNeedsManager
+        }
+    }
 }

@@ -30,9 +30,29 @@ public struct LoyaltyAccount: Sendable, Equatable {
 
     /// The account after that sale is cancelled (see `SaleReversal`): the amount no longer counts
     /// towards tiers, and the tier is what the remaining spend reaches under today's rules.
-    public func reverting(_ quote: SaleQuote, rules: LoyaltyRules) -> (reversal: SaleReversal, account: LoyaltyAccount) {
-        let reversal = SaleReversal.compute(for: quote, balance: balance)
-        let spend = Money(kopecks: max(0, (qualificationSpend - quote.amount).kopecks))
+    /// After partial refunds (`refundedBefore`), a cancellation reverses what they left.
+    public func reverting(
+        _ quote: SaleQuote, refundedBefore: Money = .zero, rules: LoyaltyRules
+    ) -> (reversal: SaleReversal, account: LoyaltyAccount) {
+        let remaining = quote.amount - refundedBefore
+        guard refundedBefore.kopecks > 0 else { return reverting(RefundShare(of: quote), amount: quote.amount, rules: rules) }
+        let share = (try? RefundShare(refunding: remaining, of: quote, refundedBefore: refundedBefore)) ?? .nothing
+        return reverting(share, amount: Money(kopecks: max(0, remaining.kopecks)), rules: rules)
+    }
+
+    /// The account after `amount` of `quote`'s sale is refunded, `refundedBefore` having been
+    /// refunded already: its share of the points is reversed as a cancellation would, the amount
+    /// no longer counts towards tiers and the tier is recomputed.
+    public func refunding(
+        _ amount: Money, of quote: SaleQuote, refundedBefore: Money, rules: LoyaltyRules
+    ) throws(LoyaltyError) -> (reversal: SaleReversal, account: LoyaltyAccount) {
+        let share = try RefundShare(refunding: amount, of: quote, refundedBefore: refundedBefore)
+        return reverting(share, amount: amount, rules: rules)
+    }
+
+    private func reverting(_ share: RefundShare, amount: Money, rules: LoyaltyRules) -> (reversal: SaleReversal, account: LoyaltyAccount) {
+        let reversal = SaleReversal.compute(for: share, balance: balance)
+        let spend = Money(kopecks: max(0, (qualificationSpend - amount).kopecks))
         let account = LoyaltyAccount(
             balance: balance + reversal.balanceChange,
             debt: debt + reversal.debtAdded,

@@ -18,6 +18,10 @@ public enum LoyaltyError: Error, Equatable, Sendable {
     case invalidPhone
     case orderNotFound
     case alreadyCancelled
+    /// A refund larger than what of the order is left to refund.
+    case refundAboveOrder(refundable: Money)
+    /// Baristas do not refund; a manager does.
+    case refundNeedsManager
     case cancelWindowPassed
     case notYourSale
     /// A manager acts only for their own location.
@@ -47,6 +51,8 @@ public enum LoyaltyError: Error, Equatable, Sendable {
         case .invalidPhone: return "invalid_phone"
         case .orderNotFound: return "order_not_found"
         case .alreadyCancelled: return "already_cancelled"
+        case .refundAboveOrder: return "refund_above_order"
+        case .refundNeedsManager: return "refund_needs_manager"
         case .cancelWindowPassed: return "cancel_window_passed"
         case .notYourSale: return "not_your_sale"
         case .notYourLocation: return "not_your_location"

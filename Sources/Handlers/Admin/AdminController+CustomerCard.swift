@@ -194,6 +194,11 @@ extension AdminController {
                 ru: "Такого подарка нет в каталоге (или он отключён).", en: "That gift is not in the catalogue (or is switched off).")
         case .orderNotFound: return texts(ru: "Такого заказа нет.", en: "No such order.")
         case .alreadyCancelled: return texts(ru: "Этот заказ уже отменён.", en: "This order is already cancelled.")
+        case .refundAboveOrder(let refundable):
+            return refundable.kopecks > 0
+                ? texts(ru: "Вернуть можно не больше \(refundable).", en: "At most \(refundable) can be refunded.")
+                : texts(ru: "По этому заказу уже всё возвращено.", en: "This order has been refunded in full.")
+        case .invalidAmount: return texts(ru: "Укажите сумму больше нуля.", en: "Enter an amount above zero.")
         case .invalidPoints:
             return texts(ru: "Укажите ненулевое число баллов и причину.", en: "Enter a non-zero number of points and a reason.")
         case .notYourLocation: return texts(ru: "Это заказ другой кофейни.", en: "This order belongs to another location.")

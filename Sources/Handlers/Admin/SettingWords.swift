@@ -15,6 +15,8 @@ struct SettingWords {
         "earn_rate_platinum_percent": ("Начисление на уровне «Платина»", "%"),
         "redeem_cap_percent": ("Баллами можно оплатить до", "% чека"),
         "maximum_sale_kopecks": ("Самая крупная продажа", "₽"),
+        "points_validity_months": ("Баллы сгорают через (0 — никогда)", "месяцев"),
+        "expiry_reminder_days": ("Предупреждать гостя о сгорании баллов за", "дней"),
         "payment_code_ttl_seconds": ("Код оплаты действует", "секунд"),
         "code_hold_minutes": ("Открытый кассиром код остаётся за ним", "минут"),
         "cancel_window_minutes": ("Бариста может отменить свою продажу в течение", "минут"),

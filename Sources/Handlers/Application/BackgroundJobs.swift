@@ -16,7 +16,7 @@ struct BackgroundJobs {
     let gate: StartGate
 
     var services: [any Service] {
-        OutboxStore.Bot.allCases.map(outboxSender) + [birthdayGifts, cleanUp, dashboardSnapshots, broadcastProgress]
+        OutboxStore.Bot.allCases.map(outboxSender) + [birthdayGifts, pointsExpiry, cleanUp, dashboardSnapshots, broadcastProgress]
     }
 
     private var logger: Logger { dependencies.logger }
@@ -50,6 +50,24 @@ struct BackgroundJobs {
         return PeriodicJob("birthday gifts", every: .seconds(300), backoff: .seconds(30), after: gate, logger: logger) {
             let issued = try await BirthdayRun(stores: stores, clock: clock).run()
             if issued.gifts > 0 { logger.info("birthday gifts issued", metadata: ["count": "\(issued.gifts)", "day": "\(issued.day)"]) }
+        }
+    }
+
+    /// Expires points whose day has come and tells guests about points about to expire, in the
+    /// café's time zone: soon after start-up and every few minutes after. Every run is idempotent
+    /// (lots are emptied and marked reminded under locks), so instances may overlap.
+    var pointsExpiry: PeriodicJob {
+        let (stores, clock, logger) = (dependencies.store.pool, dependencies.clock, logger)
+        return PeriodicJob("points expiry", every: .seconds(300), backoff: .seconds(30), after: gate, logger: logger) {
+            let (day, report) = try await ExpiryRun(stores: stores, clock: clock).run()
+            if report != ExpiryReport() {
+                logger.info(
+                    "points expiry ran",
+                    metadata: [
+                        "day": "\(day)", "expired_points": "\(report.expiredPoints)", "expired_lots": "\(report.expiredLots)",
+                        "reminded": "\(report.reminded)",
+                    ])
+            }
         }
     }
 

@@ -38,6 +38,16 @@ public struct NotificationRenderer: Sendable {
                 order: cancellation.orderID, balance: cancellation.balance, debt: cancellation.debt, tier: cancellation.tier
             )
             call = .sendMessage(chatID: item.chatID, text: text)
+        case .saleRefunded(let refund):
+            let text = texts.saleRefunded(
+                order: refund.orderID, amount: refund.amount, restored: refund.pointsRestored, takenBack: refund.pointsTakenBack,
+                balance: refund.balance, debt: refund.debt, tier: refund.tier
+            )
+            call = .sendMessage(chatID: item.chatID, text: text)
+        case .pointsExpiring(let expiry):
+            call = .sendMessage(chatID: item.chatID, text: texts.pointsExpiring(expiry.points, on: expiry.day))
+        case .pointsExpired(let expiry):
+            call = .sendMessage(chatID: item.chatID, text: texts.pointsExpired(expiry.points, on: expiry.day, balance: expiry.balance ?? 0))
         case .giftIssued(let gift):
             call = .sendMessage(chatID: item.chatID, text: texts.giftIssued(name: gift.name[texts.language], until: day(gift.expiresAt)))
         case .birthdayGift(let gift):

@@ -57,6 +57,62 @@ struct NotificationTexts: Sendable {
         }
     }
 
+    func saleRefunded(order: Int64, amount: Money, restored: Int, takenBack: Int, balance: Int, debt: Int, tier: Tier) -> String {
+        var lines: [String]
+        switch language {
+        case .ru:
+            lines = ["Возврат по заказу №\(order): \(amount)."]
+            if restored > 0 { lines.append("Вернули баллов: \(restored)") }
+            if takenBack > 0 { lines.append("Списали начисленных баллов: \(takenBack)") }
+            lines.append("Баланс: \(RussianPlural.points(balance))")
+            if debt > 0 { lines.append("Долг: \(RussianPlural.points(debt)) — спишем из следующих начислений.") }
+            lines.append("Уровень: \(tierName(tier))")
+        case .en:
+            lines = ["Refund on order #\(order): \(amount)."]
+            if restored > 0 { lines.append("Points returned: \(restored)") }
+            if takenBack > 0 { lines.append("Earned points taken back: \(takenBack)") }
+            lines.append("Balance: \(balance) points")
+            if debt > 0 { lines.append("Points debt: \(debt)") }
+            lines.append("Tier: \(tierName(tier))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func pointsExpiring(_ points: Int, on day: CalendarDate) -> String {
+        switch language {
+        case .ru:
+            let verb = RussianPlural(one: "сгорит", few: "сгорят", many: "сгорят").form(points)
+            return "⏳ \(RussianPlural.points(points)) \(verb) \(Self.russianDay(day)). "
+                + "Успейте потратить их раньше — ждём вас!"
+        case .en:
+            return "⏳ \(points) \(points == 1 ? "point expires" : "points expire") on \(Self.englishDay(day)). "
+                + "Use your points before then — see you soon!"
+        }
+    }
+
+    func pointsExpired(_ points: Int, on day: CalendarDate, balance: Int) -> String {
+        switch language {
+        case .ru:
+            let verb = RussianPlural(one: "сгорел", few: "сгорели", many: "сгорели").form(points)
+            return "\(RussianPlural.points(points)) \(verb) \(Self.russianDay(day)): закончился срок их действия.\n"
+                + "Баланс: \(RussianPlural.points(balance))"
+        case .en:
+            return "\(points) \(points == 1 ? "point" : "points") expired on \(Self.englishDay(day)).\nBalance: \(balance) points"
+        }
+    }
+
+    /// «15.03.2027».
+    static func russianDay(_ day: CalendarDate) -> String {
+        let text = day.description
+        return "\(text.suffix(2)).\(text.dropFirst(5).prefix(2)).\(text.prefix(4))"
+    }
+
+    /// "15 Mar 2027".
+    static func englishDay(_ day: CalendarDate) -> String {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(day.day) \(months[max(0, min(11, day.month - 1))]) \(day.year)"
+    }
+
     func giftIssued(name: String, until date: String) -> String {
         switch language {
         case .ru: return "🎁 Вам подарок: \(name)! Действует до \(date)."

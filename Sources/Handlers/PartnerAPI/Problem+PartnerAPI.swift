@@ -38,18 +38,21 @@ extension Problem {
         switch error {
         case .customerNotFound, .orderNotFound, .giftNotFound, .codeNotFound: status = .notFound
         case .codeExpired, .codeAlreadyUsed, .codeInUse, .customerBlocked, .alreadyRegistered, .phoneTaken, .alreadyCancelled,
-            .cancelWindowPassed, .giftAlreadyRedeemed, .giftExpired, .birthDateAlreadyChanged:
+            .cancelWindowPassed, .refundAboveOrder, .giftAlreadyRedeemed, .giftExpired, .birthDateAlreadyChanged:
             status = .conflict
         case .insufficientPoints, .redeemAboveCap, .idempotencyKeyReused, .amountTooLarge:
             status = .unprocessableContent
         case .invalidAmount, .invalidPoints, .invalidPhone, .invalidBirthDate, .notYourSale, .notYourLocation:
             status = .badRequest
+        case .refundNeedsManager:
+            status = .forbidden
         }
         var detail: String?
         switch error {
         case .insufficientPoints(let balance): detail = "The balance is \(balance) points."
         case .redeemAboveCap(let maximum): detail = "At most \(maximum) points can be redeemed on this order."
         case .amountTooLarge(let maximum): detail = "The largest order is \(maximum.kopecks) kopecks."
+        case .refundAboveOrder(let refundable): detail = "At most \(refundable.kopecks) kopecks of this order are left to refund."
         default: detail = nil
         }
         self.init(status: status, code: error.code, title: status.reasonPhrase, detail: detail)

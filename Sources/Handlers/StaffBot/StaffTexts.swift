@@ -307,6 +307,11 @@ struct StaffTexts: Sendable {
             return t("Можно списать не больше \(RussianPlural.pointsGenitive(maximum)).", "At most \(maximum) points can be redeemed.")
         case .orderNotFound: return t("Заказ не найден.", "Order not found.")
         case .alreadyCancelled: return t("Этот заказ уже отменён.", "This order is already cancelled.")
+        case .refundAboveOrder(let refundable):
+            return refundable.kopecks > 0
+                ? t("Вернуть можно не больше \(refundable).", "At most \(refundable) can be refunded.")
+                : t("По этому заказу уже всё возвращено.", "This order has been refunded in full.")
+        case .refundNeedsManager: return t("Возврат оформляет менеджер.", "A manager makes refunds.")
         case .cancelWindowPassed:
             return t("Время на отмену прошло. Обратитесь к менеджеру.", "The time to cancel has passed. Ask a manager.")
         case .notYourSale:

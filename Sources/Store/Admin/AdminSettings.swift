@@ -50,6 +50,8 @@ public struct EditableSetting: Sendable, Equatable {
         .init("earn_rate_platinum_percent", "Platinum earn rate", unit: "%", .rules, .integer(0...100)),
         .init("redeem_cap_percent", "Points may pay up to", unit: "% of a check", .rules, .integer(0...100)),
         .init("maximum_sale_kopecks", "Largest sale accepted", unit: "₽", .rules, .roubles(1...10_000_000)),
+        .init("points_validity_months", "Points expire after (0: never)", unit: "months", .rules, .integer(0...120)),
+        .init("expiry_reminder_days", "Tell guests before points expire", unit: "days", .rules, .integer(1...90)),
         .init("payment_code_ttl_seconds", "Payment code lifetime", unit: "seconds", .till, .integer(30...600)),
         .init("code_hold_minutes", "A looked-up code stays good for its barista", unit: "minutes", .till, .integer(0...30)),
         .init("cancel_window_minutes", "Barista may cancel own sale within", unit: "minutes", .till, .integer(0...1440)),

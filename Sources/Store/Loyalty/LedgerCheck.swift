@@ -2,8 +2,9 @@ import Logging
 import PostgresNIO
 
 /// Proves the books balance: for every customer the cached balance and debt equal the ledger
-/// sums and never ran negative, every order's ledger rows match what it computed, and every
-/// cancellation has exactly its reversals. `crema check-ledger` runs it.
+/// sums and never ran negative, every order's ledger rows match what it computed, every
+/// cancellation and refund has exactly its reversals, refunds never pass their order, and the
+/// lots add up (see `checkLots`). `crema check-ledger` runs it.
 public struct LedgerCheck: Sendable {
     public struct Report: Sendable, Equatable {
         public var customersChecked: Int
@@ -72,7 +73,7 @@ public struct LedgerCheck: Sendable {
                     SELECT coalesce(sum(points) FILTER (WHERE kind = 'redeem_reversal'), 0) AS restored,
                            coalesce(-sum(points) FILTER (WHERE kind = 'earn_reversal'), 0) AS taken_back,
                            coalesce(sum(debt) FILTER (WHERE kind = 'debt'), 0) AS debt_added
-                    FROM points_ledger WHERE order_id = oc.order_id
+                    FROM points_ledger WHERE order_id = oc.order_id AND refund_id IS NULL
                 ) l ON true
                 WHERE l.restored <> oc.points_restored OR l.taken_back <> oc.points_taken_back OR l.debt_added <> oc.debt_added
                 """
@@ -80,15 +81,41 @@ public struct LedgerCheck: Sendable {
 
             try await collect(
                 """
+                SELECT r.id FROM order_refunds r
+                LEFT JOIN LATERAL (
+                    SELECT coalesce(sum(points) FILTER (WHERE kind = 'redeem_reversal'), 0) AS restored,
+                           coalesce(-sum(points) FILTER (WHERE kind = 'earn_reversal'), 0) AS taken_back,
+                           coalesce(sum(debt) FILTER (WHERE kind = 'debt'), 0) AS debt_added
+                    FROM points_ledger WHERE refund_id = r.id
+                ) l ON true
+                WHERE l.restored <> r.points_restored OR l.taken_back <> r.points_taken_back OR l.debt_added <> r.debt_added
+                """
+            ) { "refund \($0): its reversals are missing or wrong" }
+
+            try await collect(
+                """
+                SELECT o.id FROM orders o
+                JOIN (SELECT order_id, sum(amount_kopecks) AS refunded FROM order_refunds GROUP BY order_id) r ON r.order_id = o.id
+                WHERE r.refunded > o.amount_kopecks
+                """
+            ) { "order \($0): its refunds add up to more than its amount" }
+
+            try await collect(
+                """
                 SELECT c.id FROM customers c
                 LEFT JOIN (
-                    SELECT o.customer_id, sum(o.amount_kopecks) FILTER (WHERE oc.order_id IS NULL) AS spend
-                    FROM orders o LEFT JOIN order_cancellations oc ON oc.order_id = o.id
+                    SELECT o.customer_id,
+                           sum(o.amount_kopecks - coalesce(r.refunded, 0)) FILTER (WHERE oc.order_id IS NULL) AS spend
+                    FROM orders o
+                    LEFT JOIN order_cancellations oc ON oc.order_id = o.id
+                    LEFT JOIN (SELECT order_id, sum(amount_kopecks) AS refunded FROM order_refunds GROUP BY order_id) r ON r.order_id = o.id
                     GROUP BY o.customer_id
                 ) s ON s.customer_id = c.id
                 WHERE c.qualification_spend_kopecks <> coalesce(s.spend, 0)
                 """
-            ) { "customer \($0): qualification spend differs from confirmed minus cancelled orders" }
+            ) { "customer \($0): qualification spend differs from confirmed minus cancelled and refunded orders" }
+
+            try await checkLots(on: connection, collect)
 
             let counts =
                 try await connection.query(

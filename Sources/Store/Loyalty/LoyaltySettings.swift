@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -30,6 +31,12 @@ public struct LoyaltySettings: Sendable, Equatable {
     public var outboxRetentionDays: Int = 30
     /// Gifts a barista may give per café day; a manager gives any more.
     public var baristaGiftsPerShift: Int = 5
+    /// How long earned points stay spendable (0 months: forever).
+    public var pointsValidity: PointsValidity = .forever
+    /// Days before points expire that the guest is told.
+    public var expiryReminderDays: Int = 14
+
+    public var cafeTimeZone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
 
     public static let defaults = LoyaltySettings(
         rules: .defaults, codeLifetimeSeconds: 90, codeHoldMinutes: 5, cancelWindowMinutes: 10,
@@ -88,5 +95,7 @@ extension LoyaltySettings {
         guestMessagesPerDay = integer("guest_messages_per_day", 5)
         outboxRetentionDays = integer("outbox_retention_days", 30)
         baristaGiftsPerShift = integer("barista_gifts_per_shift", 5)
+        pointsValidity = PointsValidity(months: integer("points_validity_months", 0))
+        expiryReminderDays = integer("expiry_reminder_days", 14)
     }
 }

@@ -14,26 +14,12 @@ extension LoyaltyStore {
             let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
             let cancelReason = reason.isEmpty ? "no reason given" : reason
             let settings = try await LoyaltySettings.load(on: connection, logger: logger)
-            let row = try await connection.query(
-                """
-                SELECT o.customer_id, o.staff_id, o.location_id, o.created_at, o.amount_kopecks, o.max_redeemable, o.points_redeemed,
-                       o.amount_paid_kopecks, o.points_earned, o.debt_repaid, o.tier_before, o.tier_after,
-                       o.earn_rate_percent, o.redeem_cap_percent,
-                       c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
-                       EXISTS (SELECT 1 FROM order_cancellations oc WHERE oc.order_id = o.id) AS cancelled
-                FROM orders o JOIN customers c ON c.id = o.customer_id
-                WHERE o.id = \(orderID)
-                FOR UPDATE OF c
-                """,
-                logger: logger
-            ).collect().first
-            guard let row else { throw LoyaltyError.orderNotFound }
-            let sale = try CancellableSale(row)
+            let sale = try await lockSale(orderID, on: connection)
             guard !sale.cancelled else { throw LoyaltyError.alreadyCancelled }
             try CancellationPolicy(windowMinutes: settings.cancelWindowMinutes)
                 .check(actor.canceller, soldBy: sale.staffID, soldIn: sale.locationID, soldAt: sale.createdAt, now: now)
 
-            let (reversal, after) = sale.account.reverting(sale.quote, rules: settings.rules)
+            let (reversal, after) = sale.account.reverting(sale.quote, refundedBefore: sale.refunded, rules: settings.rules)
             let (customerID, telegramID, language) = (sale.customerID, sale.telegramID, sale.language)
             let (balanceAfter, debtAfter, spendAfter, currentTier, newTier) =
                 (after.balance, after.debt, after.qualificationSpend, sale.account.tier, after.tier)
@@ -49,15 +35,6 @@ extension LoyaltyStore {
                     VALUES (\(orderID), \(actor.kind.rawValue), \(actor.id), \(cancelReason), \(reversal.pointsRestored),
                             \(reversal.pointsTakenBack), \(reversal.debtAdded), \(now))
                     RETURNING order_id
-                ), ledger AS (
-                    INSERT INTO points_ledger (customer_id, kind, points, debt, order_id, actor_kind, actor_id, reason, created_at)
-                    SELECT \(customerID), entry.kind, entry.points, entry.debt, \(orderID), \(actor.kind.rawValue), \(actor.id), \(cancelReason), \(now)
-                    FROM cancellation, (VALUES
-                        ('redeem_reversal', \(reversal.pointsRestored)::integer, 0),
-                        ('earn_reversal', -\(reversal.pointsTakenBack)::integer, 0),
-                        ('debt', 0, \(reversal.debtAdded)::integer)
-                    ) AS entry (kind, points, debt)
-                    WHERE entry.points <> 0 OR entry.debt <> 0
                 ), account AS (
                     UPDATE customers
                     SET points_balance = \(balanceAfter), points_debt = \(debtAfter),
@@ -85,16 +62,78 @@ extension LoyaltyStore {
                 """,
                 logger: logger
             )
+            try await writeReversal(
+                reversal, of: sale, refundID: nil, actor: actor, reason: cancelReason, at: now, on: connection)
             return CancelledSale(
                 orderID: orderID, customerID: customerID, reversal: reversal,
                 balanceAfter: balanceAfter, debtAfter: debtAfter, tierAfter: newTier
             )
         }
     }
+
+    /// The order and its guest, the guest locked for the rest of the transaction.
+    func lockSale(_ orderID: Int64, on connection: PostgresConnection) async throws -> ReversibleSale {
+        let row = try await connection.query(
+            """
+            SELECT o.customer_id, o.staff_id, o.location_id, o.created_at, o.amount_kopecks, o.max_redeemable, o.points_redeemed,
+                   o.amount_paid_kopecks, o.points_earned, o.debt_repaid, o.tier_before, o.tier_after,
+                   o.earn_rate_percent, o.redeem_cap_percent,
+                   c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
+                   EXISTS (SELECT 1 FROM order_cancellations oc WHERE oc.order_id = o.id) AS cancelled
+            FROM orders o JOIN customers c ON c.id = o.customer_id
+            WHERE o.id = \(orderID)
+            FOR UPDATE OF c
+            """,
+            logger: logger
+        ).collect().first
+        guard let row else { throw LoyaltyError.orderNotFound }
+        var sale = try ReversibleSale(orderID: orderID, row)
+        // Read after the lock: refunds of this order committed while this waited count.
+        sale.refunded = Money(
+            kopecks: try await connection.query(
+                "SELECT coalesce(sum(amount_kopecks), 0)::bigint FROM order_refunds WHERE order_id = \(orderID)", logger: logger
+            ).collect().first?.decode(Int64.self) ?? 0)
+        return sale
+    }
+
+    /// Writes what a cancellation or refund moves: the redeemed points given back to the lots they
+    /// came from, then the credited points taken back (from the sale's own lot first, then oldest
+    /// first), then the debt the lots could not cover, each as ledger rows in that order so the
+    /// running balance never dips below zero.
+    func writeReversal(
+        _ reversal: SaleReversal, of sale: ReversibleSale, refundID: Int64?, actor: Actor, reason: String, at now: Date,
+        on connection: PostgresConnection
+    ) async throws {
+        let touched = try await lotsTouched(byOrder: sale.orderID, on: connection)
+        var lots = try await openLots(
+            of: sale.customerID, including: touched.drawn.map(\.lotID) + (touched.creditedLot.map { [$0] } ?? []),
+            balance: sale.account.balance, on: connection)
+        let restored = lots.giveBack(reversal.pointsRestored, of: touched.drawn)
+        let (takenBack, shortfall) = lots.takeBack(reversal.pointsTakenBack, preferring: touched.creditedLot)
+        guard restored.reduce(0, { $0 + $1.points }) == reversal.pointsRestored, shortfall == 0 else {
+            throw LotsDisagreeWithBalance(customerID: sale.customerID, lots: lots.total, balance: sale.account.balance)
+        }
+        try await write(
+            restored, as: "redeem_reversal", customerID: sale.customerID, orderID: sale.orderID, refundID: refundID,
+            actor: actor, reason: reason, at: now, on: connection)
+        try await write(
+            takenBack, as: "earn_reversal", customerID: sale.customerID, orderID: sale.orderID, refundID: refundID,
+            actor: actor, reason: reason, at: now, on: connection)
+        guard reversal.debtAdded > 0 else { return }
+        try await connection.query(
+            """
+            INSERT INTO points_ledger (customer_id, kind, points, debt, order_id, refund_id, actor_kind, actor_id, reason, created_at)
+            VALUES (\(sale.customerID), 'debt', 0, \(reversal.debtAdded), \(sale.orderID), \(refundID), \(actor.kind.rawValue),
+                    \(actor.id), \(reason), \(now))
+            """,
+            logger: logger
+        )
+    }
 }
 
-/// An order with its guest's account, as a cancellation reads them.
-private struct CancellableSale {
+/// An order with its guest's account, as a cancellation or refund reads them.
+struct ReversibleSale {
+    var orderID: Int64
     var customerID: Int64
     var staffID: Int64?
     var locationID: Int64
@@ -104,8 +143,11 @@ private struct CancellableSale {
     var language: String
     var account: LoyaltyAccount
     var cancelled: Bool
+    /// What refunds of the order have returned so far.
+    var refunded = Money.zero
 
-    init(_ row: PostgresRow) throws {
+    init(orderID: Int64, _ row: PostgresRow) throws {
+        self.orderID = orderID
         let column = Columns(row)
         customerID = try column("customer_id")
         staffID = try column("staff_id")

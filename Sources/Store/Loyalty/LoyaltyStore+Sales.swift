@@ -35,7 +35,8 @@ extension LoyaltyStore {
     }
 
     /// Two round trips: the lock on the guest (which also reads the settings and whether the key
-    /// was used), then the one statement that writes the sale.
+    /// was used), then the one statement that writes the sale; a sale that spends points reads
+    /// the guest's lots in between, after the lock, so it draws from what they hold now.
     private func confirm(
         _ request: SaleRequest, by actor: Actor, locationID: Int64, at now: Date, on connection: PostgresConnection
     ) async throws -> ConfirmedSale {
@@ -75,9 +76,16 @@ extension LoyaltyStore {
 
         let after = account.applying(quote)
         let (balanceAfter, debtAfter) = (after.balance, after.debt)
+        var draws: [LotMovement] = []
+        if quote.pointsRedeemed > 0 {
+            var lots = try await openLots(of: guest.customerID, balance: guest.balance, on: connection)
+            draws = try lots.draw(quote.pointsRedeemed)
+        }
+        let settings = guest.settings
         let write = try WriteSale(
             customerID: guest.customerID, code: code, locationID: locationID, actor: actor, request: request, quote: quote,
-            balanceAfter: balanceAfter, debtAfter: debtAfter, now: now, telegramID: guest.telegramID, language: guest.language
+            balanceAfter: balanceAfter, debtAfter: debtAfter, now: now, telegramID: guest.telegramID, language: guest.language,
+            draws: draws, lotExpiresOn: settings.pointsValidity.expiry(ofPointsEarnedAt: now, in: settings.cafeTimeZone)
         )
         guard let orderID = try await connection.execute(write, logger: logger).first(where: { _ in true }) else {
             throw LoyaltyError.codeNotFound

@@ -155,6 +155,9 @@ struct WriteSale: PostgresPreparedStatement {
         .init("language", .text) { $0.language },
         .init("receipt", .text) { $0.receipt },
         .init("gift_ids", .int8Array) { $0.request.giftIDs },
+        .init("draw_lot_ids", .int8Array) { $0.draws.map(\.lotID) },
+        .init("draw_points", .int8Array) { $0.draws.map { Int64($0.points) } },
+        .init("lot_expires_on", .text) { $0.lotExpiresOn?.description },
     ])
 
     static let sql = parameters.sql(
@@ -175,15 +178,28 @@ struct WriteSale: PostgresPreparedStatement {
                    :tier_before, :tier_after, :earn_rate_percent, :redeem_cap_percent, :balance_after, :debt_after, :now
             FROM guest
             RETURNING id
+        ), new_lot AS (
+            -- The credited points are a lot of their own, spent after every older one.
+            INSERT INTO point_lots (customer_id, remaining, earned_at, expires_on)
+            SELECT :customer_id, :points_credited, :now, :lot_expires_on::date
+            FROM new_order WHERE :points_credited::integer > 0
+            RETURNING id
+        ), drawn AS (
+            UPDATE point_lots SET remaining = remaining + draw.points
+            FROM new_order, unnest(:draw_lot_ids::bigint[], :draw_points::bigint[]) AS draw (lot_id, points)
+            WHERE point_lots.id = draw.lot_id
         ), ledger AS (
-            INSERT INTO points_ledger (customer_id, kind, points, debt, order_id, actor_kind, actor_id, created_at)
-            SELECT :customer_id, entry.kind, entry.points, entry.debt, new_order.id, :actor_kind, :actor_id, :now
-            FROM new_order, (VALUES
-                ('redeem', -:points_redeemed::integer, 0),
-                ('debt_repayment', 0, -:debt_repaid::integer),
-                ('earn', :points_credited::integer, 0)
-            ) AS entry (kind, points, debt)
-            WHERE entry.points <> 0 OR entry.debt <> 0
+            INSERT INTO points_ledger (customer_id, kind, points, debt, order_id, lot_id, actor_kind, actor_id, created_at)
+            SELECT :customer_id, entry.kind, entry.points, entry.debt, new_order.id, entry.lot_id, :actor_kind, :actor_id, :now
+            FROM new_order, (
+                SELECT 1 AS step, draw.position, 'redeem' AS kind, draw.points::integer AS points, 0 AS debt, draw.lot_id
+                FROM unnest(:draw_lot_ids::bigint[], :draw_points::bigint[]) WITH ORDINALITY AS draw (lot_id, points, position)
+                UNION ALL
+                SELECT 2, 0, 'debt_repayment', 0, -:debt_repaid::integer, NULL::bigint WHERE :debt_repaid::integer <> 0
+                UNION ALL
+                SELECT 3, 0, 'earn', :points_credited::integer, 0, new_lot.id FROM new_lot
+            ) AS entry
+            ORDER BY entry.step, entry.position
         ), account AS (
             UPDATE customers
             SET points_balance = :balance_after, points_debt = :debt_after,
@@ -226,12 +242,17 @@ struct WriteSale: PostgresPreparedStatement {
     var now: Date
     var telegramID: Int64?
     var language: String
+    /// The lots the redeemed points come from, oldest first (negative movements).
+    var draws: [LotMovement]
+    /// When the credited points expire.
+    var lotExpiresOn: CalendarDate?
     /// The guest's receipt, encoded once; the statement adds the new order's id.
     var receipt: String
 
     init(
         customerID: Int64, code: String?, locationID: Int64, actor: Actor, request: SaleRequest, quote: SaleQuote,
-        balanceAfter: Int, debtAfter: Int, now: Date, telegramID: Int64?, language: String
+        balanceAfter: Int, debtAfter: Int, now: Date, telegramID: Int64?, language: String,
+        draws: [LotMovement], lotExpiresOn: CalendarDate?
     ) throws {
         self.customerID = customerID
         self.code = code
@@ -244,6 +265,8 @@ struct WriteSale: PostgresPreparedStatement {
         self.now = now
         self.telegramID = telegramID
         self.language = language
+        self.draws = draws
+        self.lotExpiresOn = lotExpiresOn
         let notice = Notice.saleReceipt(
             .init(
                 orderID: 0, amount: quote.amount, paid: quote.amountToPay, pointsRedeemed: quote.pointsRedeemed,

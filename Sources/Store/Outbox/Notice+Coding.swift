@@ -5,6 +5,9 @@ extension Notice: Codable {
     public enum Template: String, Codable, Sendable, CaseIterable {
         case saleReceipt = "sale_receipt"
         case saleCancelled = "sale_cancelled"
+        case saleRefunded = "sale_refunded"
+        case pointsExpiring = "points_expiring"
+        case pointsExpired = "points_expired"
         case giftIssued = "gift_issued"
         case birthdayGift = "birthday_gift"
         case reviewAlert = "review_alert"
@@ -21,6 +24,9 @@ extension Notice: Codable {
         switch self {
         case .saleReceipt: return .saleReceipt
         case .saleCancelled: return .saleCancelled
+        case .saleRefunded: return .saleRefunded
+        case .pointsExpiring: return .pointsExpiring
+        case .pointsExpired: return .pointsExpired
         case .giftIssued: return .giftIssued
         case .birthdayGift: return .birthdayGift
         case .reviewAlert: return .reviewAlert
@@ -35,6 +41,9 @@ extension Notice: Codable {
         switch template {
         case .saleReceipt: self = .saleReceipt(try SaleReceipt(from: decoder))
         case .saleCancelled: self = .saleCancelled(try SaleCancellation(from: decoder))
+        case .saleRefunded: self = .saleRefunded(try SaleRefund(from: decoder))
+        case .pointsExpiring: self = .pointsExpiring(try PointsExpiry(from: decoder))
+        case .pointsExpired: self = .pointsExpired(try PointsExpiry(from: decoder))
         case .giftIssued: self = .giftIssued(try Gift(from: decoder))
         case .birthdayGift: self = .birthdayGift(try Gift(from: decoder))
         case .reviewAlert: self = .reviewAlert(try ReviewAlert(from: decoder))
@@ -48,6 +57,8 @@ extension Notice: Codable {
         switch self {
         case .saleReceipt(let content): try content.encode(to: encoder)
         case .saleCancelled(let content): try content.encode(to: encoder)
+        case .saleRefunded(let content): try content.encode(to: encoder)
+        case .pointsExpiring(let content), .pointsExpired(let content): try content.encode(to: encoder)
         case .giftIssued(let content), .birthdayGift(let content): try content.encode(to: encoder)
         case .reviewAlert(let content): try content.encode(to: encoder)
         case .reviewComment(let content): try content.encode(to: encoder)

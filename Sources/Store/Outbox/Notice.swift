@@ -10,6 +10,12 @@ public enum Notice: Sendable, Equatable {
     case saleReceipt(SaleReceipt)
     /// To the guest, after their sale was cancelled.
     case saleCancelled(SaleCancellation)
+    /// To the guest, after part of their order was refunded.
+    case saleRefunded(SaleRefund)
+    /// To the guest, days before some of their points expire.
+    case pointsExpiring(PointsExpiry)
+    /// To the guest, when points expired.
+    case pointsExpired(PointsExpiry)
     /// To the guest: a gift from the café.
     case giftIssued(Gift)
     /// To the guest: their birthday gift.
@@ -76,6 +82,66 @@ public enum Notice: Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case orderID = "order_id", balance, debt, tier
+        }
+    }
+
+    public struct SaleRefund: Codable, Sendable, Equatable {
+        public var orderID: Int64
+        public var amount: Money
+        public var pointsRestored: Int
+        public var pointsTakenBack: Int
+        public var balance: Int
+        public var debt: Int
+        public var tier: Tier
+
+        public init(orderID: Int64, amount: Money, pointsRestored: Int, pointsTakenBack: Int, balance: Int, debt: Int, tier: Tier) {
+            self.orderID = orderID
+            self.amount = amount
+            self.pointsRestored = pointsRestored
+            self.pointsTakenBack = pointsTakenBack
+            self.balance = balance
+            self.debt = debt
+            self.tier = tier
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case orderID = "order_id", amount = "amount_kopecks", pointsRestored = "points_restored"
+            case pointsTakenBack = "points_taken_back", balance, debt, tier
+        }
+    }
+
+    /// Points that expire (or expired) on `day`; `balance` is what is left after they did.
+    public struct PointsExpiry: Codable, Sendable, Equatable {
+        public var points: Int
+        public var day: CalendarDate
+        public var balance: Int?
+
+        public init(points: Int, day: CalendarDate, balance: Int? = nil) {
+            self.points = points
+            self.day = day
+            self.balance = balance
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case points, day = "expires_on", balance
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            points = try container.decode(Int.self, forKey: .points)
+            let text = try container.decode(String.self, forKey: .day)
+            guard let day = CalendarDate(isoDate: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .day, in: container, debugDescription: "not a date: \(text)")
+            }
+            self.day = day
+            balance = try container.decodeIfPresent(Int.self, forKey: .balance)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(points, forKey: .points)
+            try container.encode(day.description, forKey: .day)
+            try container.encodeIfPresent(balance, forKey: .balance)
         }
     }
 
