@@ -85,3 +85,32 @@ extension LoyaltyStore {
         )
     }
 }
+
+/// The nearest day some of a guest's points expire, and how many.
+public struct UpcomingExpiry: Sendable, Equatable {
+    public var points: Int
+    public var day: CalendarDate
+
+    public init(points: Int, day: CalendarDate) {
+        self.points = points
+        self.day = day
+    }
+}
+
+extension LoyaltyStore {
+    /// What the profile shows: "N points expire on DATE" for the guest's nearest expiring lots.
+    public func upcomingExpiry(customerID: Int64) async throws -> UpcomingExpiry? {
+        try await session.withConnection { connection in
+            let row = try await connection.query(
+                """
+                SELECT sum(remaining)::int, expires_on::text FROM point_lots
+                WHERE customer_id = \(customerID) AND remaining > 0 AND expires_on IS NOT NULL
+                GROUP BY expires_on ORDER BY expires_on LIMIT 1
+                """,
+                logger: logger
+            ).collect().first
+            guard let (points, day) = try row?.decode((Int, String).self), let date = CalendarDate(isoDate: day) else { return nil }
+            return UpcomingExpiry(points: points, day: date)
+        }
+    }
+}
