@@ -17,6 +17,35 @@ import Testing
         }
     }
 
+    @Test func partOfAnOrderIsRefundedOnceAndTheProfileShowsExpiringPoints() async throws {
+        try await withAPI { app, api, fixture in
+            _ = try await fixture.count("UPDATE settings SET value = to_jsonb(6) WHERE key = 'points_validity_months' RETURNING 1")
+            let guest = try await fixture.guest()
+            let sale = try await fixture.sell(to: guest, rubles: 1_000, by: try await fixture.staff(.barista))
+            let profile = try await api.get("/api/v1/customers/111111111")
+            #expect((profile.json["next_expiry"] as? [String: Any])?["on"] as? String == "2027-05-25")
+            #expect((profile.json["next_expiry"] as? [String: Any])?["points"] as? Int == 10)
+
+            let body: [String: Any] = ["amount_kopecks": 30_000, "reason": "one cappuccino returned"]
+            let refunded = try await api.post("/api/v1/orders/\(sale.orderID)/refunds", json: body, idempotencyKey: "refund-1")
+            #expect(refunded.status == 201, "\(refunded.text)")
+            #expect(refunded.int("points_taken_back") == 3 && refunded.int("balance_after") == 7)
+            #expect(refunded.int("refunded_total_kopecks") == 30_000)
+            let replay = try await api.post("/api/v1/orders/\(sale.orderID)/refunds", json: body, idempotencyKey: "refund-1")
+            #expect(replay.status == 201 && replay.int("id") == refunded.int("id"))
+            let tooMuch = try await api.post(
+                "/api/v1/orders/\(sale.orderID)/refunds", json: ["amount_kopecks": 80_000, "reason": "all"], idempotencyKey: "refund-2")
+            #expect(tooMuch.status == 409 && tooMuch.code == "refund_above_order", "\(tooMuch.text)")
+            let zero = try await api.post(
+                "/api/v1/orders/\(sale.orderID)/refunds", json: ["amount_kopecks": 0, "reason": "none"], idempotencyKey: "refund-3")
+            #expect(zero.status == 400)
+            let unknown = try await api.post("/api/v1/orders/999999/refunds", json: body, idempotencyKey: "refund-4")
+            #expect(unknown.status == 404)
+            #expect(try await fixture.count("SELECT count(*)::int FROM order_refunds") == 1)
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
     @Test func theOriginalFlowWorksEndToEnd() async throws {
         try await withAPI { app, api, fixture in
             let registered = try await api.post(

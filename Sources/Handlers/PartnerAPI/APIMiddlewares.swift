@@ -17,7 +17,7 @@ struct APIAdmissionMiddleware: ServerMiddleware {
     static let requiredScope: [String: String] = [
         "registerCustomer": "customers:write", "findCustomerByPhone": "customers:read", "getCustomer": "customers:read",
         "issueCode": "codes:write", "listCustomerOrders": "orders:read", "getOrder": "orders:read",
-        "quoteOrder": "orders:write", "createOrder": "orders:write", "cancelOrder": "orders:write",
+        "quoteOrder": "orders:write", "createOrder": "orders:write", "cancelOrder": "orders:write", "refundOrder": "orders:write",
         "createReview": "feedback:write", "createIdea": "feedback:write",
         "getGiftCatalog": "gifts:read", "listCustomerGifts": "gifts:read", "issueGift": "gifts:write", "redeemGift": "gifts:write",
         "getAnalyticsSummary": "analytics:read",
@@ -61,7 +61,7 @@ struct IdempotencyMiddleware: ServerMiddleware {
     let store: IdempotencyStore
     let clock: AppClock
 
-    static let operations: Set<String> = ["createOrder", "cancelOrder", "issueGift", "redeemGift"]
+    static let operations: Set<String> = ["createOrder", "cancelOrder", "refundOrder", "issueGift", "redeemGift"]
     static let header = HTTPField.Name("Idempotency-Key")!
 
     func intercept(

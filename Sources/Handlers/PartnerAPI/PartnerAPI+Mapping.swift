@@ -14,7 +14,8 @@ extension Components.Schemas.Customer {
             language: .init(rawValue: customer.language.rawValue) ?? .ru, tier: .init(account.tier),
             balance: account.balance, pointsDebt: account.debt, qualificationSpendKopecks: account.qualificationSpend.kopecks,
             nextTier: account.tier.next.map(Components.Schemas.Tier.init),
-            spendToNextTierKopecks: rules.spendToNextTier(from: account.qualificationSpend)?.kopecks
+            spendToNextTierKopecks: rules.spendToNextTier(from: account.qualificationSpend)?.kopecks,
+            nextExpiry: customer.upcomingExpiry.map { .init(points: $0.points, on: $0.day.description) }
         )
     }
 }

@@ -137,6 +137,34 @@ struct PartnerAPI: APIProtocol {
                     ))))
     }
 
+    func refundOrder(_ input: Operations.RefundOrder.Input) async throws -> Operations.RefundOrder.Output {
+        guard case .json(let body) = input.body else { throw Problem.invalid("body", "must be JSON") }
+        guard (1...1_000_000_000).contains(body.amountKopecks) else {
+            throw Problem.invalid("amount_kopecks", "must be between 1 and 1000000000")
+        }
+        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw Problem.invalid("reason", "must not be blank") }
+        let key = try apiKey
+        let request = RefundRequest(
+            orderID: input.path.orderId, amount: Money(kopecks: body.amountKopecks), reason: reason,
+            idempotencyKey: "api:\(key.id):\(input.headers.idempotencyKey)")
+        let refunded: RefundedSale
+        do {
+            refunded = try await loyalty.refundSale(request, by: try actor, at: clock.now)
+        } catch LoyaltyError.notYourLocation {
+            throw LoyaltyError.orderNotFound
+        }
+        return .created(
+            .init(
+                body: .json(
+                    .init(
+                        id: refunded.refundID, orderId: refunded.orderID, amountKopecks: refunded.amount.kopecks,
+                        refundedTotalKopecks: refunded.refundedTotal.kopecks, pointsRestored: refunded.reversal.pointsRestored,
+                        pointsTakenBack: refunded.reversal.pointsTakenBack, debtAdded: refunded.reversal.debtAdded,
+                        balanceAfter: refunded.balanceAfter, pointsDebtAfter: refunded.debtAfter, tierAfter: .init(refunded.tierAfter)
+                    ))))
+    }
+
     func listCustomerOrders(_ input: Operations.ListCustomerOrders.Input) async throws -> Operations.ListCustomerOrders.Output {
         let customer = try await customer(telegramID: input.path.telegramId)
         let limit = input.query.limit ?? 20

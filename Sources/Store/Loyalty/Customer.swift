@@ -18,6 +18,8 @@ public struct Customer: Sendable, Equatable {
     public var isBlocked: Bool = false
     /// Set when Telegram answered 403 or the guest blocked the bot; cleared when they write again.
     public var isUnreachable: Bool = false
+    /// The nearest day some of the guest's points expire, when any do.
+    public var upcomingExpiry: UpcomingExpiry? = nil
 }
 
 /// What a barista sees after entering a code: never the phone or the birthday.

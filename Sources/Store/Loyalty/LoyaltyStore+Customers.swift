@@ -85,7 +85,10 @@ extension LoyaltyStore {
         id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, language,
         tier, points_balance, points_debt, qualification_spend_kopecks, promo_opt_in,
         birth_date IS NULL OR birth_date_changes = 0 AS may_change_birth_date,
-        blocked_at IS NOT NULL AS blocked, unreachable_at IS NOT NULL AS unreachable
+        blocked_at IS NOT NULL AS blocked, unreachable_at IS NOT NULL AS unreachable,
+        (SELECT ARRAY[sum(l.remaining)::text, l.expires_on::text] FROM point_lots l
+         WHERE l.customer_id = customers.id AND l.remaining > 0 AND l.expires_on IS NOT NULL
+         GROUP BY l.expires_on ORDER BY l.expires_on LIMIT 1) AS next_expiry
         """
 
     private func firstCustomer(_ query: PostgresQuery) async throws -> Customer? {
@@ -111,6 +114,10 @@ extension Customer {
             promoOptIn: try column("promo_opt_in"), mayChangeBirthDate: try column("may_change_birth_date"),
             isBlocked: try column("blocked"), isUnreachable: try column("unreachable")
         )
+        let nextExpiry: [String]? = try column("next_expiry")
+        if let nextExpiry, nextExpiry.count == 2, let points = Int(nextExpiry[0]), let day = CalendarDate(isoDate: nextExpiry[1]) {
+            upcomingExpiry = UpcomingExpiry(points: points, day: day)
+        }
     }
 }
 
