@@ -119,6 +119,18 @@ import Testing
             #expect(text.contains("Баланс: 12 баллов"))
             #expect(text.contains("До уровня «Серебро» осталось 13\u{202F}750 ₽ покупок."))
             #expect(text.contains("🎁 Напиток — до 25.12.2026"))
+            #expect(!text.contains("сгор"))
+        }
+    }
+
+    @Test func profileSaysHowManyPointsExpireOnWhichDayWhenTheyExpire() async throws {
+        try await withBot { _, chat, fixture in
+            _ = try await fixture.count("UPDATE settings SET value = to_jsonb(3) WHERE key = 'points_validity_months' RETURNING 1")
+            try await register(chat)
+            let maria = try #require(try await fixture.store.customer(telegramID: 111_111_111))
+            try await fixture.sell(to: maria, rubles: 2_100, by: try await fixture.staff(.barista))
+            let text = try #require(try await chat.send(text: "Профиль").text)
+            #expect(text.contains("Баланс: 21 балл\n⏳ 21 балл сгорит 25.02.2027\n"), "\(text)")
         }
     }
 

@@ -86,12 +86,12 @@ import Testing
         #expect(try text(.pointsExpiring(.init(points: 111, day: day))).hasPrefix("⏳ 111 баллов сгорят 05.03.2027."))
         #expect(
             try text(.pointsExpiring(.init(points: 1, day: day)), language: .en)
-                == "⏳ 1 point expires on 5 Mar 2027. Use your points before then — see you soon!")
+                == "⏳ 1 point expires on 05.03.2027. Use your points before then — see you soon!")
         #expect(
             try text(.pointsExpired(.init(points: 120, day: day, balance: 41)))
                 == "120 баллов сгорели 05.03.2027: закончился срок их действия.\nБаланс: 41 балл")
         #expect(
             try text(.pointsExpired(.init(points: 1, day: day, balance: 0)), language: .en)
-                == "1 point expired on 5 Mar 2027.\nBalance: 0 points")
+                == "1 point expired on 05.03.2027.\nBalance: 0 points")
     }
 }

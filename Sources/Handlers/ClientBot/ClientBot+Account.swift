@@ -15,7 +15,8 @@ extension ClientBot {
         }
         let view = ProfileView(
             name: customer.firstName, tier: account.tier, balance: account.balance, debt: account.debt,
-            toNextTier: next, gifts: gifts.map { (name: $0.name[turn.texts.language], until: cafe.day($0.expiresAt)) }
+            toNextTier: next, gifts: gifts.map { (name: $0.name[turn.texts.language], until: cafe.day($0.expiresAt)) },
+            expiring: customer.upcomingExpiry.map { (points: $0.points, day: CafeTime.dotted($0.day)) }
         )
         return turn.reply(turn.say(turn.texts.profile(view), turn.texts.menu))
     }

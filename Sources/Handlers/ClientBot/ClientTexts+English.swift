@@ -37,6 +37,9 @@ struct EnglishClientTexts: ClientTexts {
     func profile(_ view: ProfileView) -> String {
         var lines = ["👤 \(view.name)", "Tier: \(tierName(view.tier))", "Balance: \(view.balance) \(points(view.balance))"]
         if view.debt > 0 { lines.append("Points debt: \(view.debt) — repaid from future points") }
+        if let expiring = view.expiring {
+            lines.append("⏳ \(expiring.points) \(expiring.points == 1 ? "point expires" : "points expire") on \(expiring.day)")
+        }
         if let next = view.toNextTier {
             lines.append("To \(tierName(next.tier)): spend \(next.spend) more")
         } else {
@@ -70,6 +73,7 @@ struct EnglishClientTexts: ClientTexts {
             let what: String
             switch kind {
             case "earn_reversal", "redeem_reversal", "debt": what = "order #\(orderID ?? 0) cancelled"
+            case "refund_earn_reversal", "refund_redeem_reversal", "refund_debt": what = "refund on order #\(orderID ?? 0)"
             case "manual_credit", "manual_debit": what = "adjustment"
             case "birthday_credit": what = "birthday gift"
             case "campaign_credit": what = "promotion"

@@ -39,6 +39,10 @@ struct RussianClientTexts: ClientTexts {
     func profile(_ view: ProfileView) -> String {
         var lines = ["👤 \(view.name)", "Уровень: \(tierName(view.tier))", "Баланс: \(view.balance) \(points(view.balance))"]
         if view.debt > 0 { lines.append("Долг: \(RussianPlural.points(view.debt)) — спишем из следующих начислений.") }
+        if let expiring = view.expiring {
+            let verb = RussianPlural(one: "сгорит", few: "сгорят", many: "сгорят").form(expiring.points)
+            lines.append("⏳ \(RussianPlural.points(expiring.points)) \(verb) \(expiring.day)")
+        }
         if let next = view.toNextTier {
             lines.append("До уровня «\(tierName(next.tier))» осталось \(next.spend) покупок.")
         } else {
@@ -72,6 +76,7 @@ struct RussianClientTexts: ClientTexts {
             let what: String
             switch kind {
             case "earn_reversal", "redeem_reversal", "debt": what = "отмена заказа №\(orderID ?? 0)"
+            case "refund_earn_reversal", "refund_redeem_reversal", "refund_debt": what = "возврат по заказу №\(orderID ?? 0)"
             case "manual_credit", "manual_debit": what = "корректировка"
             case "birthday_credit": what = "подарок ко дню рождения"
             case "campaign_credit": what = "акция"

@@ -83,6 +83,8 @@ struct ProfileView: Sendable {
     /// Nil at the top tier.
     var toNextTier: (tier: Tier, spend: Money)?
     var gifts: [(name: String, until: String)]
+    /// The nearest points to expire: how many, and the day (as the guest reads dates).
+    var expiring: (points: Int, day: String)? = nil
 }
 
 func clientTexts(_ language: Language) -> any ClientTexts {

@@ -82,10 +82,10 @@ struct NotificationTexts: Sendable {
         switch language {
         case .ru:
             let verb = RussianPlural(one: "сгорит", few: "сгорят", many: "сгорят").form(points)
-            return "⏳ \(RussianPlural.points(points)) \(verb) \(Self.russianDay(day)). "
+            return "⏳ \(RussianPlural.points(points)) \(verb) \(CafeTime.dotted(day)). "
                 + "Успейте потратить их раньше — ждём вас!"
         case .en:
-            return "⏳ \(points) \(points == 1 ? "point expires" : "points expire") on \(Self.englishDay(day)). "
+            return "⏳ \(points) \(points == 1 ? "point expires" : "points expire") on \(CafeTime.dotted(day)). "
                 + "Use your points before then — see you soon!"
         }
     }
@@ -94,23 +94,11 @@ struct NotificationTexts: Sendable {
         switch language {
         case .ru:
             let verb = RussianPlural(one: "сгорел", few: "сгорели", many: "сгорели").form(points)
-            return "\(RussianPlural.points(points)) \(verb) \(Self.russianDay(day)): закончился срок их действия.\n"
+            return "\(RussianPlural.points(points)) \(verb) \(CafeTime.dotted(day)): закончился срок их действия.\n"
                 + "Баланс: \(RussianPlural.points(balance))"
         case .en:
-            return "\(points) \(points == 1 ? "point" : "points") expired on \(Self.englishDay(day)).\nBalance: \(balance) points"
+            return "\(points) \(points == 1 ? "point" : "points") expired on \(CafeTime.dotted(day)).\nBalance: \(balance) points"
         }
-    }
-
-    /// «15.03.2027».
-    static func russianDay(_ day: CalendarDate) -> String {
-        let text = day.description
-        return "\(text.suffix(2)).\(text.dropFirst(5).prefix(2)).\(text.prefix(4))"
-    }
-
-    /// "15 Mar 2027".
-    static func englishDay(_ day: CalendarDate) -> String {
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(day.day) \(months[max(0, min(11, day.month - 1))]) \(day.year)"
     }
 
     func giftIssued(name: String, until date: String) -> String {

@@ -16,7 +16,8 @@ extension LoyaltyStore {
                  FROM orders o WHERE o.customer_id = \(customerID)
                  ORDER BY o.created_at DESC, o.id DESC LIMIT \(limit))
                 UNION ALL
-                (SELECT 'points', l.created_at, l.order_id, NULL, NULL, l.points, l.debt, l.kind, NULL
+                (SELECT 'points', l.created_at, l.order_id, NULL, NULL, l.points, l.debt,
+                        CASE WHEN l.refund_id IS NULL THEN l.kind ELSE 'refund_' || l.kind END, NULL
                  FROM points_ledger l
                  WHERE l.customer_id = \(customerID) AND l.kind NOT IN ('earn', 'redeem', 'debt_repayment')
                  ORDER BY l.id DESC LIMIT \(limit))
