@@ -13,12 +13,13 @@ import Testing
         let all: [StaffCallback] =
             [
                 .redeemNone, .redeemMaximum, .redeemEnter, .toggleGift(id), .confirmSale(nonce: nonce), .abandon,
-                .cancelSale(order: id), .issueGift(catalogID: id), .redeemGift(id), .audienceEveryone, .audienceTierMenu,
+                .cancelSale(order: id), .refundSale(order: id), .issueGift(catalogID: id), .redeemGift(id), .audienceEveryone,
+                .audienceTierMenu,
                 .audienceActive(days: days), .audienceBirthdays, .sendBroadcast(nonce: nonce),
             ] + Tier.allCases.map { .audienceTier($0) }
         for example in all {
             switch example {
-            case .redeemNone, .redeemMaximum, .redeemEnter, .toggleGift, .confirmSale, .abandon, .cancelSale, .issueGift,
+            case .redeemNone, .redeemMaximum, .redeemEnter, .toggleGift, .confirmSale, .abandon, .cancelSale, .refundSale, .issueGift,
                 .redeemGift, .audienceEveryone, .audienceTierMenu, .audienceTier, .audienceActive, .audienceBirthdays,
                 .sendBroadcast:
                 break

@@ -412,6 +412,41 @@ import Testing
         }
     }
 
+    @Test func aManagerRefundsPartOfAnOrderAndTheGuestIsTold() async throws {
+        try await withStaffBot { app, fixture, desk in
+            let manager = try await desk.bind(.manager, userID: 700)
+            let maria = try await fixture.guest()
+            let till = try await fixture.staff(.barista, name: "Касса")
+            let sale = try await fixture.sell(to: maria, rubles: 450, by: till, at: app.clock.now)  // 4 points
+
+            try await manager.send(text: "↩️ Отмена продажи")
+            let found = try await manager.send(text: "\(sale.orderID)")
+            #expect(found.inlineData == ["rf:\(sale.orderID)", "sx"])
+            #expect(try await manager.press("rf:\(sale.orderID)").method == "answerCallbackQuery")
+            let asked = try #require(try await OutboxRows(app.database).all().last { $0.bot == "staff" })
+            #expect(asked.payload["text"] as? String == "Возврат по заказу №\(sale.orderID). Какую сумму вернуть? Например, 150.")
+            #expect(try await manager.send(text: "ноль").text == "Не понял сумму. Введите число, например 350 или 350,50.")
+            #expect(
+                try await manager.send(text: "250").text
+                    == "Возврат 250 ₽ по заказу №\(sale.orderID). Напишите причину, например «вернули капучино».")
+            #expect(
+                try await manager.send(text: "вернули чизкейк").text
+                    == "Возврат 250 ₽ по заказу №\(sale.orderID) оформлен.\nСписано начисленных баллов: 2.\nГостю отправлено уведомление.")
+            #expect(try await fixture.count("SELECT count(*)::int FROM order_refunds WHERE reason = 'вернули чизкейк'") == 1)
+            #expect(try await fixture.count("SELECT count(*)::int FROM outbox WHERE payload->>'template' = 'sale_refunded'") == 1)
+
+            // What is left is the most that can be refunded.
+            try await manager.press("rf:\(sale.orderID)")
+            try await manager.send(text: "300")
+            #expect(try await manager.send(text: "ещё").text == "Вернуть можно не больше 200 ₽.")
+
+            let barista = try await desk.bind(.barista, userID: 500)
+            let refused = try await barista.press("rf:\(sale.orderID)")
+            #expect(refused.json["text"] as? String == "Возврат оформляет менеджер.")
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
     @Test func onlyManagersMessageGuestsAndTheGuestGetsItInTheirLanguage() async throws {
         try await withStaffBot { app, fixture, desk in
             let barista = try await desk.bind(.barista, userID: 500)

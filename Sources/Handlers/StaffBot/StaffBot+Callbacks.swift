@@ -23,6 +23,7 @@ extension StaffBot {
         case .confirmSale(let nonce): return try await confirm(nonce: nonce, callback: callback, turn: turn)
         case .abandon: return try await abandon(turn: turn, messageID: messageID, callbackID: callback.id)
         case .cancelSale(let order): return try await askCancelReason(order: order, callback: callback, turn: turn)
+        case .refundSale(let order): return try await askRefundAmount(order: order, callback: callback, turn: turn)
         case .issueGift(let catalogID): return try await askGiftReason(catalogID: catalogID, callback: callback, turn: turn)
         case .redeemGift(let giftID): return try await redeemGift(giftID, callback: callback, turn: turn)
         case .audienceTierMenu:

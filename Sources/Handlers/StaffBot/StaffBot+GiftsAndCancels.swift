@@ -107,15 +107,20 @@ extension StaffBot {
         try await turn.conversations.set(.cancelReason(orderID: orderID), chatID: turn.chatID, at: turn.now)
         let summary =
             "№\(sale.orderID) · \(cafe.day(sale.createdAt)) \(cafe.time(sale.createdAt).prefix(5)) · \(sale.guestName) · \(sale.amount)"
-        return turn.reply(
-            turn.say(summary + "\n" + turn.texts.askCancelReason(order: orderID), turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+        return turn.reply(turn.say(summary + "\n" + turn.texts.askCancelReason(order: orderID), cancelOrRefundButtons(orderID, turn)))
     }
 
     func askCancelReason(order: Int64, callback: TelegramCallbackQuery, turn: StaffTurn) async throws -> BotReply {
         try await turn.conversations.set(.cancelReason(orderID: order), chatID: turn.chatID, at: turn.now)
         return turn.reply(
-            .answerCallbackQuery(id: callback.id),
-            turn.say(turn.texts.askCancelReason(order: order), turn.inline([[(turn.texts.cancelButton, .abandon)]])))
+            .answerCallbackQuery(id: callback.id), turn.say(turn.texts.askCancelReason(order: order), cancelOrRefundButtons(order, turn)))
+    }
+
+    /// While a cancel waits for its reason, a manager may refund part of the order instead.
+    private func cancelOrRefundButtons(_ order: Int64, _ turn: StaffTurn) -> ReplyMarkup {
+        var row: [(String, StaffCallback)] = [(turn.texts.cancelButton, .abandon)]
+        if turn.member.role == .manager { row.insert((turn.texts.refundButton, .refundSale(order: order)), at: 0) }
+        return turn.inline([row])
     }
 
     func cancelSale(reason: String, orderID: Int64, turn: StaffTurn) async throws -> BotReply {

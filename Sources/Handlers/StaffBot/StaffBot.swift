@@ -108,6 +108,9 @@ struct StaffBot: TelegramBot {
             return try await issueGift(reason: text, customerID: customerID, catalogID: catalogID, turn: turn)
         case .cancelPick: return try await findSaleToCancel(text, turn: turn)
         case .cancelReason(let orderID): return try await cancelSale(reason: text, orderID: orderID, turn: turn)
+        case .refundAmount(let orderID): return try await takeRefundAmount(text, orderID: orderID, turn: turn)
+        case .refundReason(let orderID, let amount, let nonce):
+            return try await refund(amount, of: orderID, reason: text, nonce: nonce, turn: turn)
         case .messageGuest: return try await findGuestToMessage(text, turn: turn)
         case .messageText(let customerID): return try await sendMessageToGuest(text, customerID: customerID, turn: turn)
         case .broadcastText(let audience): return try await previewBroadcast(text, audience: audience, turn: turn)

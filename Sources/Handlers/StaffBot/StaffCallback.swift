@@ -11,6 +11,7 @@ enum StaffCallback: Equatable, Sendable {
     case confirmSale(nonce: String)
     case abandon
     case cancelSale(order: Int64)
+    case refundSale(order: Int64)
     case issueGift(catalogID: Int64)
     case redeemGift(Int64)
     case audienceEveryone
@@ -34,6 +35,9 @@ enum StaffCallback: Equatable, Sendable {
         CallbackRoute(
             "cx", print: { if case .cancelSale(let order) = $0 { [String(order)] } else { nil } },
             parse: { $0.singleID.map { .cancelSale(order: $0) } }),
+        CallbackRoute(
+            "rf", print: { if case .refundSale(let order) = $0 { [String(order)] } else { nil } },
+            parse: { $0.singleID.map { .refundSale(order: $0) } }),
         CallbackRoute(
             "gi", print: { if case .issueGift(let id) = $0 { [String(id)] } else { nil } },
             parse: { $0.singleID.map { .issueGift(catalogID: $0) } }),

@@ -18,6 +18,9 @@ enum StaffConversation: ConversationState {
     /// The list of sales to cancel is shown; an order number may be typed instead.
     case cancelPick
     case cancelReason(orderID: Int64)
+    /// A manager refunding part of an order: first the amount, then the reason.
+    case refundAmount(orderID: Int64)
+    case refundReason(orderID: Int64, amount: Money, nonce: String)
     case messageGuest
     case messageText(customerID: Int64)
     case broadcastAudience
@@ -37,6 +40,8 @@ enum StaffConversation: ConversationState {
         case .giftReason: return "gift_reason"
         case .cancelPick: return "cancel_pick"
         case .cancelReason: return "cancel_reason"
+        case .refundAmount: return "refund_amount"
+        case .refundReason: return "refund_reason"
         case .messageGuest: return "message_guest"
         case .messageText: return "message_text"
         case .broadcastAudience: return "broadcast_audience"

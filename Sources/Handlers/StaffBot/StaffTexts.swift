@@ -145,6 +145,34 @@ struct StaffTexts: Sendable {
     func askCancelReason(order: Int64) -> String {
         t("Отмена заказа №\(order). Напишите причину.", "Cancelling order #\(order). Type the reason.")
     }
+    var refundButton: String { t("💸 Вернуть часть", "💸 Refund part") }
+    func askRefundAmount(order: Int64) -> String {
+        t("Возврат по заказу №\(order). Какую сумму вернуть? Например, 150.", "Refund on order #\(order). How much? For example, 150.")
+    }
+    func askRefundReason(order: Int64, amount: Money) -> String {
+        t(
+            "Возврат \(amount) по заказу №\(order). Напишите причину, например «вернули капучино».",
+            "Refunding \(amount) on order #\(order). Type the reason, for example “cappuccino returned”.")
+    }
+    func refunded(_ refund: RefundedSale) -> String {
+        var ru = ["Возврат \(refund.amount) по заказу №\(refund.orderID) оформлен."]
+        var en = ["Refunded \(refund.amount) on order #\(refund.orderID)."]
+        if refund.reversal.pointsTakenBack > 0 {
+            ru.append("Списано начисленных баллов: \(refund.reversal.pointsTakenBack).")
+            en.append("Earned points taken back: \(refund.reversal.pointsTakenBack).")
+        }
+        if refund.reversal.pointsRestored > 0 {
+            ru.append("Гостю вернули баллов: \(refund.reversal.pointsRestored).")
+            en.append("Points returned to the guest: \(refund.reversal.pointsRestored).")
+        }
+        if refund.reversal.debtAdded > 0 {
+            ru.append("Долг гостя: +\(RussianPlural.points(refund.reversal.debtAdded)).")
+            en.append("Guest's points debt: +\(refund.reversal.debtAdded).")
+        }
+        ru.append("Гостю отправлено уведомление.")
+        en.append("The guest has been told.")
+        return t(ru.joined(separator: "\n"), en.joined(separator: "\n"))
+    }
     func cancelled(order: Int64) -> String {
         t("Заказ №\(order) отменён. Гостю отправлено уведомление.", "Order #\(order) is cancelled. The guest has been told.")
     }
