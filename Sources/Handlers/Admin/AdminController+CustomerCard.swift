@@ -119,6 +119,7 @@ extension AdminController {
         let texts = admin.texts
         let catalog = try await dependencies.loyalty.giftCatalog()
         let profile = card.profile
+        let expiring = try await dependencies.loyalty.upcomingExpiry(customerID: profile.id)
         var values: [String: Any] = [
             "id": profile.id,
             "name": [profile.firstName, profile.lastName].compactMap { $0 }.joined(separator: " "),
@@ -126,6 +127,10 @@ extension AdminController {
             "birth_date": profile.birthDate ?? "—", "language": profile.language == "en" ? "English" : texts(ru: "русский", en: "Russian"),
             "tier": profile.tier.rawValue, "tier_name": texts.tier(profile.tier),
             "balance": profile.balance, "debt": profile.debt, "has_debt": profile.debt > 0,
+            "expiring": expiring.map {
+                texts(
+                    ru: "\(RussianPlural.points($0.points)) — \(CafeTime.dotted($0.day))", en: "\($0.points) on \(CafeTime.dotted($0.day))")
+            } as Any,
             "spend": format.money(profile.spendKopecks),
             "promo": profile.promoOptIn ? texts(ru: "да", en: "yes") : texts(ru: "нет", en: "no"),
             "created": format.dateTime(profile.createdAt),

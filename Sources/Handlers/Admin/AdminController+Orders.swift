@@ -34,6 +34,40 @@ extension AdminController {
                 let back = Self.safeNext(admin.form["back"])
                 return AdminGate.redirect(to: back + (back.contains("?") ? "&" : "?") + "done=cancelled")
             })
+
+        admin.post(
+            "orders/:id/refunds",
+            use: gate.page(.admin) { request, admin in
+                try await refundOrder(request, admin)
+            })
+    }
+
+    /// A refund of part of an order. The form carries a key drawn when it was shown, so a double
+    /// submit refunds once.
+    func refundOrder(_ request: Request, _ admin: AdminRequest) async throws -> Response {
+        let id = try Self.pathID(request)
+        let failed = admin.texts(ru: "Возврат по заказу №\(id) не оформлен: ", en: "No refund on order #\(id): ")
+        guard let amount = admin.form.text("amount").flatMap(Money.init(parsing:)), amount.kopecks > 0,
+            amount <= Money(kopecks: 1_000_000_000)
+        else {
+            return try await ordersPage(
+                request, admin, error: failed + admin.texts(ru: "укажите сумму больше нуля.", en: "enter an amount above zero."))
+        }
+        guard let reason = admin.form.text("reason"), reason.count <= 500 else {
+            return try await ordersPage(
+                request, admin,
+                error: failed + admin.texts(ru: "укажите причину (до 500 символов).", en: "give a reason (up to 500 characters)."))
+        }
+        guard let key = admin.form.text("key"), (16...64).contains(key.count) else { throw HTTPError(.badRequest) }
+        do {
+            _ = try await dependencies.loyalty.refundSale(
+                RefundRequest(orderID: id, amount: amount, reason: reason, idempotencyKey: "admin:\(admin.session.account.id):\(key)"),
+                by: admin.actor, at: dependencies.clock.now)
+        } catch let error as LoyaltyError {
+            return try await ordersPage(request, admin, error: failed + Self.message(for: error, admin.texts))
+        }
+        let back = Self.safeNext(admin.form["back"])
+        return AdminGate.redirect(to: back + (back.contains("?") ? "&" : "?") + "done=refunded")
     }
 
     func ordersPage(_ request: Request, _ admin: AdminRequest, error: String? = nil) async throws -> Response {
@@ -68,6 +102,9 @@ extension AdminController {
                     "actor": order.actor, "amount": format.money(order.amountKopecks), "paid": format.money(order.paidKopecks),
                     "redeemed": order.pointsRedeemed, "earned": order.pointsEarned, "when": format.dateTime(order.createdAt),
                     "cancelled": order.cancelledAt != nil, "cancel_reason": order.cancelReason ?? "",
+                    "refunded": order.refundedKopecks > 0 ? format.money(order.refundedKopecks) : "",
+                    "refundable": order.cancelledAt == nil && order.refundedKopecks < order.amountKopecks,
+                    "refund_key": dependencies.random.urlSafeToken(byteCount: 18),
                 ] as [String: Any]
             },
             "empty": rows.isEmpty,

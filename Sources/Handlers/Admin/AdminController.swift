@@ -76,6 +76,7 @@ struct AdminController: Sendable {
             "Личные данные удалены; заказы и история баллов сохранены.", "Personal data erased; orders and points history kept."
         ),
         "cancelled": ("Заказ отменён; гость получит уведомление.", "Order cancelled; the guest is told."),
+        "refunded": ("Возврат оформлен; гость получит уведомление.", "Refund made; the guest is told."),
         "status": ("Статус сохранён.", "Status saved."), "replied": ("Ответ отправлен гостю.", "Reply queued to the guest."),
         "catalog": ("Каталог сохранён.", "Catalogue saved."), "staff": ("Сотрудник сохранён.", "Staff member saved."),
         "settings": ("Настройки сохранены.", "Settings saved."), "revoked": ("API-ключ отозван.", "API key revoked."),

@@ -38,6 +38,14 @@ extension AdminTexts {
         "Cancel order #{{id}}? Points are reversed and the guest is told.":
             "Отменить заказ №{{id}}? Баллы будут пересчитаны, гость получит уведомление.",
         "Cancel…": "Отменить…",
+        "Refund part…": "Вернуть часть…",
+        "Expire next": "Ближайшее сгорание",
+        "Refund part of order #{{id}}? Its share of the points is reversed and the guest is told.":
+            "Вернуть часть заказа №{{id}}? Баллы за эту часть будут пересчитаны, гость получит уведомление.",
+        "Amount, ₽": "Сумма, ₽",
+        "Amount to refund": "Сумма возврата",
+        "Refund": "Вернуть",
+        "refunded": "возвращено",
         "Catalogue": "Каталог",
         "Code": "Код",
         "Continue": "Продолжить",

@@ -27,6 +27,8 @@ public struct AdminLists: Sendable {
         public var createdAt: Date
         public var cancelledAt: Date?
         public var cancelReason: String?
+        /// What partial refunds returned of the order so far.
+        public var refundedKopecks: Int64 = 0
     }
 
     public enum OrderStatus: String, Sendable, CaseIterable {
@@ -54,7 +56,8 @@ public struct AdminLists: Sendable {
             let rows = try await connection.query(
                 """
                 SELECT o.id, o.customer_id, cu.first_name, l.name, o.actor_kind || ':' || o.actor_id, o.amount_kopecks,
-                       o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at, c.cancelled_at, c.reason
+                       o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at, c.cancelled_at, c.reason,
+                       (SELECT coalesce(sum(r.amount_kopecks), 0)::bigint FROM order_refunds r WHERE r.order_id = o.id) AS refunded
                 FROM orders o
                 JOIN customers cu ON cu.id = o.customer_id
                 JOIN locations l ON l.id = o.location_id
@@ -71,14 +74,14 @@ public struct AdminLists: Sendable {
                 logger: logger
             )
             var found: [OrderRow] = []
-            for try await (id, customer, name, location, actor, amount, paid, redeemed, earned, created, cancelled, reason) in rows.decode(
-                (Int64, Int64, String, String, String, Int64, Int64, Int, Int, Date, Date?, String?).self
-            ) {
+            for try await (id, customer, name, location, actor, amount, paid, redeemed, earned, created, cancelled, reason, refunded)
+                in rows.decode((Int64, Int64, String, String, String, Int64, Int64, Int, Int, Date, Date?, String?, Int64).self)
+            {
                 found.append(
                     OrderRow(
                         id: id, customerID: customer, customerName: name, location: location, actor: actor, amountKopecks: amount,
                         paidKopecks: paid, pointsRedeemed: redeemed, pointsEarned: earned, createdAt: created, cancelledAt: cancelled,
-                        cancelReason: reason
+                        cancelReason: reason, refundedKopecks: refunded
                     ))
             }
             return found

@@ -87,6 +87,40 @@ import Testing
         }
     }
 
+    @Test func partOfAnOrderIsRefundedOnceFromTheOrdersList() async throws {
+        try await TestApp.with { app, client in
+            let loyalty = try await LoyaltyFixture.over(app.database)
+            _ = try await loyalty.count("UPDATE settings SET value = to_jsonb(12) WHERE key = 'points_validity_months' RETURNING 1")
+            let guest = try await loyalty.guest(120_000_002, name: "Анна")
+            let sale = try await loyalty.sell(to: guest, rubles: 1_000, by: try await loyalty.staff(.barista))
+            let browser = try await Self.signedIn(app, client, role: .admin)
+            #expect(try await browser.get("/admin/orders").contains("Refund part…"))
+
+            let form = ["amount": "300", "reason": "Cheesecake returned", "key": "refund-key-0123456789", "back": "/admin/orders"]
+            let refunded = try await browser.post("/admin/orders/\(sale.orderID)/refunds", form)
+            #expect(refunded.status == 303)
+            #expect(refunded.location == "/admin/orders?done=refunded")
+            let again = try await browser.post("/admin/orders/\(sale.orderID)/refunds", form)
+            #expect(again.status == 303)
+            #expect(try await loyalty.count("SELECT count(*)::int FROM order_refunds") == 1)
+            #expect(try await browser.get("/admin/orders?done=refunded").contains("refunded 300 ₽"))
+
+            var tooMuch = form
+            (tooMuch["amount"], tooMuch["key"]) = ("800", "refund-key-9876543210")
+            let refused = try await browser.post("/admin/orders/\(sale.orderID)/refunds", tooMuch)
+            #expect(refused.status == 422)
+            #expect(refused.contains("No refund on order #\(sale.orderID): At most 700 ₽ can be refunded."))
+            var zero = form
+            zero["amount"] = "0"
+            #expect(try await browser.post("/admin/orders/\(sale.orderID)/refunds", zero).contains("enter an amount above zero"))
+
+            let card = try await browser.get("/admin/customers/\(guest.id)")
+            #expect(card.contains("Expire next"))
+            #expect(card.contains("7 on 25.11.2027"))
+            #expect(try await loyalty.checkLedger().isClean)
+        }
+    }
+
     @Test func theGiftCatalogueAddsRenamesAndSwitchesGiftsInBothLanguages() async throws {
         try await TestApp.with { app, client in
             let browser = try await Self.signedIn(app, client, role: .admin)
