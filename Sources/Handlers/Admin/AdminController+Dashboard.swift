@@ -68,6 +68,10 @@ extension AdminController {
                             ),
                     ],
                 ]
+                let liability = try await PointsLiability(database: dependencies.database, logger: dependencies.logger).byExpiryMonth()
+                let liabilityRows = liability.map { month in
+                    (label: month.month ?? texts(ru: "бессрочно", en: "never"), value: month.points, cssClass: "bar")
+                }
                 let locationQuery = chosen.map { "&location=\($0.slug)" } ?? ""
                 let locationFilters: [[String: Any]] =
                     [["href": "/admin?days=\(days)", "label": texts(ru: "Вся сеть", en: "All locations"), "current": chosen == nil]]
@@ -124,6 +128,8 @@ extension AdminController {
                             asBars: false, valueLabel: { String(Int($0)) }
                         ),
                         "tiers_chart": AdminCharts.horizontal(tiers),
+                        "liability_chart": AdminCharts.horizontal(liabilityRows),
+                        "has_liability": !liabilityRows.isEmpty,
                     ])
             })
     }

@@ -17,6 +17,8 @@ import Testing
             let loyalty = try await LoyaltyFixture.over(app.database)
             let guest = try await loyalty.guest(110_000_001)
             let barista = try await loyalty.staff(.barista)
+            try await loyalty.sell(to: guest, rubles: 1_000, by: barista, at: TestDefaults.now.addingTimeInterval(-60 * 86_400))
+            _ = try await loyalty.count("UPDATE settings SET value = to_jsonb(3) WHERE key = 'points_validity_months' RETURNING 1")
             try await loyalty.sell(to: guest, rubles: 350, by: barista, at: TestDefaults.now.addingTimeInterval(-86_400))
             try await loyalty.sell(to: guest, rubles: 150, by: barista, at: TestDefaults.now.addingTimeInterval(-3_600))
             let browser = try await Self.signedIn(app, client, role: .viewer)
@@ -25,8 +27,12 @@ import Testing
             #expect(page.contains("<strong>2</strong>"))
             #expect(page.contains("500 ₽"))
             #expect(page.contains("250 ₽"))
-            #expect(page.html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 5)
+            #expect(page.html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 6)
             #expect(page.contains("Guests by tier"))
+            // The liability: 4 points expire in February 2027, the 10 earned before expiry was on never do.
+            #expect(page.contains("Outstanding points by expiry month"))
+            #expect(page.contains(">2027-02</text>"))
+            #expect(page.contains(">never</text>"))
             #expect(try await browser.get("/admin?days=7").contains("class=\"current\">7 days"))
         }
     }
