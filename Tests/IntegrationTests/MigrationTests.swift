@@ -42,6 +42,37 @@ import Testing
         }
     }
 
+    @Test func balancesEarnedBeforeLotsBecomeOneLotEachThatNeverExpires() async throws {
+        let migrations = try Migration.bundled()
+        try await withTestDatabase(empty: true) { url in
+            try await RunningDatabase.with(url: url) { database in
+                try await Migrator(migrations: migrations.filter { $0.version < 22 }).migrate(on: database, logger: logger)
+                _ = try await database.withConnection(logger: logger) { connection in
+                    try await connection.query(
+                        """
+                        WITH guest AS (
+                            INSERT INTO customers (telegram_id, phone, first_name, language, points_balance, created_at, updated_at)
+                            VALUES (111111111, '+79001111111', 'Мария', 'ru', 120, now(), now()) RETURNING id
+                        )
+                        INSERT INTO points_ledger (customer_id, kind, points, actor_kind, actor_id, reason, created_at)
+                        SELECT id, 'manual_credit', 120, 'admin', 'owner', 'before lots', now() FROM guest
+                        """,
+                        logger: logger
+                    ).collect()
+                }
+                try await Migrator(migrations: migrations).migrate(on: database, logger: logger)
+                let lot = try await database.withConnection(logger: logger) { connection in
+                    try await connection.query(
+                        "SELECT opening, remaining, expires_on IS NULL FROM point_lots", logger: logger
+                    ).collect().map { try $0.decode((Int, Int, Bool).self) }
+                }
+                #expect(lot.count == 1)
+                #expect(lot.first?.0 == 120 && lot.first?.1 == 120 && lot.first?.2 == true)
+                #expect(try await LedgerCheck(database: database, logger: logger).run().isClean)
+            }
+        }
+    }
+
     @Test func runningAgainChangesNothing() async throws {
         let migrator = Migrator(migrations: try Migration.bundled())
         try await withTestDatabase(empty: true) { url in
