@@ -37,9 +37,21 @@ extension AdminController {
                                 en: "Say why (up to 500 characters); guests and auditors see it.")
                         ])
                 }
+                // A credit may carry its own validity; blank means the café's setting.
+                let validityText = admin.form.text("valid_months") ?? ""
+                let validity = Int(validityText).flatMap { (0...120).contains($0) ? PointsValidity(months: $0) : nil }
+                guard validityText.isEmpty || validity != nil else {
+                    return try await customerCard(
+                        request, admin,
+                        errors: [
+                            "valid_months": admin.texts(
+                                ru: "Срок — целое число месяцев от 0 (бессрочно) до 120, или оставьте пустым.",
+                                en: "Validity is a whole number of months from 0 (never expire) to 120, or leave it blank.")
+                        ])
+                }
                 do {
                     _ = try await dependencies.loyalty.adjustPoints(
-                        customerID: id, by: points, reason: reason, actor: admin.actor, at: dependencies.clock.now)
+                        customerID: id, by: points, reason: reason, validity: validity, actor: admin.actor, at: dependencies.clock.now)
                 } catch let error as LoyaltyError {
                     return try await customerCard(request, admin, errors: ["points": Self.message(for: error, admin.texts)])
                 }
@@ -172,6 +184,7 @@ extension AdminController {
         values["notice"] = Self.notice(request, admin.texts)
         values["form_points"] = admin.form["points"] ?? ""
         values["form_reason"] = admin.form["reason"] ?? ""
+        values["form_valid_months"] = admin.form["valid_months"] ?? ""
         return views.page(
             "customer", title: values["name"] as? String ?? "Guest", session: admin.session, section: "customers",
             status: errors.isEmpty ? .ok : .unprocessableContent, values)

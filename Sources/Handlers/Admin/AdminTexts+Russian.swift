@@ -40,6 +40,8 @@ extension AdminTexts {
         "Cancel…": "Отменить…",
         "Refund part…": "Вернуть часть…",
         "Expire next": "Ближайшее сгорание",
+        "Credited points expire after, months (blank: the café's setting; 0: never)":
+            "Начисленные баллы сгорают через, месяцев (пусто — как в настройках; 0 — никогда)",
         "Outstanding points by expiry month": "Баллы на счетах по месяцу сгорания",
         "Refund part of order #{{id}}? Its share of the points is reversed and the guest is told.":
             "Вернуть часть заказа №{{id}}? Баллы за эту часть будут пересчитаны, гость получит уведомление.",

@@ -111,6 +111,16 @@ import Testing
                     "SELECT count(*)::int FROM audit_log WHERE action = 'points.adjusted' AND actor_kind = 'admin' AND before->>'balance' = '5' AND after->>'balance' = '55'"
                 ) == 1)
 
+            // A goodwill credit that expires sooner than the café's setting.
+            let badValidity = try await browser.post("\(path)/points", ["points": "20", "reason": "promo", "valid_months": "forever"])
+            #expect(badValidity.status == 422)
+            #expect(badValidity.contains("Validity is a whole number of months"))
+            let shortLived = try await browser.post("\(path)/points", ["points": "20", "reason": "promo", "valid_months": "2"])
+            #expect(shortLived.status == 303)
+            let withExpiry = try await browser.get(path)
+            #expect(withExpiry.contains("Expire next"))
+            #expect(withExpiry.contains("20 on 25.01.2027"))
+
             let noGift = try await browser.post("\(path)/gifts", ["catalog_id": "1", "reason": ""])
             #expect(noGift.status == 422)
             let gift = try await browser.post("\(path)/gifts", ["catalog_id": "1", "reason": "Birthday week"])
