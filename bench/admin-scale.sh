@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The admin panel and the API customer lookup at scale: seeds CUSTOMERS guests and ORDERS orders
-# (crema seed-demo --customers --orders), times the seed, then prints p50/p95 of the heaviest
+# (crema seed-demo --customers --orders) with points expiring after 12 months, times the seed,
+# the expiry job and check-ledger, then prints p50/p95 of the heaviest
 # pages over N requests each, and the plans of their queries.
 # Usage: bench/admin-scale.sh [customers] [orders] [requests] [debug|release]
 #        (defaults 1000000 10000000 100 release). Prints tables; never fails on timing.
@@ -17,17 +18,28 @@ echo "building $configuration…" >&2
 swift build -c "$configuration" --product crema >&2
 bin="$(swift build -c "$configuration" --show-bin-path)/crema"
 "$bin" migrate >/dev/null
+db_port=$(echo "$DATABASE_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
+# Points expire after 12 months, so the two years of seeded history have lots to expire.
+pg_psql "$db_port" crema "UPDATE settings SET value = '12' WHERE key = 'points_validity_months'" >/dev/null
 
 started=$(date +%s)
 "$bin" seed-demo --customers "$customers" --orders "$orders" | grep -E "guests in|orders with" || true
 echo "seed-demo --customers $customers --orders $orders: $(( $(date +%s) - started )) s in all"
+started=$(date +%s)
+"$bin" run-expiry
+echo "run-expiry (the daily job, first run over two years of lots): $(( $(date +%s) - started )) s"
+started=$(date +%s)
+"$bin" run-expiry
+echo "run-expiry again (nothing left to do): $(( $(date +%s) - started )) s"
+started=$(date +%s)
+"$bin" check-ledger | tail -1
+echo "check-ledger (with the lots' proofs): $(( $(date +%s) - started )) s"
 
 port=$(pg_free_port)
 PORT=$port "$bin" serve >"$bench_workdir/serve.log" 2>&1 &
 bench_pids+=("$!")
 until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
 key=$("$bin" api-key create --name bench --scopes customers:read | head -1)
-db_port=$(echo "$DATABASE_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
 # The partner limits (30 profile reads and 600 requests a minute per key) would answer 429 here.
 pg_psql "$db_port" crema "UPDATE settings SET value = '1000000000' WHERE key IN ('api_requests_per_minute', 'api_profile_reads_per_minute')"
 # A guest deep in the table, with orders and ledger rows.

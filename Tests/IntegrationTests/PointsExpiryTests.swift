@@ -156,3 +156,27 @@ import Testing
         }
     }
 }
+
+/// The synthetic history benchmarks use has lots like the engine's, so the expiry job and the
+/// ledger check run on it as on a café's.
+@Suite struct ScaleSeedLotsTests {
+    @Test func aSeededHistoryHasLotsThatExpireCleanly() async throws {
+        try await LoyaltyFixture.with { fixture in
+            _ = try await fixture.count("UPDATE settings SET value = to_jsonb(12) WHERE key = 'points_validity_months' RETURNING 1")
+            try await ScaleSeed(customers: 50, orders: 800, batchSize: 300).run(
+                on: fixture.database, logger: fixture.logger, at: TestDefaults.now, report: { _ in })
+            #expect(try await fixture.count("SELECT count(*)::int FROM point_lots") == 800)
+            #expect(try await fixture.checkLedger().isClean)
+            let today = CalendarDate(TestDefaults.now, in: TimeZone(identifier: "Europe/Moscow")!)
+            let report = try await fixture.store.expirePoints(today: today, at: TestDefaults.now, batch: 7)
+            #expect(report.expiredLots > 0)
+            #expect(
+                report.expiredLots
+                    == (try await fixture.count("SELECT count(*)::int FROM point_lots WHERE expires_on <= \(today.description)::date")))
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*)::int FROM point_lots WHERE remaining > 0 AND expires_on <= \(today.description)::date") == 0)
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+}

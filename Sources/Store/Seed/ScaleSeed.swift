@@ -6,7 +6,8 @@ import PostgresNIO
 /// 10000000`), made by PostgreSQL itself with generate_series in large batches.
 ///
 /// The history is simple but consistent: every order earns 1 % (the standard rate) through an
-/// `earn` ledger row, balances and qualification spend are the sums of those rows, and tiers
+/// `earn` ledger row filling a lot of its own (expiring by the café's setting), balances and
+/// qualification spend are the sums of those rows, and tiers
 /// follow the spend. `check-ledger` passes on the result. Each synthetic order's `balance_after`
 /// is the points that order earned, not a running total.
 public struct ScaleSeed: Sendable {
@@ -44,6 +45,7 @@ public struct ScaleSeed: Sendable {
             try await connection.query("ANALYZE customers", logger: logger)
             try await connection.query("ANALYZE orders", logger: logger)
             try await connection.query("ANALYZE points_ledger", logger: logger)
+            try await connection.query("ANALYZE point_lots", logger: logger)
         }
         report(
             "scale seed: \(orders) orders with their ledger rows in \(Self.seconds(since: ordersStarted)); total \(Self.seconds(since: started))"
@@ -108,23 +110,38 @@ public struct ScaleSeed: Sendable {
                 try await connection.query(
                     """
                     WITH made AS (
-                        SELECT g, \(customerIDs.lowerBound) + (g * 2654435761) % \(span) AS customer_id,
+                        -- Ids drawn up front, so each order's ledger row can name the lot it fills.
+                        SELECT g, nextval(pg_get_serial_sequence('orders', 'id')) AS order_id,
+                               nextval(pg_get_serial_sequence('point_lots', 'id')) AS lot_id,
+                               \(customerIDs.lowerBound) + (g * 2654435761) % \(span) AS customer_id,
                                15000 + (g * 7919) % 60000 AS amount,
                                \(now)::timestamptz - make_interval(secs => (g * 104729) % (730 * 86400)) AS created_at
                         FROM generate_series(\(from)::bigint, \(to)::bigint) AS g
                     ), added AS (
-                        INSERT INTO orders (customer_id, location_id, actor_kind, actor_id, idempotency_key, request_fingerprint,
+                        INSERT INTO orders (id, customer_id, location_id, actor_kind, actor_id, idempotency_key, request_fingerprint,
                                             amount_kopecks, max_redeemable, points_redeemed, amount_paid_kopecks, points_earned,
                                             debt_repaid, tier_before, tier_after, earn_rate_percent, redeem_cap_percent,
                                             balance_after, debt_after, created_at)
-                        SELECT customer_id, (SELECT id FROM locations WHERE slug = 'main'), 'api_key', 'scale-seed',
+                        OVERRIDING SYSTEM VALUE
+                        SELECT order_id, customer_id, (SELECT id FROM locations WHERE slug = 'main'), 'api_key', 'scale-seed',
                                'seed:' || \(tag) || ':' || g, 'seed', amount, amount * 30 / 10000, 0, amount, amount / 10000,
                                0, 'standard', 'standard', 1, 30, amount / 10000, 0, created_at
                         FROM made
-                        RETURNING id, customer_id, points_earned, created_at
+                        RETURNING id
+                    ), validity AS (
+                        SELECT coalesce((SELECT (value #>> '{}')::int FROM settings WHERE key = 'points_validity_months'), 0) AS months,
+                               coalesce((SELECT value #>> '{}' FROM settings WHERE key = 'time_zone'), 'Europe/Moscow') AS zone
+                    ), lots AS (
+                        -- PostgreSQL adds months as PointsValidity does: 31 January + 1 month is 28 February.
+                        INSERT INTO point_lots (id, customer_id, remaining, earned_at, expires_on)
+                        OVERRIDING SYSTEM VALUE
+                        SELECT lot_id, customer_id, amount / 10000, created_at,
+                               CASE WHEN v.months > 0
+                                    THEN ((created_at AT TIME ZONE v.zone)::date + make_interval(months => v.months))::date END
+                        FROM made, validity v
                     ), ledger AS (
-                        INSERT INTO points_ledger (customer_id, kind, points, order_id, actor_kind, actor_id, created_at)
-                        SELECT customer_id, 'earn', points_earned, id, 'api_key', 'scale-seed', created_at FROM added WHERE points_earned > 0
+                        INSERT INTO points_ledger (customer_id, kind, points, order_id, lot_id, actor_kind, actor_id, created_at)
+                        SELECT customer_id, 'earn', amount / 10000, order_id, lot_id, 'api_key', 'scale-seed', created_at FROM made
                     )
                     SELECT min(id), max(id) FROM added
                     """,
