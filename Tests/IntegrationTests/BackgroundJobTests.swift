@@ -17,8 +17,8 @@ import Testing
             let names = jobs(app).services.compactMap { ($0 as? PeriodicJob)?.name }
             #expect(
                 names == [
-                    "outbox sender (client)", "outbox sender (staff)", "birthday gifts", "clean-up", "dashboard snapshots",
-                    "broadcast progress",
+                    "outbox sender (client)", "outbox sender (staff)", "birthday gifts", "points expiry", "clean-up",
+                    "dashboard snapshots", "broadcast progress",
                 ])
         }
     }

@@ -45,6 +45,10 @@ import Testing
             _ = try await fixture.store.cancelSale(
                 orderID: spend.orderID, by: .admin(id: "owner"), reason: "wrong guest", at: now.addingTimeInterval(180))
             #expect(try await lots(of: guest, fixture) == [100, 50])
+            // The guest's history shows the cancellation once, not once per lot.
+            let history = try await fixture.store.recentActivity(customerID: guest.id)
+            let reversals = history.filter { if case .points(kind: "redeem_reversal", _, _, _) = $0.kind { true } else { false } }
+            #expect(reversals.map(\.kind) == [.points(kind: "redeem_reversal", points: 120, debt: 0, orderID: spend.orderID)])
             #expect(try await fixture.checkLedger().isClean)
         }
     }

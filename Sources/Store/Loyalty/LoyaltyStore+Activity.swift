@@ -16,11 +16,14 @@ extension LoyaltyStore {
                  FROM orders o WHERE o.customer_id = \(customerID)
                  ORDER BY o.created_at DESC, o.id DESC LIMIT \(limit))
                 UNION ALL
-                (SELECT 'points', l.created_at, l.order_id, NULL, NULL, l.points, l.debt,
+                -- One line per event: a cancellation's or an expiry's rows, one per lot, are summed.
+                (SELECT 'points', l.created_at, l.order_id, NULL, NULL, sum(l.points)::int, sum(l.debt)::int,
                         CASE WHEN l.refund_id IS NULL THEN l.kind ELSE 'refund_' || l.kind END, NULL
-                 FROM points_ledger l
-                 WHERE l.customer_id = \(customerID) AND l.kind NOT IN ('earn', 'redeem', 'debt_repayment')
-                 ORDER BY l.id DESC LIMIT \(limit))
+                 FROM (SELECT * FROM points_ledger
+                       WHERE customer_id = \(customerID) AND kind NOT IN ('earn', 'redeem', 'debt_repayment')
+                       ORDER BY id DESC LIMIT \(limit * 4)) l
+                 GROUP BY l.created_at, l.order_id, l.refund_id, l.kind
+                 ORDER BY max(l.id) DESC LIMIT \(limit))
                 UNION ALL
                 (SELECT 'gift_issued', g.issued_at, g.id, NULL, NULL, NULL, NULL, g.name, g.name_en
                  FROM customer_gifts g WHERE g.customer_id = \(customerID) AND g.restored_from_gift_id IS NULL
