@@ -20,6 +20,19 @@ public final class FakeTelegramBotAPI: Sendable {
         await state.calls.filter { method == nil || $0.method == method }
     }
 
+    /// The `sendMessage` calls once at least `count` have arrived (or `timeout` passed), after
+    /// `settle` more, long enough for a wrong extra message to arrive too.
+    public func messages(
+        atLeast count: Int, within timeout: Duration = .seconds(30), settle: Duration = .seconds(2)
+    ) async throws -> [RecordedCall] {
+        let end = ContinuousClock.now + timeout
+        while await calls("sendMessage").count < count, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: settle)
+        return await calls("sendMessage")
+    }
+
     /// Answers the next `times` calls of `method` (optionally only those to `chatID`) with `failure`.
     public func fail(_ method: String, chatID: Int64? = nil, times: Int = 1, with failure: FakeFailure) async {
         await state.addRule(.init(method: method, chatID: chatID, remaining: times, failure: failure))

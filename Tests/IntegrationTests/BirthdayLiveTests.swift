@@ -48,13 +48,7 @@ import Testing
                     ])
                 defer { server.signal(SIGTERM) }
 
-                let end = ContinuousClock.now + .seconds(30)
-                while await fake.calls("sendMessage").count < 2, ContinuousClock.now < end {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                // Long enough for a wrong third message to arrive too.
-                try await Task.sleep(for: .seconds(2))
-                let messages = await fake.calls("sendMessage")
+                let messages = try await fake.messages(atLeast: 2)
                 #expect(messages.count == 2)
                 #expect(
                     messages.first { $0.chatID == 111_111_111 }?.text == "С днём рождения! 🎂 Ваш подарок: Напиток. Действует до 07.03.2027."

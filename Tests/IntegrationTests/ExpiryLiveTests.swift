@@ -38,18 +38,12 @@ import Testing
                             environment: [
                                 "APP_ENV": "test", "DATABASE_URL": url.string, "PORT": String(port), "LOG_LEVEL": "warning",
                                 "TELEGRAM_API_BASE_URL": fake.baseURL.absoluteString, "TELEGRAM_CLIENT_BOT_TOKEN": "111:client",
-                                "CREMA_TEST_CLOCK_START": "2027-02-28T06:00:00Z",
+                                "CREMA_TEST_CLOCK_START": "2027-02-28T06:00:00Z", "DATABASE_POOL_SIZE": "4",
                             ]))
                 }
                 defer { for server in servers { server.signal(SIGTERM) } }
 
-                let end = ContinuousClock.now + .seconds(30)
-                while await fake.calls("sendMessage").count < 2, ContinuousClock.now < end {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                // Long enough for a wrong third message to arrive too.
-                try await Task.sleep(for: .seconds(2))
-                let messages = await fake.calls("sendMessage")
+                let messages = try await fake.messages(atLeast: 2)
                 #expect(messages.count == 2)
                 #expect(
                     messages.first { $0.chatID == 111_111_111 }?.text

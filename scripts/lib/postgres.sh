@@ -67,7 +67,7 @@ pg_init() {
         echo "listen_addresses = '127.0.0.1'"
         echo "port = $port"
         echo "unix_socket_directories = '$data'"
-        echo "max_connections = 300"
+        echo "max_connections = 1000"
         echo "logging_collector = off"
         if [ "$profile" = test ]; then
             echo "fsync = off"

@@ -92,13 +92,6 @@ public struct PointLots: Sendable, Equatable {
         return moves
     }
 
-    /// The nearest day on which points expire, and how many.
-    public var nextExpiry: (points: Int, day: CalendarDate)? {
-        let dated = lots.filter { $0.remaining > 0 }.compactMap { lot in lot.expiresOn.map { (lot.remaining, $0) } }
-        guard let first = dated.map(\.1).min() else { return nil }
-        return (dated.filter { $0.1 == first }.reduce(0) { $0 + $1.0 }, first)
-    }
-
     private mutating func take(_ points: Int, preferring preferred: Int64?) -> (moves: [LotMovement], shortfall: Int) {
         var left = max(0, points)
         var moves: [LotMovement] = []
