@@ -32,9 +32,9 @@ extension LoyaltyStore {
                     WITH due AS (
                         -- A lot a sale holds right now is told about on the next run.
                         SELECT id, customer_id, remaining, expires_on FROM point_lots
-                        WHERE remaining > 0 AND reminded_at IS NULL
+                        WHERE remaining > 0 AND reminded_at IS NULL AND expires_on IS NOT NULL
                           AND expires_on > \(today.description)::date AND expires_on <= \(horizon.description)::date
-                        ORDER BY customer_id, id
+                        ORDER BY expires_on, customer_id, id
                         LIMIT \(batch)
                         FOR UPDATE SKIP LOCKED
                     ), marked AS (
@@ -68,6 +68,8 @@ extension LoyaltyStore {
     public func expirePoints(today: CalendarDate, at now: Date, batch: Int = 1_000) async throws -> ExpiryReport {
         let notice = String(decoding: try Notice.pointsExpired(.init(points: 0, day: today, balance: 0)).encoded(), as: UTF8.self)
         var report = ExpiryReport()
+        // Guests in id order, a batch at a time, through the index of open lots.
+        var after: Int64 = 0
         while true {
             let (guests, lots, points) = try await session.withTransaction { connection in
                 let guests = try await connection.query(
@@ -75,14 +77,14 @@ extension LoyaltyStore {
                     SELECT id FROM customers
                     WHERE id IN (
                         SELECT DISTINCT customer_id FROM point_lots
-                        WHERE remaining > 0 AND expires_on <= \(today.description)::date
+                        WHERE remaining > 0 AND customer_id > \(after) AND expires_on <= \(today.description)::date
                         ORDER BY customer_id LIMIT \(batch))
                     ORDER BY id
                     FOR UPDATE
                     """,
                     logger: logger
                 ).collect().map { try $0.decode(Int64.self) }
-                guard !guests.isEmpty else { return (0, 0, 0) }
+                guard !guests.isEmpty else { return ([Int64](), 0, 0) }
                 // A statement of its own, after the locks: it sees what the lots hold now.
                 let expired =
                     try await connection.query(
@@ -115,11 +117,12 @@ extension LoyaltyStore {
                         """,
                         logger: logger
                     ).collect().first?.decode((Int, Int).self) ?? (0, 0)
-                return (guests.count, expired.0, expired.1)
+                return (guests, expired.0, expired.1)
             }
             report.expiredLots += lots
             report.expiredPoints += points
-            if guests < batch { return report }
+            guard guests.count == batch, let last = guests.last else { return report }
+            after = last
         }
     }
 }

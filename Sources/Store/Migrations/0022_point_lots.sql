@@ -18,9 +18,13 @@ CREATE TABLE point_lots (
     reminded_at timestamptz
 );
 
--- Spending and balance proofs walk a guest's open lots oldest first.
+-- Spending and balance proofs walk a guest's open lots oldest first; the expiry job walks the
+-- guests in id order through it.
 CREATE INDEX point_lots_open_idx ON point_lots (customer_id, earned_at, id) WHERE remaining > 0;
--- The expiry and reminder jobs look for open lots by date.
+-- The reminder job finds the lots it has not told about yet by day, guest by guest.
+CREATE INDEX point_lots_remind_idx ON point_lots (expires_on, customer_id, id)
+    WHERE remaining > 0 AND reminded_at IS NULL AND expires_on IS NOT NULL;
+-- The liability by month and the due lots of a day.
 CREATE INDEX point_lots_due_idx ON point_lots (expires_on) WHERE remaining > 0 AND expires_on IS NOT NULL;
 
 -- A refund of part of an order; several may follow one order, up to its amount.
