@@ -440,6 +440,10 @@ import Testing
             try await manager.send(text: "300")
             #expect(try await manager.send(text: "ещё").text == "Вернуть можно не больше 200 ₽.")
 
+            // The day's history lists the refund with its amount and reason.
+            let history = try #require(try await manager.send(text: "📋 История за сегодня").text)
+            #expect(history.hasSuffix("↩️ Отмены и возвраты: 1\n09:00 №\(sale.orderID) Мария возврат 250 ₽ — вернули чизкейк"), "\(history)")
+
             let barista = try await desk.bind(.barista, userID: 500)
             let refused = try await barista.press("rf:\(sale.orderID)")
             #expect(refused.json["text"] as? String == "Возврат оформляет менеджер.")

@@ -244,11 +244,15 @@ struct StaffTexts: Sendable {
     /// The day's cancelled sales; nil when there were none.
     func cancellationHistory(_ cancellations: [StaffCancellation], count: Int, time: (Date) -> String) -> String? {
         guard count > 0 else { return nil }
-        var lines = [t("↩️ Отмены: \(count)", "↩️ Cancellations: \(count)")]
-        for cancellation in cancellations.reversed() {
-            lines.append(
-                "\(time(cancellation.at)) №\(cancellation.orderID) \(cancellation.guestName) \(cancellation.amount) — \(cancellation.reason)"
-            )
+        let withRefunds = cancellations.contains(where: \.isRefund)
+        var lines = [
+            withRefunds
+                ? t("↩️ Отмены и возвраты: \(count)", "↩️ Cancellations and refunds: \(count)")
+                : t("↩️ Отмены: \(count)", "↩️ Cancellations: \(count)")
+        ]
+        for entry in cancellations.reversed() {
+            let amount = entry.isRefund ? t("возврат \(entry.amount)", "refund \(entry.amount)") : "\(entry.amount)"
+            lines.append("\(time(entry.at)) №\(entry.orderID) \(entry.guestName) \(amount) — \(entry.reason)")
         }
         if count > cancellations.count {
             lines.append(t("Показаны последние \(cancellations.count).", "The latest \(cancellations.count) are shown."))

@@ -17,12 +17,14 @@ public struct StaffGiftEvent: Sendable, Equatable {
 }
 
 /// A cancelled sale, as the staff bot's history lists it.
+/// A cancelled sale, or a refund of part of one (then `amount` is what was refunded).
 public struct StaffCancellation: Sendable, Equatable {
     public var orderID: Int64
     public var at: Date
     public var guestName: String
     public var amount: Money
     public var reason: String
+    public var isRefund: Bool = false
 }
 
 extension StaffReports {
@@ -91,12 +93,16 @@ extension StaffReports {
             let (staffID, locationID) = Self.filters(scope)
             let rows = try await connection.query(
                 """
-                SELECT o.id, x.cancelled_at, c.first_name, o.amount_kopecks, x.reason, count(*) OVER ()::int AS total
-                FROM order_cancellations x
+                SELECT o.id, x.cancelled_at, c.first_name, coalesce(x.amount_kopecks, o.amount_kopecks) AS amount_kopecks, x.reason, x.refund, count(*) OVER ()::int AS total
+                FROM (
+                    SELECT order_id, cancelled_at, NULL::bigint AS amount_kopecks, reason, false AS refund
+                    FROM order_cancellations WHERE cancelled_at >= \(start)
+                    UNION ALL
+                    SELECT order_id, refunded_at, amount_kopecks, reason, true FROM order_refunds WHERE refunded_at >= \(start)
+                ) x
                 JOIN orders o ON o.id = x.order_id
                 JOIN customers c ON c.id = o.customer_id
-                WHERE x.cancelled_at >= \(start)
-                  AND (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))
+                WHERE (\(staffID)::bigint IS NULL OR o.staff_id = \(staffID))
                   AND (\(locationID)::bigint IS NULL OR o.location_id = \(locationID))
                 ORDER BY x.cancelled_at DESC
                 LIMIT \(limit)
@@ -111,7 +117,8 @@ extension StaffReports {
                 found.append(
                     StaffCancellation(
                         orderID: try column("id"), at: try column("cancelled_at"), guestName: try column("first_name"),
-                        amount: Money(kopecks: try column("amount_kopecks")), reason: try column("reason")
+                        amount: Money(kopecks: try column("amount_kopecks")), reason: try column("reason"),
+                        isRefund: try column("refund")
                     ))
             }
             return (found, total)
