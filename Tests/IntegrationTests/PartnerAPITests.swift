@@ -33,6 +33,8 @@ import Testing
             #expect(refunded.int("refunded_total_kopecks") == 30_000)
             let replay = try await api.post("/api/v1/orders/\(sale.orderID)/refunds", json: body, idempotencyKey: "refund-1")
             #expect(replay.status == 201 && replay.int("id") == refunded.int("id"))
+            let order = try await api.get("/api/v1/orders/\(sale.orderID)")
+            #expect(order.int("refunded_kopecks") == 30_000 && order.json["cancelled"] as? Bool == false)
             let tooMuch = try await api.post(
                 "/api/v1/orders/\(sale.orderID)/refunds", json: ["amount_kopecks": 80_000, "reason": "all"], idempotencyKey: "refund-2")
             #expect(tooMuch.status == 409 && tooMuch.code == "refund_above_order", "\(tooMuch.text)")

@@ -37,10 +37,10 @@ extension Components.Schemas.Quote {
 }
 
 extension Components.Schemas.Order {
-    init(_ sale: ConfirmedSale, cancelled: Bool) {
+    init(_ sale: ConfirmedSale, cancelled: Bool, refunded: Money = .zero) {
         self.init(
             id: sale.orderID, customerId: sale.customerID, quote: .init(sale.quote), balanceAfter: sale.balanceAfter,
-            pointsDebtAfter: sale.debtAfter, createdAt: sale.createdAt, cancelled: cancelled
+            pointsDebtAfter: sale.debtAfter, createdAt: sale.createdAt, cancelled: cancelled, refundedKopecks: refunded.kopecks
         )
     }
 }

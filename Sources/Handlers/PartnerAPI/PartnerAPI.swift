@@ -113,7 +113,7 @@ struct PartnerAPI: APIProtocol {
         // Another location's order does not exist for a key confined to its own.
         guard let record = try await loyalty.order(id: input.path.orderId), try apiKey.reach.map({ $0 == record.locationID }) ?? true
         else { throw LoyaltyError.orderNotFound }
-        return .ok(.init(body: .json(.init(record.sale, cancelled: record.cancelled))))
+        return .ok(.init(body: .json(.init(record.sale, cancelled: record.cancelled, refunded: record.refunded))))
     }
 
     func cancelOrder(_ input: Operations.CancelOrder.Input) async throws -> Operations.CancelOrder.Output {
@@ -171,7 +171,10 @@ struct PartnerAPI: APIProtocol {
         guard (1...100).contains(limit) else { throw Problem.invalid("limit", "must be between 1 and 100") }
         let records = try await loyalty.orders(customerID: customer.id, before: input.query.before, limit: limit)
         let next = records.count == limit ? records.last?.sale.orderID : nil
-        return .ok(.init(body: .json(.init(items: records.map { .init($0.sale, cancelled: $0.cancelled) }, nextBefore: next))))
+        return .ok(
+            .init(
+                body: .json(.init(items: records.map { .init($0.sale, cancelled: $0.cancelled, refunded: $0.refunded) }, nextBefore: next)))
+        )
     }
 
     // MARK: Feedback

@@ -2,10 +2,13 @@ import Domain
 import Foundation
 import PostgresNIO
 
-/// An order as read back: what the sale granted, and whether it was cancelled since.
+/// An order as read back: what the sale granted, and whether it was cancelled or partly
+/// refunded since.
 public struct OrderRecord: Sendable, Equatable {
     public var sale: ConfirmedSale
     public var cancelled: Bool
+    /// What refunds of part of it returned so far.
+    public var refunded: Money = .zero
     /// Where it was sold.
     public var locationID: Int64
 }
@@ -23,7 +26,8 @@ extension LoyaltyStore {
     private func orders(_ filter: PostgresQuery, limit: Int) async throws -> [OrderRecord] {
         var query: PostgresQuery = """
             SELECT \(unescaped: ConfirmedSale.columns),
-                   EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id) AS cancelled, o.location_id
+                   EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = o.id) AS cancelled, o.location_id,
+                   (SELECT coalesce(sum(r.amount_kopecks), 0)::bigint FROM order_refunds r WHERE r.order_id = o.id) AS refunded
             FROM orders o
             """
         query.sql += " " + filter.sql + " ORDER BY o.created_at DESC, o.id DESC LIMIT \(max(1, min(limit, 100)))"
@@ -33,7 +37,9 @@ extension LoyaltyStore {
             for try await row in try await connection.query(query, logger: logger) {
                 let column = Columns(row)
                 records.append(
-                    OrderRecord(sale: try ConfirmedSale(row), cancelled: try column("cancelled"), locationID: try column("location_id")))
+                    OrderRecord(
+                        sale: try ConfirmedSale(row), cancelled: try column("cancelled"),
+                        refunded: Money(kopecks: try column("refunded")), locationID: try column("location_id")))
             }
             return records
         }
