@@ -17,10 +17,6 @@ public struct SaleReversal: Sendable, Equatable {
 
     public var balanceChange: Int { pointsRestored - pointsTakenBack }
 
-    public static func compute(for quote: SaleQuote, balance: Int) -> SaleReversal {
-        compute(for: RefundShare(of: quote), balance: balance)
-    }
-
     public static func compute(for share: RefundShare, balance: Int) -> SaleReversal {
         let available = balance + share.redeemed
         let takenBack = min(available, share.credited)
