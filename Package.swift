@@ -77,7 +77,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.copy("Resources/docs"), .copy("Resources/playground"), .copy("Resources/admin")]
+            resources: [.copy("Resources/docs"), .copy("Resources/playground"), .copy("Resources/admin"), .copy("Resources/miniapp")]
         ),
         .executableTarget(
             name: "crema",

@@ -13,6 +13,13 @@ if ! swift format lint --strict -r Sources Tests Package.swift bench; then
     exit 1
 fi
 
+# The QR tests read the codes the server draws with a real decoder (zbarimg, from Debian).
+if ! command -v zbarimg >/dev/null 2>&1; then
+    echo "installing zbar-tools from Debian (the QR decoder the tests read codes with)" >&2
+    apt-get install -y -qq zbar-tools >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null && apt-get install -y -qq zbar-tools >/dev/null; }
+fi
+
 # A fresh folder under /tmp: the postgres user can always enter it, wherever the clone lives.
 workdir=$(mktemp -d /tmp/crema-test.XXXXXX)
 chmod 755 "$workdir"
@@ -53,4 +60,5 @@ if [ "$#" -eq 0 ] && [ "${CREMA_SKIP_E2E:-0}" != 1 ]; then
     scripts/e2e-ops.sh "$CREMA_BIN"
     scripts/e2e-browser.sh "$port" "$CREMA_BIN" playground
     scripts/e2e-browser.sh "$port" "$CREMA_BIN" admin
+    scripts/e2e-browser.sh "$port" "$CREMA_BIN" miniapp
 fi

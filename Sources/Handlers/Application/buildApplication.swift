@@ -86,6 +86,10 @@ func buildRouter(
 
     try PartnerAPIController(configuration: configuration, dependencies: dependencies).addRoutes(to: router)
     try AdminController(configuration: configuration, dependencies: dependencies, hasher: passwordHasher).addRoutes(to: router)
+    try MiniAppController(
+        configuration: configuration, dependencies: dependencies,
+        nonce: { [random = dependencies.random] in random.hexString(byteCount: 8) }
+    ).addRoutes(to: router)
     if configuration.devPlaygroundEnabled {
         router.add(middleware: LoopbackOnlyMiddleware())
         try DevPlaygroundController(configuration: configuration, dependencies: dependencies, webhooks: webhooks).addRoutes(to: router)

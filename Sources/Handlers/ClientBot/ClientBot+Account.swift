@@ -6,18 +6,7 @@ import Store
 /// Profile, payment code, history and settings: what guests look at.
 extension ClientBot {
     func showProfile(of customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        let settings = try await turn.tx.settings()
-        let cafe = CafeTime(identifier: settings.timeZone)
-        let gifts = try await turn.tx.loyalty.activeGifts(customerID: customer.id, at: turn.now)
-        let account = customer.account
-        let next = account.tier.next.flatMap { tier in
-            settings.rules.spendToNextTier(from: account.qualificationSpend).map { (tier: tier, spend: $0) }
-        }
-        let view = ProfileView(
-            name: customer.firstName, tier: account.tier, balance: account.balance, debt: account.debt,
-            toNextTier: next, gifts: gifts.map { (name: $0.name[turn.texts.language], until: cafe.day($0.expiresAt)) },
-            expiring: customer.upcomingExpiry.map { (points: $0.points, day: CafeTime.dotted($0.day)) }
-        )
+        let view = try await ProfileView.load(customer, tx: turn.tx, language: turn.texts.language, at: turn.now)
         return turn.reply(turn.say(turn.texts.profile(view), turn.texts.menu))
     }
 

@@ -35,7 +35,12 @@ struct EnglishClientTexts: ClientTexts {
     let accountBlocked = "Your loyalty account is suspended. Please talk to the café staff."
 
     func profile(_ view: ProfileView) -> String {
-        var lines = ["👤 \(view.name)", "Tier: \(tierName(view.tier))", "Balance: \(view.balance) \(points(view.balance))"]
+        (["👤 \(view.name)", "Tier: \(tierName(view.tier))", "Balance: \(view.balance) \(points(view.balance))"] + profileDetails(view))
+            .joined(separator: "\n")
+    }
+
+    func profileDetails(_ view: ProfileView) -> [String] {
+        var lines: [String] = []
         if view.debt > 0 { lines.append("Points debt: \(view.debt) — repaid from future points") }
         if let expiring = view.expiring {
             lines.append("⏳ \(expiring.points) \(expiring.points == 1 ? "point expires" : "points expire") on \(expiring.day)")
@@ -51,7 +56,7 @@ struct EnglishClientTexts: ClientTexts {
             lines.append("Gifts:")
             lines += view.gifts.map { "🎁 \($0.name) — until \($0.until)" }
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     func code(_ code: PaymentCode, validFor seconds: Int, until time: String) -> String {
@@ -142,5 +147,5 @@ struct EnglishClientTexts: ClientTexts {
         }
     }
 
-    private func points(_ count: Int) -> String { count == 1 ? "point" : "points" }
+    func points(_ count: Int) -> String { count == 1 ? "point" : "points" }
 }

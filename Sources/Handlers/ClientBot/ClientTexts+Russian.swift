@@ -37,7 +37,12 @@ struct RussianClientTexts: ClientTexts {
     let accountBlocked = "Ваш аккаунт в программе лояльности приостановлен. Пожалуйста, обратитесь к сотрудникам кофейни."
 
     func profile(_ view: ProfileView) -> String {
-        var lines = ["👤 \(view.name)", "Уровень: \(tierName(view.tier))", "Баланс: \(view.balance) \(points(view.balance))"]
+        (["👤 \(view.name)", "Уровень: \(tierName(view.tier))", "Баланс: \(view.balance) \(points(view.balance))"] + profileDetails(view))
+            .joined(separator: "\n")
+    }
+
+    func profileDetails(_ view: ProfileView) -> [String] {
+        var lines: [String] = []
         if view.debt > 0 { lines.append("Долг: \(RussianPlural.points(view.debt)) — спишем из следующих начислений.") }
         if let expiring = view.expiring {
             let verb = RussianPlural(one: "сгорит", few: "сгорят", many: "сгорят").form(expiring.points)
@@ -54,7 +59,7 @@ struct RussianClientTexts: ClientTexts {
             lines.append("Подарки:")
             lines += view.gifts.map { "🎁 \($0.name) — до \($0.until)" }
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     func code(_ code: PaymentCode, validFor seconds: Int, until time: String) -> String {
@@ -145,7 +150,7 @@ struct RussianClientTexts: ClientTexts {
         }
     }
 
-    private func points(_ count: Int) -> String {
+    func points(_ count: Int) -> String {
         RussianPlural.points.form(count)
     }
 }

@@ -36,6 +36,10 @@ protocol ClientTexts: Sendable {
     var accountBlocked: String { get }
 
     func profile(_ view: ProfileView) -> String
+    /// The profile below the name, tier and balance: debt, expiry, next tier, gifts.
+    func profileDetails(_ view: ProfileView) -> [String]
+    /// "балл", "балла" or "баллов" for `count`.
+    func points(_ count: Int) -> String
     func code(_ code: PaymentCode, validFor seconds: Int, until time: String) -> String
     func history(_ lines: [String]) -> String
     func historyLine(_ entry: ActivityEntry, date: String) -> String

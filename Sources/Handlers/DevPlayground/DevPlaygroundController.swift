@@ -16,6 +16,7 @@ struct DevPlaygroundController {
     func addRoutes(to router: Router<AppRequestContext>) throws {
         let calls = DevBotCalls(database: dependencies.database, logger: dependencies.logger)
         DevBotAPIController(telegram: configuration.telegram, calls: calls, clock: dependencies.clock).addRoutes(to: router)
+        try DevMiniAppController(telegram: configuration.telegram, clock: dependencies.clock).addRoutes(to: router)
 
         try BundledFiles(
             folder: "playground", path: "dev/playground", index: "playground.html",

@@ -126,7 +126,7 @@ extension StaffBot {
     func cancelSale(reason: String, orderID: Int64, turn: StaffTurn) async throws -> BotReply {
         try await turn.conversations.clear(chatID: turn.chatID)
         do {
-            _ = try await turn.tx.loyalty.cancelSale(orderID: orderID, by: turn.member.actor, reason: reason, at: turn.now)
+            _ = try await turn.till.cancel(orderID: orderID, reason: reason)
             return turn.reply(turn.say(turn.texts.cancelled(order: orderID), turn.menu))
         } catch let error as LoyaltyError {
             return turn.reply(turn.say(turn.texts.error(error), turn.menu))

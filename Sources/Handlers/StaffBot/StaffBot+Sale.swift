@@ -8,8 +8,9 @@ import Store
 extension StaffBot {
     func startSale(code text: String, turn: StaffTurn) async throws -> BotReply {
         guard let code = PaymentCode(typed: text) else { return turn.reply(turn.say(turn.texts.askCode)) }
-        switch try await card(for: code, holdingForSale: true, turn: turn) {
-        case .failure(let refusal): return turn.reply(turn.say(refusal.text))
+        switch try await turn.till.openSale(code: code) {
+        case .failure(.ownAccount): return turn.reply(turn.say(turn.texts.notForYourself, turn.menu))
+        case .failure(let refusal): return turn.reply(turn.say(turn.texts.tillRefusal(refusal)))
         case .success(let card): return try await openSale(code: code, card: card, turn: turn)
         }
     }
@@ -21,7 +22,7 @@ extension StaffBot {
     /// used to try codes, and a throttled barista's digits go to the step.
     func interrupt(_ step: StaffConversation, withCode code: PaymentCode, turn: StaffTurn) async throws -> BotReply? {
         let settings = try await turn.tx.settings()
-        let limits = wrongCodeLimits(turn, perMinute: settings.wrongCodeLimitPerMinute)
+        let limits = turn.till.wrongCodeLimits(perMinute: settings.wrongCodeLimitPerMinute)
         guard try await turn.tx.rateLimits.retryAfter(limits, at: turn.now) == nil else { return nil }
         let card: CustomerCard
         do {
@@ -36,17 +37,16 @@ extension StaffBot {
         guard try await turn.tx.loyalty.holdCode(code, for: turn.member.id, at: turn.now) else {
             return turn.reply(turn.say(turn.texts.error(.codeInUse), turn.menu))
         }
+        if try await turn.till.isOwnAccount(card.customerID) {
+            try await turn.till.release(code)
+            return turn.reply(turn.say(turn.texts.notForYourself, turn.menu))
+        }
         let notice = step.saleDraft == nil ? turn.texts.previousActionDropped : turn.texts.previousSaleDropped
         return try await openSale(code: code, card: card, notice: notice, turn: turn)
     }
 
-    /// The guest's card and the question for the amount; the chat now drafts this sale. Nobody
-    /// sells to their own guest account: a colleague does.
+    /// The guest's card and the question for the amount; the chat now drafts this sale.
     func openSale(code: PaymentCode, card: CustomerCard, notice: String? = nil, turn: StaffTurn) async throws -> BotReply {
-        if try await isOwnAccount(card.customerID, turn: turn) {
-            try await turn.tx.loyalty.releaseCode(code, heldBy: turn.member.id)
-            return turn.reply(turn.say(turn.texts.notForYourself, turn.menu))
-        }
         let view = try await cardView(customerID: card.customerID, name: card.firstName, account: card.account, turn: turn)
         try await turn.conversations.set(.saleAmount(SaleDraft(code: code)), chatID: turn.chatID, at: turn.now)
         let text = [notice, turn.texts.card(view), turn.texts.askAmount].compactMap { $0 }.joined(separator: "\n\n")
@@ -175,8 +175,7 @@ extension StaffBot {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
         }
         do {
-            let sale = try await turn.tx.loyalty.confirmSale(
-                request, by: turn.member.actor, locationID: turn.member.locationID, at: turn.now)
+            let sale = try await turn.till.confirm(request)
             try await turn.conversations.set(.saleDone(draft, nonce: nonce, orderID: sale.orderID), chatID: turn.chatID, at: turn.now)
             let cancel = turn.inline([[(turn.texts.cancelThisSaleButton, .cancelSale(order: sale.orderID))]])
             return turn.reply(
@@ -210,7 +209,7 @@ extension StaffBot {
     func drop(_ step: StaffConversation?, turn: StaffTurn) async throws {
         try await turn.conversations.clear(chatID: turn.chatID)
         if let draft = step?.saleDraft {
-            try await turn.tx.loyalty.releaseCode(draft.code, heldBy: turn.member.id)
+            try await turn.till.release(draft.code)
         }
     }
 

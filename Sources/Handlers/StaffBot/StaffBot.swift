@@ -160,6 +160,8 @@ struct StaffTurn {
 
     var now: Date { transaction.now }
     var tx: StoreTransaction { transaction.tx }
+    /// The chat is private, so its id is the member's own Telegram account.
+    var till: Till { Till(tx: tx, member: member, telegramID: chatID, now: now) }
 
     var menu: ReplyMarkup {
         var rows: [[ReplyMarkup.KeyboardButton]] = [

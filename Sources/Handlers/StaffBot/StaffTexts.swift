@@ -25,8 +25,11 @@ struct StaffTexts: Sendable {
             "Этот бот только для сотрудников кофейни. Чтобы подключиться, попросите у администратора ссылку-приглашение.",
             "This bot is for café staff only. To join, ask an administrator for an invite link.")
     }
+    func roleName(_ role: Actor.StaffRole) -> String {
+        role == .manager ? t("менеджер", "manager") : t("бариста", "barista")
+    }
     func welcome(name: String, role: Actor.StaffRole) -> String {
-        let roleName = role == .manager ? t("менеджер", "manager") : t("бариста", "barista")
+        let roleName = roleName(role)
         return t(
             "Здравствуйте, \(name)! Вы подключены как \(roleName). Введите код гостя, чтобы провести продажу.",
             "Hello, \(name)! You are connected as a \(roleName). Type a guest's code to make a sale.")
@@ -115,6 +118,8 @@ struct StaffTexts: Sendable {
     var previousActionDropped: String {
         t("↪️ Предыдущее действие отменено. Новый гость:", "↪️ The previous action was dropped. Next guest:")
     }
+    /// The reason a cancellation from the till app records when the barista gives none.
+    var cancelledFromTheTill: String { t("Отменено на кассе", "Cancelled at the till") }
     var saleAbandoned: String { t("Продажа не проведена, ничего не списано.", "Sale abandoned; nothing was charged.") }
     var done: String { t("Готово", "Done") }
     func throttled(seconds: Int) -> String {
