@@ -4,16 +4,17 @@
 #   playground: both bots through the real webhooks (scripts/e2e/playground_test.py)
 #   admin:      the admin panel as an owner uses it (scripts/e2e/admin_test.py), once in Russian
 #               and once in English, each on a fresh database
+#   miniapp:    the guest's card and the barista's till Mini Apps (scripts/e2e/miniapp_test.py)
 # Screenshots land in artifacts/NAME/.
 #
-# Usage: scripts/e2e-browser.sh PG_PORT CREMA_BIN playground|admin
+# Usage: scripts/e2e-browser.sh PG_PORT CREMA_BIN playground|admin|miniapp
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/lib/postgres.sh
 . scripts/lib/browser.sh
 name=$3
-case "$name" in playground|admin) ;; *) echo "usage: $0 PG_PORT CREMA_BIN playground|admin" >&2; exit 64 ;; esac
+case "$name" in playground|admin|miniapp) ;; *) echo "usage: $0 PG_PORT CREMA_BIN playground|admin|miniapp" >&2; exit 64 ;; esac
 
 python=$(browser_python)
 artifacts="$root/artifacts/$name"

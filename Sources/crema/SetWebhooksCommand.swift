@@ -38,6 +38,8 @@ struct SetWebhooksCommand: AsyncParsableCommand {
                 let username = ((try? JSONSerialization.jsonObject(with: me)) as? [String: Any])?["username"] as? String ?? "?"
                 if delete {
                     _ = try await api.call("deleteWebhook", ["drop_pending_updates": dropPendingUpdates])
+                    _ = try await api.call(
+                        "setChatMenuButton", json: try JSONSerialization.data(withJSONObject: ["menu_button": ["type": "default"]]))
                     print("\(bot.name) bot @\(username): webhook removed")
                     continue
                 }
@@ -54,10 +56,24 @@ struct SetWebhooksCommand: AsyncParsableCommand {
                         ] as [String: Any]))
                 if bot.name == "client" { try await setClientCommands(api) }
                 print("\(bot.name) bot @\(username): webhook set to \(url)")
+                try await setMenuButton(api, bot: bot.bot, configuration: bootstrap.configuration)
             } catch {
                 fail("Telegram refused the \(bot.name) bot's request: \(error)")
             }
         }
+    }
+
+    /// The menu button opens the bot's Mini App: the guest's card, the barista's till. Telegram
+    /// opens Mini Apps over HTTPS only; without it the button stays the command list.
+    private func setMenuButton(_ api: BotAPIClient, bot: OutboxStore.Bot, configuration: AppConfiguration) async throws {
+        let (page, label) = bot == .client ? ("card", "💳 Карта") : ("till", "🧾 Касса")
+        guard let url = MiniAppController.url(of: page, configuration: configuration) else {
+            print("\(bot.rawValue) bot: PUBLIC_BASE_URL is not https, so the menu button does not open the Mini App")
+            return
+        }
+        let button: [String: Any] = ["type": "web_app", "text": label, "web_app": ["url": url]]
+        _ = try await api.call("setChatMenuButton", json: try JSONSerialization.data(withJSONObject: ["menu_button": button]))
+        print("\(bot.rawValue) bot: menu button «\(label)» opens \(url)")
     }
 
     /// Russian for Russian-speaking users, English for everyone else (Telegram's default list).

@@ -202,7 +202,7 @@ public actor FakeTelegramState {
                 "text": text,
             ]
             return (200, ["ok": true, "result": message])
-        case "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands":
+        case "answerCallbackQuery", "setWebhook", "deleteWebhook", "setMyCommands", "setChatMenuButton":
             return (200, ["ok": true, "result": true])
         case "getMe":
             return (

@@ -41,6 +41,15 @@ import Testing
             #expect(
                 russian.map { $0["command"] ?? "" } == ["start", "profile", "code", "history", "review", "idea", "message", "settings"])
             #expect(russian[1]["description"] == "Профиль")
+
+            // Each bot's menu button opens its Mini App.
+            let menus = await fake.calls("setChatMenuButton")
+            let clientMenu = try #require(menus.first { $0.token == "111:client-token" }?.json["menu_button"] as? [String: Any])
+            #expect(clientMenu["type"] as? String == "web_app")
+            #expect(clientMenu["text"] as? String == "💳 Карта")
+            #expect((clientMenu["web_app"] as? [String: String])?["url"] == "https://crema.example.com/miniapp/card")
+            let staffMenu = try #require(menus.first { $0.token == "222:staff-token" }?.json["menu_button"] as? [String: Any])
+            #expect((staffMenu["web_app"] as? [String: String])?["url"] == "https://crema.example.com/miniapp/till")
         }
     }
 
@@ -52,6 +61,8 @@ import Testing
             #expect(Set(deletes.map(\.token)) == ["111:client-token", "222:staff-token"])
             #expect(deletes.allSatisfy { $0.json["drop_pending_updates"] as? Bool == false })
             #expect(await fake.calls("setWebhook").isEmpty)
+            let menus = await fake.calls("setChatMenuButton")
+            #expect(menus.count == 2 && menus.allSatisfy { ($0.json["menu_button"] as? [String: String])?["type"] == "default" })
         }
     }
 

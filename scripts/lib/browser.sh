@@ -1,4 +1,4 @@
-# Shared by the browser tests: headless Chromium and its driver from Debian, Selenium from PyPI
+# Shared by the browser tests: headless Chromium and its driver (and zbarimg) from Debian, Selenium from PyPI
 # in a venv, and a `crema serve` on a fresh database.
 # Source it from the repository root after scripts/lib/postgres.sh.
 
@@ -9,6 +9,11 @@ browser_python() {
         echo "browser: installing chromium and chromium-driver from Debian" >&2
         apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 \
             || { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; } >&2
+    fi
+    if ! command -v zbarimg >/dev/null 2>&1; then
+        echo "browser: installing zbar-tools from Debian (the Mini App test reads the QR with it)" >&2
+        apt-get install -y -q zbar-tools >/dev/null 2>&1 \
+            || { apt-get update -q >/dev/null && apt-get install -y -q zbar-tools >/dev/null; } >&2
     fi
     if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
         echo "browser: installing selenium into $venv" >&2

@@ -72,7 +72,9 @@ func buildRouter(
     let telegram = configuration.telegram
     let webhooks = TelegramWebhookController(
         routes: [
-            .init(path: "/telegram/client", secret: telegram.clientWebhookSecret, bot: ClientBot()),
+            .init(
+                path: "/telegram/client", secret: telegram.clientWebhookSecret,
+                bot: ClientBot(cardAppURL: MiniAppController.url(of: "card", configuration: configuration))),
             .init(
                 path: "/telegram/staff", secret: telegram.staffWebhookSecret,
                 bot: StaffBot(

@@ -18,10 +18,11 @@ extension ClientBot {
         let cafe = CafeTime(identifier: settings.timeZone)
         let seconds = Int(issued.expiresAt.timeIntervalSince(turn.now).rounded())
         let text = turn.texts.code(issued.code, validFor: seconds, until: cafe.time(issued.expiresAt))
+        let keyboard = turn.texts.newCodeKeyboard(cardAppURL: cardAppURL)
         if let messageID {
-            return .editMessageText(chatID: turn.chatID, messageID: messageID, text: text, markup: turn.texts.newCodeKeyboard)
+            return .editMessageText(chatID: turn.chatID, messageID: messageID, text: text, markup: keyboard)
         }
-        return turn.say(text, turn.texts.newCodeKeyboard)
+        return turn.say(text, keyboard)
     }
 
     func showHistory(of customer: Customer, turn: ClientTurn) async throws -> BotReply {

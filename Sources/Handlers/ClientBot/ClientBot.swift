@@ -10,6 +10,9 @@ import Store
 /// `conversations`, both read inside the update's transaction.
 struct ClientBot: TelegramBot {
     let bot = OutboxStore.Bot.client
+    /// The loyalty card Mini App, offered under each payment code; nil when the server has no
+    /// public HTTPS address (Telegram opens Mini Apps over HTTPS only).
+    var cardAppURL: String? = nil
 
     func handle(_ update: TelegramUpdate, in transaction: UpdateTransaction) async throws -> BotReply {
         if let message = update.message {

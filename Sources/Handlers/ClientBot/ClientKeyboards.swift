@@ -23,7 +23,12 @@ extension ClientTexts {
     var skipBirthdayKeyboard: ReplyMarkup { inline([[(skipButton, .skipBirthday)]]) }
     var skipCommentKeyboard: ReplyMarkup { inline([[(skipButton, .skipComment)]]) }
     var cancelKeyboard: ReplyMarkup { inline([[(cancelButton, .cancelInput)]]) }
-    var newCodeKeyboard: ReplyMarkup { inline([[(newCodeButton, .newCode)]]) }
+    /// A new code, and the card with the code as a QR when the Mini App can be opened.
+    func newCodeKeyboard(cardAppURL: String?) -> ReplyMarkup {
+        var rows = [[ReplyMarkup.InlineButton(newCodeButton, data: ClientCallback.newCode.data)]]
+        if let cardAppURL { rows.insert([ReplyMarkup.InlineButton(cardAppButton, webApp: cardAppURL)], at: 0) }
+        return .inline(rows)
+    }
 
     func ratingKeyboard(order: Int64) -> ReplyMarkup {
         inline([

@@ -15,6 +15,7 @@ struct EnglishClientTexts: ClientTexts {
     let sharePhoneButton = "📱 Share phone"
     let skipButton = "Skip"
     let cancelButton = "Cancel"
+    let cardAppButton = "📱 QR code and card"
     let newCodeButton = "🔄 New code"
 
     func welcomeNew(name: String) -> String {

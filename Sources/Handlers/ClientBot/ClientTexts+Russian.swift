@@ -15,6 +15,7 @@ struct RussianClientTexts: ClientTexts {
     let sharePhoneButton = "📱 Поделиться номером"
     let skipButton = "Пропустить"
     let cancelButton = "Отмена"
+    let cardAppButton = "📱 QR-код и карта"
     let newCodeButton = "🔄 Новый код"
 
     func welcomeNew(name: String) -> String {

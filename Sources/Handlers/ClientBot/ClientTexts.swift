@@ -19,6 +19,8 @@ protocol ClientTexts: Sendable {
     var skipButton: String { get }
     var cancelButton: String { get }
     var newCodeButton: String { get }
+    /// Opens the loyalty card Mini App.
+    var cardAppButton: String { get }
 
     func welcomeNew(name: String) -> String
     func welcomeBack(name: String) -> String

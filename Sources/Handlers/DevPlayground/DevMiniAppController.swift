@@ -34,7 +34,8 @@ struct DevMiniAppController {
         }
         let token = query["bot"] == "staff" ? telegram.staffBotToken : telegram.clientBotToken
         let user: [String: Any] = [
-            "id": id, "first_name": query["first_name"].map(String.init) ?? "Guest", "language_code": query["lang"].map(String.init) ?? "ru",
+            "id": id, "first_name": query["first_name"].map(String.init) ?? "Guest",
+            "language_code": query["lang"].map(String.init) ?? "ru",
         ]
         let userJSON = String(decoding: try JSONSerialization.data(withJSONObject: user, options: [.sortedKeys]), as: UTF8.self)
         let initData = WebAppInitData.signed(

@@ -6,7 +6,7 @@ import Runtime
 /// Both Mini Apps: the guest's loyalty card (client bot) at `/miniapp/card` and the barista's
 /// till (staff bot) at `/miniapp/till`, with their JSON APIs under `/miniapp/api/`. Each app's
 /// calls are validated with its own bot's token.
-struct MiniAppController {
+public struct MiniAppController {
     static let telegramScript = "https://telegram.org/js/telegram-web-app.js"
     static let pages = ["card", "till"]
 
@@ -31,9 +31,19 @@ struct MiniAppController {
         }
         try BundledFiles(
             folder: "miniapp", path: "miniapp", index: "",
-            files: [("miniapp.css", "text/css"), ("card.js", "text/javascript"), ("till.js", "text/javascript"), ("common.js", "text/javascript")],
+            files: [
+                ("miniapp.css", "text/css"), ("card.js", "text/javascript"), ("till.js", "text/javascript"),
+                ("common.js", "text/javascript"),
+            ],
             headers: [.cacheControl: "no-cache"]
         ).addRoutes(to: router)
+    }
+
+    /// The public HTTPS address of an app, or nil when the server has none (Telegram opens
+    /// Mini Apps over HTTPS only).
+    public static func url(of page: String, configuration: AppConfiguration) -> String? {
+        guard let base = configuration.publicBaseURL, base.scheme == "https" else { return nil }
+        return base.appendingPathComponent("miniapp").appendingPathComponent(page).absoluteString
     }
 
     /// A page's HTML as shipped; it loads Telegram's script, which the dev playground swaps for

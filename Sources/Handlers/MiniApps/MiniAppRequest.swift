@@ -33,7 +33,8 @@ struct MiniAppRequest {
         do {
             return try decoder.decode(Body.self, from: Data(buffer: buffer))
         } catch {
-            throw Problem(status: .badRequest, code: "invalid_body", title: "Invalid body", detail: "The request body is not what this call takes.")
+            throw Problem(
+                status: .badRequest, code: "invalid_body", title: "Invalid body", detail: "The request body is not what this call takes.")
         }
     }
 

@@ -109,18 +109,21 @@ struct TillAppController {
     private func lookUp(_ request: Request) async throws -> Response {
         let caller = try miniApp.caller(request)
         let body = try await miniApp.body(request, as: CodeBody.self)
-        let card = try await session(caller) { till, texts in
+        // A refusal is returned, not thrown, so the transaction commits the wrong code's count.
+        let found = try await session(caller) { till, texts -> Result<GuestCard, Problem> in
             let code = try paymentCode(body.code, texts: texts)
             switch try await till.openSale(code: code) {
-            case .failure(let refusal): throw Self.problem(refusal, texts: texts)
+            case .failure(let refusal): return .failure(Self.problem(refusal, texts: texts))
             case .success(let card):
                 let view = try await till.cardView(
                     customerID: card.customerID, name: card.firstName, account: card.account, language: texts.language)
-                return GuestCard(
-                    firstName: card.firstName, tier: texts.tierName(view.tier), balance: view.balance, debt: view.debt,
-                    gifts: view.gifts.map { GuestCard.Gift(id: $0.id, name: $0.name, until: $0.until) }, text: texts.card(view))
+                return .success(
+                    GuestCard(
+                        firstName: card.firstName, tier: texts.tierName(view.tier), balance: view.balance, debt: view.debt,
+                        gifts: view.gifts.map { GuestCard.Gift(id: $0.id, name: $0.name, until: $0.until) }, text: texts.card(view)))
             }
         }
+        let card = try found.get()
         return try MiniAppRequest.json(card)
     }
 
@@ -218,7 +221,9 @@ struct TillAppController {
     }
 
     private func paymentCode(_ text: String, texts: StaffTexts) throws -> PaymentCode {
-        guard let code = PaymentCode(typed: text) else { throw MiniAppRequest.refusal(texts.askCode, code: "invalid_code", status: .badRequest) }
+        guard let code = PaymentCode(typed: text) else {
+            throw MiniAppRequest.refusal(texts.askCode, code: "invalid_code", status: .badRequest)
+        }
         return code
     }
 

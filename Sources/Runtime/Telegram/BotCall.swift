@@ -77,8 +77,10 @@ public enum ReplyMarkup: Sendable, Equatable, Encodable {
 
     public struct InlineButton: Sendable, Equatable, Encodable {
         public var text: String
-        /// At most 64 bytes: a short action and an id, never state.
+        /// At most 64 bytes: a short action and an id, never state. Empty for a Mini App button.
         public var data: String
+        /// The HTTPS page a Mini App button opens, with init data Telegram signs.
+        public var webAppURL: String?
 
         public init(_ text: String, data: String) {
             precondition(data.utf8.count <= 64, "callback_data is limited to 64 bytes")
@@ -86,9 +88,26 @@ public enum ReplyMarkup: Sendable, Equatable, Encodable {
             self.data = data
         }
 
+        public init(_ text: String, webApp url: String) {
+            self.text = text
+            self.data = ""
+            self.webAppURL = url
+        }
+
         enum CodingKeys: String, CodingKey {
             case text
             case data = "callback_data"
+            case webApp = "web_app"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(text, forKey: .text)
+            if let webAppURL {
+                try container.encode(["url": webAppURL], forKey: .webApp)
+            } else {
+                try container.encode(data, forKey: .data)
+            }
         }
     }
 

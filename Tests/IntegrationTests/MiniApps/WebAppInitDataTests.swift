@@ -90,8 +90,10 @@ import Testing
         let hashWithout = WebAppInitData.expectedHash(fields, botToken: Self.token)
         fields["signature"] = "c2lnbmF0dXJl"
         let hashWith = WebAppInitData.expectedHash(fields, botToken: Self.token)
-        let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
-            .joined(separator: "&")
+        let body = fields.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        }
+        .joined(separator: "&")
         #expect(throws: Never.self) { try validate(body + "&hash=" + hashWithout) }
         #expect(throws: Never.self) { try validate(body + "&hash=" + hashWith) }
         #expect(throws: WebAppInitData.Refusal.badSignature) { try validate(body + "&hash=" + hashWith, token: "1:other") }

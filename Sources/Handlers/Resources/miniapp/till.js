@@ -6,12 +6,12 @@
   const texts = {
     ru: { scan: "📷 Сканировать QR", go: "Найти", scanPrompt: "Наведите камеру на QR гостя", amount: "Сумма заказа, ₽",
       next: "Далее", drop: "✖️ Отмена", none: "Без списания", max: (n) => `Списать ${n}`, enter: "Ввести…",
-      confirm: "✅ Подтвердить", back: "← Сумма", cancelSale: "Отменить продажу", nextSale: "Следующий гость",
+      confirm: "Подтвердить", back: "← Сумма", cancelSale: "Отменить продажу", nextSale: "Следующий гость",
       cancelAsk: "Отменить эту продажу? Баллы вернутся как были.", outside: "Откройте кассу из бота сотрудников в Telegram.",
       codeTyped: "Введите 6-значный код гостя или отсканируйте QR.", gift: (name, on) => `${on ? "✅" : "🎁"} ${name}` },
     en: { scan: "📷 Scan QR", go: "Find", scanPrompt: "Point the camera at the guest's QR", amount: "Order amount, ₽",
       next: "Next", drop: "✖️ Cancel", none: "No points", max: (n) => `Redeem ${n}`, enter: "Enter…",
-      confirm: "✅ Confirm", back: "← Amount", cancelSale: "Cancel this sale", nextSale: "Next guest",
+      confirm: "Confirm", back: "← Amount", cancelSale: "Cancel this sale", nextSale: "Next guest",
       cancelAsk: "Cancel this sale? Points go back as they were.", outside: "Open the till from the staff bot in Telegram.",
       codeTyped: "Type the guest's 6-digit code or scan the QR.", gift: (name, on) => `${on ? "✅" : "🎁"} ${name}` },
   };
@@ -48,6 +48,7 @@
     const card = await crema.api("/miniapp/api/till/lookup", { code });
     sale = { code, amount: "", redeem: "none", giftIds: [], card };
     $("guest").textContent = card.text;
+    $("quote-guest").textContent = `${card.first_name} · ${card.tier} · ${card.balance}`;
     renderAmount();
     crema.status("");
     show("step-amount");
