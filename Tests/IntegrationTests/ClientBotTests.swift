@@ -159,6 +159,25 @@ import Testing
         }
     }
 
+    /// With a public HTTPS address, the code message also opens the card Mini App (its QR).
+    @Test func theCodeMessageOpensTheCardMiniAppWhenThereIsAnHTTPSAddress() async throws {
+        try await TestApp.with(environment: ["PUBLIC_BASE_URL": "https://crema.example.com"]) { app, client in
+            let chat = BotUser(client: client, secret: app.configuration.telegram.clientWebhookSecret, languageCode: "ru")
+            try await register(chat)
+            let code = try await chat.send(text: "🔢 Код оплаты")
+            let rows = try #require(code.markup?["inline_keyboard"] as? [[[String: Any]]])
+            #expect(rows.first?.first?["text"] as? String == "📱 QR-код и карта")
+            #expect((rows.first?.first?["web_app"] as? [String: String])?["url"] == "https://crema.example.com/miniapp/card")
+            #expect(rows.first?.first?["callback_data"] == nil)
+            #expect(code.inlineData == ["code:new"])
+        }
+        try await withBot { _, chat, _ in
+            try await register(chat)
+            let code = try await chat.send(text: "🔢 Код оплаты")
+            #expect(!String(decoding: code.body, as: UTF8.self).contains("web_app"), "no HTTPS address, no Mini App button")
+        }
+    }
+
     @Test func historyListsTheLatestOperations() async throws {
         try await withBot { _, chat, fixture in
             try await register(chat)

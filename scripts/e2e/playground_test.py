@@ -121,7 +121,23 @@ try:
     profile = last_message_containing("client", "До уровня «Серебро»", seen)
     assert "Баланс: 3 балла" in profile.text, profile.text
     shot("guest-receipt-and-balance")
-    print(f"playground: guest registered, code {code}, barista sold 350 ₽, receipt and balance 3 shown; {step_number} screenshots in {artifacts}")
+
+    # The Mini Apps beside the chats: the card shows the balance and a QR; the till's Scan reads
+    # the QR beside it and opens that guest's sale.
+    driver.find_element(By.CSS_SELECTOR, "[data-reload='card-app']").click()
+    driver.find_element(By.CSS_SELECTOR, "[data-reload='till-app']").click()
+    driver.switch_to.frame("card-app")
+    wait.until(lambda d: d.find_element(By.ID, "balance").text == "3", "the card app never showed the balance 3")
+    wait.until(lambda d: d.find_element(By.ID, "qr").get_attribute("data-qr"), "the card app never showed a QR")
+    driver.switch_to.default_content()
+    driver.switch_to.frame("till-app")
+    wait.until(lambda d: d.find_element(By.ID, "scan").is_displayed(), "the till app never offered Scan")
+    driver.find_element(By.ID, "scan").click()
+    wait.until(lambda d: d.find_element(By.ID, "step-amount").is_displayed(), "Scan never opened the guest's sale")
+    assert "Баланс: 3 балла" in driver.find_element(By.ID, "guest").text, driver.find_element(By.ID, "guest").text
+    driver.switch_to.default_content()
+    shot("mini-apps-beside-the-chats")
+    print(f"playground: guest registered, code {code}, barista sold 350 ₽, receipt and balance 3 shown, both Mini Apps beside the chats; {step_number} screenshots in {artifacts}")
 except Exception:
     shot("failure")
     raise

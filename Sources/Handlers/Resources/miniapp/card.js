@@ -95,11 +95,18 @@
       crema.webApp.onEvent("deactivated", () => { paused = true; });
       crema.webApp.onEvent("activated", resume);
     }
+    await begin();
+  }
+
+  // A guest who has not registered yet (or a moment without network) is retried: the card
+  // appears as soon as the bot has them.
+  async function begin() {
     try {
       await loadCard();
       await renewCode();
     } catch (error) {
       fail(error);
+      if (error.status !== 401) setTimeout(begin, refreshEvery);
       return;
     }
     setInterval(tick, 1000);

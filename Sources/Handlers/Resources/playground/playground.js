@@ -186,6 +186,14 @@ async function chooseGuest(value) {
   panes.client.querySelector(".keyboard").replaceChildren();
   await replay();
   await sendText("client", "/start");
+  document.getElementById("card-app").removeAttribute("src");
+}
+
+// A Mini App in its frame, as the given Telegram user opens it. Opened on request only: the
+// card draws a fresh code, which voids the one the chat showed, as in Telegram.
+function openApp(frame, page, person) {
+  const query = new URLSearchParams({ user: person.id, first_name: person.first_name, lang: person.language_code });
+  document.getElementById(frame).src = `/dev/miniapp/${page}?${query}`;
 }
 
 // Shows the history of the chosen people from the start of the record.
@@ -218,6 +226,13 @@ async function start() {
     const { token } = await getJSON("/dev/playground/invite", { method: "POST" });
     await sendText("staff", `/start ${token}`);
   });
+  for (const button of document.querySelectorAll("[data-reload]")) {
+    button.addEventListener("click", () => {
+      const frame = button.dataset.reload;
+      if (frame === "card-app") openApp(frame, "card", state.users.client);
+      else openApp(frame, "till", state.users.staff);
+    });
+  }
 
   await chooseGuest("new");
   setInterval(poll, 500);
