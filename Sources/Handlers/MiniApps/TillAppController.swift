@@ -91,8 +91,10 @@ struct TillAppController {
         var orderId: Int64
         var text: String
         var paid: String
-        /// Until when this barista may still cancel it, by the policy.
+        /// Until when this barista may still cancel it, by the policy; nil for a manager, who may
+        /// cancel any sale of their location.
         var cancelUntil: Date?
+        var cancelAnyTime: Bool
     }
 
     struct Done: Encodable {
@@ -163,9 +165,12 @@ struct TillAppController {
             do {
                 let sale = try await till.confirm(request)
                 let window = try await till.tx.settings().cancelWindowMinutes
+                let isManager = till.member.role == .manager
                 return Sale(
                     orderId: sale.orderID, text: texts.saleDone(order: sale.orderID, paid: sale.quote.amountToPay),
-                    paid: "\(sale.quote.amountToPay)", cancelUntil: sale.createdAt.addingTimeInterval(TimeInterval(window) * 60))
+                    paid: "\(sale.quote.amountToPay)",
+                    cancelUntil: isManager ? nil : sale.createdAt.addingTimeInterval(TimeInterval(window) * 60),
+                    cancelAnyTime: isManager)
             } catch let error as LoyaltyError {
                 throw Self.problem(.refused(error), texts: texts)
             }

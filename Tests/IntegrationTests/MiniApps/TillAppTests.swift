@@ -127,7 +127,7 @@ import Testing
                 var sale: [String: Any] = ["code": digits, "amount": "300", "redeem": "none"]
                 sale["confirm_token"] = try #require(try await till.post("/miniapp/api/till/quote", sale).json["confirm_token"] as? String)
                 let done = try await till.post("/miniapp/api/till/confirm", sale)
-                #expect(done.json["cancel_until"] as? String != nil)
+                #expect(done.json["cancel_until"] as? String != nil && done.json["cancel_any_time"] as? Bool == false)
                 return try #require(done.json["order_id"] as? Int)
             }
             let first = try await sell()

@@ -120,18 +120,18 @@
       sale.order = done;
       $("done").textContent = done.text;
       crema.haptic("success");
-      armCancel(done.cancel_until);
+      armCancel(done.cancel_any_time ? null : done.cancel_until, done.cancel_any_time);
       show("step-done");
     } finally {
       $("confirm").disabled = false;
     }
   }
 
-  function armCancel(until) {
-    const left = until ? new Date(until).getTime() - Date.now() : 0;
+  function armCancel(until, always) {
+    const left = always ? Infinity : until ? new Date(until).getTime() - Date.now() : 0;
     $("cancel-sale").hidden = left <= 0;
     clearTimeout(cancelTimer);
-    if (left > 0) cancelTimer = setTimeout(() => { $("cancel-sale").hidden = true; }, left);
+    if (left > 0 && left !== Infinity) cancelTimer = setTimeout(() => { $("cancel-sale").hidden = true; }, left);
   }
 
   async function cancelSale() {
