@@ -30,6 +30,9 @@ public struct Database: Sendable {
         do {
             let lease = try await ConnectionLease.take(from: client, within: leaseDeadline)
             defer { lease.release() }
+            // The pool may lend a connection whose server just went away, before it has noticed;
+            // a statement written to it would never be answered.
+            guard !lease.connection.isClosed else { throw ConnectionClosed() }
             observer.leased(ContinuousClock.now - requested)
             defer { observer.released() }
             return try await body(lease.connection)
@@ -53,13 +56,24 @@ public struct Database: Sendable {
             do {
                 result = try await body(connection)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                // A statement written to a connection that already closed is never answered
+                // (PostgresNIO drops the write), and the server rolled the transaction back itself.
+                if !error.isConnectionFailure && !connection.isClosed {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                }
                 throw error
             }
+            guard !connection.isClosed else { throw ConnectionClosed() }
             try await connection.query("COMMIT", logger: logger)
             return result
         }
     }
+}
+
+/// The connection closed before a statement could be sent on it (a transaction on it was rolled
+/// back by PostgreSQL).
+public struct ConnectionClosed: Error, CustomStringConvertible {
+    public var description: String { "the connection closed" }
 }
 
 /// Hooks for pool metrics; the runtime passes Prometheus-backed ones, tests pass none.
@@ -99,7 +113,7 @@ extension Error {
             }
         }
         // The pool gave up lending a connection: it could not open one for a while, or it is shutting down.
-        if self is ConnectionPoolError || self is DatabaseUnavailable { return true }
+        if self is ConnectionPoolError || self is DatabaseUnavailable || self is ConnectionClosed { return true }
         return self is PostgresNIO.PostgresError
     }
 }
