@@ -161,6 +161,28 @@ import Testing
         }
     }
 
+    /// A sale whose key is still "in flight" (a double submit, or an attempt that died with its
+    /// database) runs again instead of answering 409: the engine's own key makes one order of all.
+    @Test func concurrentSalesWithOneKeyMakeOneOrderAndAllSayWhichOne() async throws {
+        try await withAPI { _, api, fixture in
+            let maria = try await fixture.guest()
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            let body = try JSONSerialization.data(withJSONObject: ["code": code.digits, "amount_kopecks": 50_000])
+            let answers = try await withThrowingTaskGroup(of: APIAnswer.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await api.send(.post, "/api/v1/orders", body: body, headers: [HTTPField.Name("Idempotency-Key")!: "twice"])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.allSatisfy { $0.status == 201 }, "\(answers.map { "\($0.status) \($0.text)" })")
+            #expect(Set(answers.compactMap { $0.int("id") }).count == 1)
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders") == 1)
+            #expect(try await fixture.checkLedger().isClean)
+        }
+    }
+
     @Test func registrationsAreLimitedPerKeyAcrossTwoInstances() async throws {
         try await withTestDatabase { url in
             let first = try TestApp(databaseURL: url)

@@ -62,6 +62,9 @@ struct IdempotencyMiddleware: ServerMiddleware {
     let clock: AppClock
 
     static let operations: Set<String> = ["createOrder", "cancelOrder", "refundOrder", "issueGift", "redeemGift"]
+    /// Operations the engine itself keeps exactly-once under the request's key, so a retry may run
+    /// while an earlier attempt's record still says "in flight" instead of waiting it out.
+    static let engineKeyed: Set<String> = ["createOrder"]
     static let header = HTTPField.Name("Idempotency-Key")!
 
     func intercept(
@@ -94,6 +97,10 @@ struct IdempotencyMiddleware: ServerMiddleware {
                 detail: "This Idempotency-Key was used with a different request.", field: "Idempotency-Key"
             )
             .openAPIResponse(requestID: requestID)
+        case .inFlight where Self.engineKeyed.contains(operationID):
+            // The record may be left by a request whose instance or database went away mid-sale;
+            // the engine's own key (`api:<key>:<Idempotency-Key>`) still makes one order of both.
+            break
         case .inFlight:
             return Problem(
                 status: .conflict, code: "idempotency_key_in_flight", title: "Conflict",
