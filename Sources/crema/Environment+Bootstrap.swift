@@ -46,6 +46,7 @@ struct Bootstrap {
         let database = Database(
             client: client,
             maximumConnections: configuration.databasePoolSize,
+            reachability: DatabaseReachability(configuration.database),
             observer: metrics.databaseObserver
         )
         return Bootstrap(configuration: configuration, logger: logger, metrics: metrics, database: database)

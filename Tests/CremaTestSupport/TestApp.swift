@@ -51,7 +51,9 @@ public struct TestApp: Sendable {
         self.configuration = configuration
         self.clock = control
         self.dependencies = AppDependencies(
-            database: Database(client: database.client, maximumConnections: 10, observer: metrics.databaseObserver),
+            database: Database(
+                client: database.client, maximumConnections: 10, reachability: DatabaseReachability(databaseURL),
+                observer: metrics.databaseObserver),
             migrator: Migrator(migrations: try Migration.bundled()),
             clock: clock,
             random: random,

@@ -90,7 +90,7 @@ public actor TestDatabases {
 public enum RunningDatabase {
     public static func make(url: DatabaseURL, maximumConnections: Int = 10) -> Database {
         let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections))
-        return Database(client: client, maximumConnections: maximumConnections)
+        return Database(client: client, maximumConnections: maximumConnections, reachability: DatabaseReachability(url))
     }
 
     public static func with<Result: Sendable>(

@@ -7,18 +7,26 @@ import _ConnectionPoolModule
 public struct Database: Sendable {
     public let client: PostgresClient
     public let maximumConnections: Int
-    /// How long a command waits for a pooled connection before it answers "unavailable": long
-    /// past any wait at the loads measured in bench/, short enough that a client hears 503 well
-    /// within two seconds while PostgreSQL is away.
+    /// How long a command waits for a pooled connection before it asks whether PostgreSQL is there
+    /// at all: when it is away, the command answers "unavailable" then, well within two seconds,
+    /// instead of waiting for the pool's circuit breaker (about a minute).
     public let leaseDeadline: Duration
+    /// How much longer a command waits when PostgreSQL answers but the pool is slow (all
+    /// connections busy, or new ones still opening under load).
+    public let busyDeadline: Duration
+    /// Tells "away" from "busy"; without one, a slow lease is always waited for.
+    let reachability: DatabaseReachability?
     let observer: DatabaseObserver
 
     public init(
-        client: PostgresClient, maximumConnections: Int, leaseDeadline: Duration = .milliseconds(1500), observer: DatabaseObserver = .none
+        client: PostgresClient, maximumConnections: Int, reachability: DatabaseReachability? = nil,
+        leaseDeadline: Duration = .milliseconds(1500), busyDeadline: Duration = .seconds(15), observer: DatabaseObserver = .none
     ) {
         self.client = client
         self.maximumConnections = maximumConnections
+        self.reachability = reachability
         self.leaseDeadline = leaseDeadline
+        self.busyDeadline = busyDeadline
         self.observer = observer
     }
 
@@ -28,7 +36,7 @@ public struct Database: Sendable {
     ) async throws -> Result {
         let requested = ContinuousClock.now
         do {
-            let lease = try await ConnectionLease.take(from: client, within: leaseDeadline)
+            let lease = try await lease()
             defer { lease.release() }
             // The pool may lend a connection whose server just went away, before it has noticed;
             // a statement written to it would never be answered.
@@ -39,6 +47,15 @@ public struct Database: Sendable {
         } catch {
             if error.isConnectionFailure { observer.connectionFailed() }
             throw error
+        }
+    }
+
+    private func lease() async throws -> ConnectionLease {
+        do {
+            return try await ConnectionLease.take(from: client, within: leaseDeadline)
+        } catch let unavailable as DatabaseUnavailable {
+            if let reachability, await !reachability.answers() { throw unavailable }
+            return try await ConnectionLease.take(from: client, within: busyDeadline)
         }
     }
 
