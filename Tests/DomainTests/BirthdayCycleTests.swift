@@ -61,3 +61,11 @@ import Testing
         #expect(CalendarDate(lateEvening, in: TimeZone(identifier: "UTC")!) == CalendarDate(year: 2026, month: 11, day: 24))
     }
 }
+
+extension BirthdayCycle {
+    /// The rule stated plainly, as the oracle the store's query (`birthDatesCelebrated`) is
+    /// checked against: `today` is the birthday when it is that year's celebration of the date.
+    static func isBirthday(_ birthDate: CalendarDate, on today: CalendarDate) -> Bool {
+        celebration(of: birthDate, in: today.year) == today
+    }
+}

@@ -56,12 +56,6 @@ public enum BirthdayCycle {
         return CalendarDate(year: year, month: birthDate.month, day: birthDate.day)
     }
 
-    /// True when `today` (in the café's time zone) is the guest's birthday. The gift belongs to
-    /// `today.year`: at most one per guest per calendar year.
-    public static func isBirthday(_ birthDate: CalendarDate, on today: CalendarDate) -> Bool {
-        celebration(of: birthDate, in: today.year) == today
-    }
-
     /// A plausible birth date for a guest: not in the future, not more than 120 years ago.
     public static func isPlausible(_ birthDate: CalendarDate, today: CalendarDate) -> Bool {
         birthDate <= today && birthDate.year >= today.year - 120
