@@ -136,11 +136,10 @@ struct TillAppController {
             let (code, amount, redeem) = try saleInput(body, texts: texts)
             do {
                 let quote = try await till.tx.loyalty.quote(code: code, by: till.member.id, amount: amount, redeem: redeem, at: till.now)
-                let most = try await till.tx.loyalty.quote(code: code, by: till.member.id, amount: amount, redeem: .maximum, at: till.now)
                 let names = try await giftNames(body.giftIds ?? [], code: code, till: till, language: texts.language)
                 return Quote(
                     amountKopecks: quote.amount.kopecks, toPayKopecks: quote.amountToPay.kopecks, toPay: "\(quote.amountToPay)",
-                    pointsRedeemed: quote.pointsRedeemed, pointsEarned: quote.pointsEarned, maxRedeemable: most.pointsRedeemed,
+                    pointsRedeemed: quote.pointsRedeemed, pointsEarned: quote.pointsEarned, maxRedeemable: quote.maxRedeemable,
                     text: texts.quote(quote, gifts: names), confirmToken: nonce())
             } catch let error as LoyaltyError {
                 throw Self.problem(.refused(error), texts: texts)
