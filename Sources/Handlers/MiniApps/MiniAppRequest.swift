@@ -14,15 +14,15 @@ struct MiniAppRequest {
 
     func caller(_ request: Request) throws -> WebAppInitData {
         guard let header = request.headers[.authorization], header.hasPrefix("tma ") else {
-            throw Self.unauthorized("Open this page from the bot in Telegram.")
+            throw Self.unauthorized(Self.openFromTheBot)
         }
         do {
             return try WebAppInitData(
                 validating: String(header.dropFirst(4)), botToken: botToken, now: clock.now, maximumAge: Self.maximumAge)
         } catch .tooOld {
-            throw Self.unauthorized("This page has been open too long. Close it and open it again from the bot.")
+            throw Self.unauthorized(Self.openTooLong)
         } catch {
-            throw Self.unauthorized("Open this page from the bot in Telegram.")
+            throw Self.unauthorized(Self.openFromTheBot)
         }
     }
 
@@ -47,6 +47,12 @@ struct MiniAppRequest {
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    // Init data that fails the check cannot be trusted to say the user's language: both, Russian first.
+    static let openFromTheBot = "Откройте эту страницу из бота в Telegram. · Open this page from the bot in Telegram."
+    static let openTooLong =
+        "Страница открыта слишком долго: закройте её и откройте снова из бота. · "
+        + "This page has been open too long. Close it and open it again from the bot."
 
     static func unauthorized(_ detail: String) -> Problem {
         Problem(status: .unauthorized, code: "init_data_invalid", title: "Not signed in", detail: detail)

@@ -58,6 +58,7 @@ import Testing
             let old = try await guest.post("/miniapp/api/guest/code")
             #expect(old.status == 401)
             #expect(old.detail?.contains("open too long") == true)
+            #expect(old.detail?.hasPrefix("Страница открыта слишком долго: закройте её и откройте снова из бота.") == true)
             #expect(try await fixture.count("SELECT count(*)::int FROM payment_codes") == 0)
         }
     }
