@@ -54,7 +54,7 @@ public struct Database: Sendable {
         do {
             return try await ConnectionLease.take(from: client, within: leaseDeadline)
         } catch let unavailable as DatabaseUnavailable {
-            if let reachability, await !reachability.answers() { throw unavailable }
+            if let reachability, await reachability.isAway() { throw unavailable }
             return try await ConnectionLease.take(from: client, within: busyDeadline)
         }
     }
