@@ -28,15 +28,26 @@ function request()
   }, body)
 end
 
-local statuses = {}
+-- Each thread counts its answers by status; done() adds the threads' counts up.
+statuses = {}
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
 
 function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses") or {}) do
+      total[status] = (total[status] or 0) + count
+    end
+  end
+  local parts = {}
+  for status, count in pairs(total) do table.insert(parts, status .. ":" .. count) end
+  table.sort(parts)
   io.write(string.format("wrk: %d requests, %d errors (connect %d, read %d, write %d, status %d, timeout %d)\n",
     summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
     summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout))
+  io.write("STATUSES " .. table.concat(parts, ",") .. "\n")
   io.write(string.format("RESULT rps=%.1f p50=%.2f p99=%.2f non2xx=%d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status))
 end

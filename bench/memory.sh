@@ -24,7 +24,7 @@ until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
 sleep 1
 rss_mb() { printf '%10s %10s' "$(bench_rss_mb "$1")" "$(bench_anon_mb "$1")"; }
 
-echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset (glibc default: 8 per core)}" >&2
+echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset (crema serve then limits itself to 2 arenas)}" >&2
 printf '%-8s %16s %10s %10s\n' round "requests so far" "RSS MB" "anon MB"
 printf '%-8s %16s %s\n' idle 0 "$(rss_mb "$pid")"
 total=0

@@ -13,6 +13,13 @@ if ! swift format lint --strict -r Sources Tests Package.swift bench; then
     exit 1
 fi
 
+# Store statements go through PostgresConnection.run, which refuses a connection that already
+# closed; PostgresNIO's own query would drop such a statement and wait for its answer forever.
+if grep -rnE "connection\.(query|execute)\(" Sources; then
+    echo "use connection.run(…) for statements in Sources (see Sources/Store/Database/PostgresConnection+Run.swift)" >&2
+    exit 1
+fi
+
 # The QR tests read the codes the server draws with a real decoder (zbarimg, from Debian).
 if ! command -v zbarimg >/dev/null 2>&1; then
     echo "installing zbar-tools from Debian (the QR decoder the tests read codes with)" >&2
@@ -42,10 +49,18 @@ swift build --build-tests
 CREMA_BIN="$(swift build --show-bin-path)/crema"
 export CREMA_BIN
 if [ "$#" -eq 0 ]; then
-    # The hostile-input test drives a real server flat out for half a minute: alone, so the tests
-    # that time a promise (a receipt within 2 s) are not measured on a machine it keeps busy.
-    swift test --skip-build --skip HostileInputLiveTests
+    # The hostile-input test drives a real server flat out for half a minute, and the restart test
+    # restarts PostgreSQL ten times under a stream of sales: each alone, so the tests that time a
+    # promise (a receipt within 2 s) are not measured on a machine they keep busy. The 503-within-2-s
+    # promise is timed alone too: with the whole suite running on two cores its timers fire late.
+    # So is the webhook kill test: its receiver lives in the test process, which the parallel suite
+    # can keep too busy to answer two real instances for minutes.
+    swift test --skip-build --skip HostileInputLiveTests --skip PostgresRestartLiveTests --skip DatabaseAwayTests \
+        --skip WebhookLiveTests
+    swift test --skip-build --filter DatabaseAwayTests
+    swift test --skip-build --filter WebhookLiveTests
     swift test --skip-build --filter HostileInputLiveTests
+    swift test --skip-build --filter PostgresRestartLiveTests
 else
     swift test --skip-build "$@"
 fi

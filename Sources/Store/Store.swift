@@ -20,6 +20,10 @@ public struct Store: Sendable {
     }
 
     /// The stores on the pool: each command leases its own connection (and transaction).
+    /// Partner webhook endpoints and their deliveries.
+    public var webhooks: WebhookStore { WebhookStore(database: database, logger: logger) }
+    public var campaigns: CampaignStore { CampaignStore(database: database, logger: logger) }
+
     public var pool: StoreTransaction {
         StoreTransaction(session: .pool(database, logger: logger), drawCode: drawCode)
     }

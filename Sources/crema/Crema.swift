@@ -8,6 +8,7 @@ struct Crema: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedDemoCommand.self, CheckLedgerCommand.self, SetWebhooksCommand.self,
             StaffInviteCommand.self, APIKeyCommand.self, CreateAdminCommand.self, RunBirthdaysCommand.self, RunExpiryCommand.self,
+            ImportV1Command.self,
             HealthCheckCommand.self,
         ]
     )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Handlers
 import Hummingbird
 import Runtime
@@ -15,6 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
     var migrate = false
 
     func run() async throws {
+        MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
         let bootstrap = Bootstrap.load(label: "crema", announcingGeneratedSecrets: true, talksToTelegram: true)
         try await bootstrap.reportingFailures {
             let app = try buildApplication(

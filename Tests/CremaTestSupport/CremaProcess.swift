@@ -70,6 +70,7 @@ public final class CremaProcess: @unchecked Sendable {
     }
 
     public var stdoutSoFar: String { output(stdoutFile) }
+    public var stderrSoFar: String { output(stderrFile) }
 
     private func output(_ file: URL) -> String {
         (try? String(contentsOf: file, encoding: .utf8)) ?? ""

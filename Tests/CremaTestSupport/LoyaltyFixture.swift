@@ -68,6 +68,13 @@ public struct LoyaltyFixture: Sendable {
         }
     }
 
+    /// Runs one SQL query returning a single text (a row described in an assertion).
+    public func text(_ query: PostgresQuery) async throws -> String? {
+        try await database.withConnection(logger: logger) { connection in
+            try await connection.query(query, logger: logger).collect().first?.decode(String?.self)
+        }
+    }
+
     public func checkLedger() async throws -> LedgerCheck.Report {
         try await LedgerCheck(database: database, logger: logger).run()
     }

@@ -16,5 +16,7 @@ import Testing
     @Test func spendToNextTierCountsDownAndStopsAtTheTop() {
         #expect(rules.spendToNextTier(from: .rubles(10_000)) == .rubles(5_000))
         #expect(rules.spendToNextTier(from: .rubles(90_000)) == nil)
+        // A Gold floor with Standard spend: the next step is Platinum.
+        #expect(rules.spendToNextTier(from: .rubles(1_000), holding: .gold) == .rubles(79_000))
     }
 }

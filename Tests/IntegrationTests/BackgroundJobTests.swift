@@ -18,7 +18,7 @@ import Testing
             #expect(
                 names == [
                     "outbox sender (client)", "outbox sender (staff)", "birthday gifts", "points expiry", "clean-up",
-                    "dashboard snapshots", "broadcast progress",
+                    "dashboard snapshots", "broadcast progress", "webhook deliveries",
                 ])
         }
     }

@@ -24,6 +24,8 @@ import Testing
         .reviewComment(.init(feedbackID: 9, guest: "Мария", rating: 3, text: "Холодный кофе")),
         .guestMessage(.init(feedbackID: 10, guest: "Oleg", text: "Hello")),
         .broadcastFailed(.init(broadcastID: 5, failed: 2, recipients: 880)),
+        .webhookDisabled(.init(url: "https://partner.example/hooks", error: "HTTP 500")),
+        .welcomeBonus(.init(points: 100, campaign: "Старт", balance: 100)),
     ]
 
     @Test func everyNoticeReadsBackAsItWasWritten() throws {

@@ -148,6 +148,9 @@ import Testing
             #expect(first.status == 201)
             #expect(replay.status == 201 && replay.body == first.body)
             #expect(replay.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(first.headers[HTTPField.Name("Idempotent-Replayed")!] == nil)
+            // The order carries the key itself: a sale leaves no separate record to claim and complete.
+            #expect(try await fixture.count("SELECT count(*)::int FROM idempotency_records") == 0)
             let other = try await api.post("/api/v1/orders", json: ["code": code.digits, "amount_kopecks": 60_000], idempotencyKey: "k-1")
             #expect(other.status == 422 && other.code == "idempotency_key_reused")
             let none = try await api.post("/api/v1/orders", json: body)
@@ -157,6 +160,8 @@ import Testing
             let refusedAgain = try await api.post("/api/v1/orders", json: ["code": "999999", "amount_kopecks": 100], idempotencyKey: "k-2")
             #expect(refused.status == 404, "\(refused.text)")
             #expect(refusedAgain.status == 404 && refused.body == refusedAgain.body, "\(refusedAgain.status) \(refusedAgain.text)")
+            #expect(refusedAgain.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await fixture.count("SELECT count(*)::int FROM idempotency_records WHERE status_code = 404") == 1)
             #expect(try await fixture.count("SELECT count(*)::int FROM orders") == 1)
         }
     }

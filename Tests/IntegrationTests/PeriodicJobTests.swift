@@ -42,14 +42,20 @@ import Testing
             counter.tick()
         }
         let group = ServiceGroup(services: [job], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
+        let started = ContinuousClock.now
+        let ranFor = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await Task.sleep(for: .milliseconds(400))
+            // Waits for the second run rather than a fixed time: a busy machine delays both.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while counter.count < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            try await Task.sleep(for: .milliseconds(100))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
+            return ContinuousClock.now - started
         }
         let runs = counter.count
-        #expect(runs >= 2 && runs <= 10)
+        #expect(runs >= 2)
+        #expect(runs <= Int(ranFor / .milliseconds(50)) + 2, "\(runs) runs in \(ranFor): more than one per interval")
         try await Task.sleep(for: .milliseconds(150))
         #expect(counter.count == runs, "no run after the shutdown")
     }

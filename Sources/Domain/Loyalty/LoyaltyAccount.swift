@@ -7,12 +7,16 @@ public struct LoyaltyAccount: Sendable, Equatable {
     public var debt: Int
     public var tier: Tier
     public var qualificationSpend: Money
+    /// A tier the guest keeps whatever their spend says (the status a café's original system
+    /// gave them); spend in Crema can only take them above it.
+    public var tierFloor: Tier
 
-    public init(balance: Int, debt: Int, tier: Tier, qualificationSpend: Money) {
+    public init(balance: Int, debt: Int, tier: Tier, qualificationSpend: Money, tierFloor: Tier = .standard) {
         self.balance = balance
         self.debt = debt
         self.tier = tier
         self.qualificationSpend = qualificationSpend
+        self.tierFloor = tierFloor
     }
 
     public static let new = LoyaltyAccount(balance: 0, debt: 0, tier: .standard, qualificationSpend: .zero)
@@ -24,7 +28,8 @@ public struct LoyaltyAccount: Sendable, Equatable {
             balance: balance + quote.balanceChange,
             debt: debt - quote.debtRepaid,
             tier: quote.tierAfter,
-            qualificationSpend: qualificationSpend + quote.amount
+            qualificationSpend: qualificationSpend + quote.amount,
+            tierFloor: tierFloor
         )
     }
 
@@ -56,8 +61,9 @@ public struct LoyaltyAccount: Sendable, Equatable {
         let account = LoyaltyAccount(
             balance: balance + reversal.balanceChange,
             debt: debt + reversal.debtAdded,
-            tier: rules.tier(forSpend: spend),
-            qualificationSpend: spend
+            tier: max(tierFloor, rules.tier(forSpend: spend)),
+            qualificationSpend: spend,
+            tierFloor: tierFloor
         )
         return (reversal, account)
     }

@@ -18,6 +18,8 @@ public enum LoyaltyError: Error, Equatable, Sendable {
     case invalidPhone
     case orderNotFound
     case alreadyCancelled
+    /// The order is history brought in from the original system: it moved no points in Crema.
+    case importedOrder
     /// A refund larger than what of the order is left to refund.
     case refundAboveOrder(refundable: Money)
     /// Baristas do not refund; a manager does.
@@ -51,6 +53,7 @@ public enum LoyaltyError: Error, Equatable, Sendable {
         case .invalidPhone: return "invalid_phone"
         case .orderNotFound: return "order_not_found"
         case .alreadyCancelled: return "already_cancelled"
+        case .importedOrder: return "order_imported"
         case .refundAboveOrder: return "refund_above_order"
         case .refundNeedsManager: return "refund_needs_manager"
         case .cancelWindowPassed: return "cancel_window_passed"

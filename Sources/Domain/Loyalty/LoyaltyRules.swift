@@ -34,9 +34,10 @@ public struct LoyaltyRules: Sendable, Equatable, Codable {
         earnRatePercent[tier] ?? 0
     }
 
-    /// Spend still needed to reach the next tier, or nil at the top.
-    public func spendToNextTier(from spend: Money) -> Money? {
-        guard let next = tier(forSpend: spend).next, let threshold = tierThresholds[next] else { return nil }
+    /// Spend still needed to reach the tier above the one held, or nil at the top. A guest may
+    /// hold a tier their spend alone does not reach (a floor brought from the original system).
+    public func spendToNextTier(from spend: Money, holding held: Tier = .standard) -> Money? {
+        guard let next = max(held, tier(forSpend: spend)).next, let threshold = tierThresholds[next] else { return nil }
         return threshold - spend
     }
 }

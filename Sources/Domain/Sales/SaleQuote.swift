@@ -21,10 +21,12 @@ public struct SaleQuote: Sendable, Equatable, Codable {
     public var tierAfter: Tier
     public var earnRatePercent: Int
     public var redeemCapPercent: Int
+    /// The campaigns that added points to `pointsEarned`, with what each added.
+    public var campaignEffects: [CampaignEffect]
 
     public init(
         amount: Money, maxRedeemable: Int, pointsRedeemed: Int, amountToPay: Money, pointsEarned: Int, debtRepaid: Int,
-        tierBefore: Tier, tierAfter: Tier, earnRatePercent: Int, redeemCapPercent: Int
+        tierBefore: Tier, tierAfter: Tier, earnRatePercent: Int, redeemCapPercent: Int, campaignEffects: [CampaignEffect] = []
     ) {
         self.amount = amount
         self.maxRedeemable = maxRedeemable
@@ -36,7 +38,32 @@ public struct SaleQuote: Sendable, Equatable, Codable {
         self.tierAfter = tierAfter
         self.earnRatePercent = earnRatePercent
         self.redeemCapPercent = redeemCapPercent
+        self.campaignEffects = campaignEffects
     }
+
+    enum CodingKeys: String, CodingKey {
+        case amount, maxRedeemable, pointsRedeemed, amountToPay, pointsEarned, debtRepaid, tierBefore, tierAfter
+        case earnRatePercent, redeemCapPercent, campaignEffects
+    }
+
+    /// Quotes kept before campaigns existed (a barista's pending sale) read with none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        amount = try container.decode(Money.self, forKey: .amount)
+        maxRedeemable = try container.decode(Int.self, forKey: .maxRedeemable)
+        pointsRedeemed = try container.decode(Int.self, forKey: .pointsRedeemed)
+        amountToPay = try container.decode(Money.self, forKey: .amountToPay)
+        pointsEarned = try container.decode(Int.self, forKey: .pointsEarned)
+        debtRepaid = try container.decode(Int.self, forKey: .debtRepaid)
+        tierBefore = try container.decode(Tier.self, forKey: .tierBefore)
+        tierAfter = try container.decode(Tier.self, forKey: .tierAfter)
+        earnRatePercent = try container.decode(Int.self, forKey: .earnRatePercent)
+        redeemCapPercent = try container.decode(Int.self, forKey: .redeemCapPercent)
+        campaignEffects = try container.decodeIfPresent([CampaignEffect].self, forKey: .campaignEffects) ?? []
+    }
+
+    /// Points the campaigns added.
+    public var campaignPoints: Int { campaignEffects.reduce(0) { $0 + $1.points } }
 
     /// Points that reach the balance.
     public var pointsCredited: Int { pointsEarned - debtRepaid }
@@ -46,11 +73,17 @@ public struct SaleQuote: Sendable, Equatable, Codable {
     /// Computes a sale. Points are earned on the amount actually paid, rounded down, and none at
     /// all when any points are redeemed. At most `redeemCapPercent` of the amount may be paid with
     /// points (1 point = 1 ₽), and never more than the balance.
+    ///
+    /// Campaigns open at `moment` multiply the tier's rate: the highest multiplier applies (never
+    /// the product of several), the oldest campaign winning a tie; on a sale that spends points
+    /// only a campaign that says so earns, on what was paid in money.
     public static func compute(
         amount: Money,
         redeem: RedeemRequest,
         account: LoyaltyAccount,
-        rules: LoyaltyRules
+        rules: LoyaltyRules,
+        campaigns: [Campaign] = [],
+        at moment: SaleMoment? = nil
     ) throws(LoyaltyError) -> SaleQuote {
         guard amount.kopecks > 0 else { throw .invalidAmount }
         guard amount <= rules.maximumSale else { throw .amountTooLarge(maximum: rules.maximumSale) }
@@ -73,7 +106,22 @@ public struct SaleQuote: Sendable, Equatable, Codable {
 
         let amountToPay = amount - .rubles(Int64(redeemed))
         let rate = rules.earnRate(for: account.tier)
-        let earned = redeemed > 0 ? 0 : Int(amountToPay.kopecks * Int64(rate) / 100 / 100)
+        let base = redeemed > 0 ? 0 : Int(amountToPay.kopecks * Int64(rate) / 100 / 100)
+        var earned = base
+        var effects: [CampaignEffect] = []
+        if let moment,
+            let best = campaigns.filter({
+                $0.multiplier.applies(at: moment, tier: account.tier) && (redeemed == 0 || $0.multiplier.evenWhenRedeeming)
+            }).min(by: { first, second in
+                first.multiplier.percent == second.multiplier.percent
+                    ? first.id < second.id : first.multiplier.percent > second.multiplier.percent
+            })
+        {
+            earned = Int(amountToPay.kopecks * Int64(rate) * Int64(best.multiplier.percent) / 100 / 100 / 100)
+            if earned > base {
+                effects = [CampaignEffect(campaignID: best.id, version: best.version, name: best.name, points: earned - base)]
+            }
+        }
         let debtRepaid = min(earned, account.debt)
         let tierAfter = max(account.tier, rules.tier(forSpend: account.qualificationSpend + amount))
 
@@ -87,7 +135,8 @@ public struct SaleQuote: Sendable, Equatable, Codable {
             tierBefore: account.tier,
             tierAfter: tierAfter,
             earnRatePercent: rate,
-            redeemCapPercent: rules.redeemCapPercent
+            redeemCapPercent: rules.redeemCapPercent,
+            campaignEffects: effects
         )
     }
 }

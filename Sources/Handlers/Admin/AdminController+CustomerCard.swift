@@ -212,6 +212,10 @@ extension AdminController {
                 ru: "Такого подарка нет в каталоге (или он отключён).", en: "That gift is not in the catalogue (or is switched off).")
         case .orderNotFound: return texts(ru: "Такого заказа нет.", en: "No such order.")
         case .alreadyCancelled: return texts(ru: "Этот заказ уже отменён.", en: "This order is already cancelled.")
+        case .importedOrder:
+            return texts(
+                ru: "Этот заказ перенесён из прежней системы: его нельзя отменить или вернуть.",
+                en: "This order came from the previous system: it cannot be cancelled or refunded.")
         case .refundAboveOrder(let refundable):
             return refundable.kopecks > 0
                 ? texts(ru: "Вернуть можно не больше \(refundable).", en: "At most \(refundable) can be refunded.")

@@ -72,6 +72,12 @@ extension AdminController {
                 let liabilityRows = liability.map { month in
                     (label: month.month ?? texts(ru: "бессрочно", en: "never"), value: month.points, cssClass: "bar")
                 }
+                // An endpoint switched off after a day of failures waits for the owner: say so first.
+                let switchedOff =
+                    admin.session.account.role >= .owner
+                    ? try await webhooks.list().filter(\.switchedOffAfterFailures).map { endpoint -> [String: Any] in
+                        ["id": endpoint.id, "url": endpoint.url]
+                    } : []
                 let locationQuery = chosen.map { "&location=\($0.slug)" } ?? ""
                 let locationFilters: [[String: Any]] =
                     [["href": "/admin?days=\(days)", "label": texts(ru: "Вся сеть", en: "All locations"), "current": chosen == nil]]
@@ -84,6 +90,7 @@ extension AdminController {
                 return views.page(
                     "dashboard", title: "Dashboard", session: admin.session, section: "dashboard",
                     [
+                        "switched_off_webhooks": switchedOff,
                         "days": days, "kpis": kpis, "as_of": format.dateTime(computedAt),
                         "location_query": locationQuery, "location_filters": locationFilters,
                         "has_locations": allLocations.count > 1 && admin.location == nil, "location_name": chosen?.name as Any,

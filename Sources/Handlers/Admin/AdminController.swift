@@ -51,10 +51,12 @@ struct AdminController: Sendable {
         addGiftRoutes(to: admin)
         addFeedbackRoutes(to: admin)
         addBroadcastRoutes(to: admin)
+        addCampaignRoutes(to: admin)
         addStaffRoutes(to: admin)
         addLocationRoutes(to: admin)
         addSettingsRoutes(to: admin)
         addAPIKeyRoutes(to: admin)
+        addWebhookRoutes(to: admin)
         addAuditRoutes(to: admin)
     }
 
@@ -81,6 +83,18 @@ struct AdminController: Sendable {
         "catalog": ("Каталог сохранён.", "Catalogue saved."), "staff": ("Сотрудник сохранён.", "Staff member saved."),
         "settings": ("Настройки сохранены.", "Settings saved."), "revoked": ("API-ключ отозван.", "API key revoked."),
         "broadcast": ("Рассылка поставлена в очередь.", "Broadcast queued."), "location": ("Кофейни сохранены.", "Locations saved."),
+        "campaign_created": ("Акция запущена.", "Campaign started."),
+        "campaign_revised": (
+            "Сохранена новая версия акции: продажи с этого момента идут по ней, прошлые заказы сохраняют свою.",
+            "New version saved: sales from now on use it, orders already made keep theirs."
+        ),
+        "campaign_paused": ("Акция на паузе: продажи идут без неё.", "Campaign paused: sales go on without it."),
+        "campaign_active": ("Акция снова идёт.", "Campaign running again."),
+        "campaign_ended": ("Акция завершена; её продажи остаются в истории.", "Campaign ended; its sales stay in the history."),
+        "webhook_on": ("Вебхук включён: ожидающие события уйдут по порядку.", "Webhook on: waiting events go out in order."),
+        "webhook_off": ("Вебхук выключен: события копятся до включения.", "Webhook off: events wait until it is on again."),
+        "webhook_test": ("Тестовое событие поставлено в очередь.", "Test event queued."),
+        "webhook_resent": ("Доставка поставлена в очередь снова.", "Delivery queued again."),
         "language": ("Язык панели: русский.", "The panel is in English now."), "nothing": ("Ничего не изменилось.", "Nothing changed."),
     ]
 

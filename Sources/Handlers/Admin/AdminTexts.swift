@@ -1,5 +1,6 @@
 import Domain
 import Mustache
+import Store
 
 /// The panel's words in the admin's language. Templates and handlers write them in English; the
 /// Russian for each is in `AdminTexts.russian` (`AdminTexts+Russian.swift`), and a test checks
@@ -84,5 +85,29 @@ struct AdminTexts: Sendable {
         case .gold: return self(ru: "Золото", en: "Gold")
         case .platinum: return self(ru: "Платина", en: "Platinum")
         }
+    }
+
+    /// ISO weekday 1 (Monday) … 7 (Sunday), short.
+    func weekday(_ day: Int) -> String {
+        let russian = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+        let english = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        guard (1...7).contains(day) else { return "?" }
+        return self(ru: russian[day - 1], en: english[day - 1])
+    }
+
+    func campaignStatus(_ status: CampaignRecord.Status) -> String {
+        switch status {
+        case .active: return self(ru: "идёт", en: "running")
+        case .paused: return self(ru: "на паузе", en: "paused")
+        case .ended: return self(ru: "завершена", en: "ended")
+        }
+    }
+
+    func campaignPreview(amount: String, tier: String, points: Int, effects: [CampaignEffect]) -> String {
+        let russianEffects = effects.map { ", из них +\($0.points) по акции «\($0.name)»" }.joined()
+        let englishEffects = effects.map { ", of which +\($0.points) from \($0.name)" }.joined()
+        return self(
+            ru: "Продажа на \(amount) гостю уровня «\(tier)» сейчас: +\(RussianPlural.points(points))\(russianEffects).",
+            en: "A \(amount) sale by a \(tier) guest now: +\(points) points\(englishEffects).")
     }
 }

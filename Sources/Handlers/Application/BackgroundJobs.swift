@@ -16,7 +16,9 @@ struct BackgroundJobs {
     let gate: StartGate
 
     var services: [any Service] {
-        OutboxStore.Bot.allCases.map(outboxSender) + [birthdayGifts, pointsExpiry, cleanUp, dashboardSnapshots, broadcastProgress]
+        OutboxStore.Bot.allCases.map(outboxSender) + [
+            birthdayGifts, pointsExpiry, cleanUp, dashboardSnapshots, broadcastProgress, webhookDeliveries,
+        ]
     }
 
     private var logger: Logger { dependencies.logger }
@@ -111,6 +113,22 @@ struct BackgroundJobs {
         let clock = dependencies.clock
         return PeriodicJob("broadcast progress", every: .seconds(3), backoff: .seconds(10), after: gate, logger: logger) {
             try await reporter.reportOnce(at: clock.now)
+        }
+    }
+
+    /// Delivers partner webhooks every second on every instance; deliveries are claimed under
+    /// row locks, so instances share the work and none is sent twice at once.
+    var webhookDeliveries: PeriodicJob {
+        let sender = WebhookSender(
+            queue: WebhookQueue(database: dependencies.database, logger: logger),
+            address: WebhookAddress(environment: configuration.environment), clock: dependencies.clock, logger: logger,
+            alert: { url, error in
+                String(decoding: (try? Notice.webhookDisabled(.init(url: url, error: error)).encoded()) ?? Data("{}".utf8), as: UTF8.self)
+            })
+        return PeriodicJob(
+            "webhook deliveries", every: .seconds(1), backoff: .seconds(5), maximumBackoff: .seconds(60), after: gate, logger: logger
+        ) {
+            try await sender.sendDue()
         }
     }
 }

@@ -51,6 +51,9 @@ struct EnglishClientTexts: ClientTexts {
         } else {
             lines.append("You are at the top tier 🎉")
         }
+        if let visits = view.visits {
+            lines.append("☕ Visits, \(visits.campaign): \(visits.progress.stamps) of \(visits.progress.of)")
+        }
         if view.gifts.isEmpty {
             lines.append("No gifts yet.")
         } else {

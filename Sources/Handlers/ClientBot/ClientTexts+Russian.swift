@@ -54,6 +54,9 @@ struct RussianClientTexts: ClientTexts {
         } else {
             lines.append("У вас наивысший уровень 🎉")
         }
+        if let visits = view.visits {
+            lines.append("☕ Визиты по акции «\(visits.campaign)»: \(visits.progress.stamps) из \(visits.progress.of)")
+        }
         if view.gifts.isEmpty {
             lines.append("Подарков пока нет.")
         } else {

@@ -91,6 +91,8 @@ struct ProfileView: Sendable {
     var gifts: [(name: String, until: String)]
     /// The nearest points to expire: how many, and the day (as the guest reads dates).
     var expiring: (points: Int, day: String)? = nil
+    /// The card of the running "every Nth visit" campaign, if one runs.
+    var visits: VisitCardStatus? = nil
 }
 
 func clientTexts(_ language: Language) -> any ClientTexts {

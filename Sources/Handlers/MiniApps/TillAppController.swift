@@ -135,7 +135,8 @@ struct TillAppController {
         let quote = try await session(caller) { till, texts in
             let (code, amount, redeem) = try saleInput(body, texts: texts)
             do {
-                let quote = try await till.tx.loyalty.quote(code: code, by: till.member.id, amount: amount, redeem: redeem, at: till.now)
+                let quote = try await till.tx.loyalty.quote(
+                    code: code, by: till.member.id, amount: amount, redeem: redeem, locationID: till.member.locationID, at: till.now)
                 let names = try await giftNames(body.giftIds ?? [], code: code, till: till, language: texts.language)
                 return Quote(
                     amountKopecks: quote.amount.kopecks, toPayKopecks: quote.amountToPay.kopecks, toPay: "\(quote.amountToPay)",

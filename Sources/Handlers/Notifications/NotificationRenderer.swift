@@ -28,7 +28,8 @@ public struct NotificationRenderer: Sendable {
             let text = texts.receipt(
                 order: receipt.orderID, amount: receipt.amount, paid: receipt.paid, redeemed: receipt.pointsRedeemed,
                 credited: receipt.pointsCredited, debtRepaid: receipt.debtRepaid, balance: receipt.balance, debt: receipt.debt,
-                newTier: receipt.tierAfter > receipt.tierBefore ? receipt.tierAfter : nil, gifts: receipt.giftCount
+                newTier: receipt.tierAfter > receipt.tierBefore ? receipt.tierAfter : nil, gifts: receipt.giftCount,
+                campaigns: receipt.campaigns ?? [], visits: receipt.visits
             )
             // The receipt invites one review of this order.
             let rate = ReplyMarkup.InlineButton(texts.rateVisitButton, data: ClientCallback.reviewOrder(receipt.orderID).data)
@@ -63,6 +64,11 @@ public struct NotificationRenderer: Sendable {
         case .broadcastFailed(let failure):
             let text = texts.broadcastFailed(broadcast: failure.broadcastID, failed: failure.failed, recipients: failure.recipients)
             call = .sendMessage(chatID: item.chatID, text: text)
+        case .webhookDisabled(let failure):
+            call = .sendMessage(chatID: item.chatID, text: texts.webhookDisabled(url: failure.url, error: failure.error))
+        case .welcomeBonus(let bonus):
+            call = .sendMessage(
+                chatID: item.chatID, text: texts.welcomeBonus(points: bonus.points, campaign: bonus.campaign, balance: bonus.balance))
         }
         return RenderedMessage(method: call.method, body: call.body)
     }

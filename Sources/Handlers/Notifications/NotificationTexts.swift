@@ -1,4 +1,5 @@
 import Domain
+import Store
 
 /// The guest-facing texts of the engine's notifications, one catalogue per language.
 struct NotificationTexts: Sendable {
@@ -19,30 +20,48 @@ struct NotificationTexts: Sendable {
 
     func receipt(
         order: Int64, amount: Money, paid: Money, redeemed: Int, credited: Int, debtRepaid: Int,
-        balance: Int, debt: Int, newTier: Tier?, gifts: Int
+        balance: Int, debt: Int, newTier: Tier?, gifts: Int, campaigns: [CampaignEffect] = [], visits: Notice.VisitStamp? = nil
     ) -> String {
         var lines: [String]
         switch language {
         case .ru:
             lines = ["Спасибо за покупку! Заказ №\(order)", "Сумма: \(amount)", "Оплачено: \(paid)"]
             if redeemed > 0 { lines.append("Списано баллов: \(redeemed)") }
-            if credited > 0 { lines.append("Начислено баллов: \(credited)") }
+            if credited > 0 {
+                lines.append("Начислено баллов: \(credited)")
+                lines += campaigns.map { "в т.ч. по акции «\($0.name)»: +\($0.points)" }
+            }
             if debtRepaid > 0 { lines.append("В счёт долга по баллам: \(debtRepaid)") }
             if gifts > 0 { lines.append("Использовано подарков: \(gifts)") }
             lines.append("Баланс: \(RussianPlural.points(balance))")
             if debt > 0 { lines.append("Долг: \(RussianPlural.points(debt)) — спишем из следующих начислений.") }
             if let newTier { lines.append("🎉 Ваш новый уровень: \(tierName(newTier))!") }
+            if let visits { lines.append(visitCard(visits.campaign, visits.progress)) }
         case .en:
             lines = ["Thank you for your purchase! Order #\(order)", "Amount: \(amount)", "Paid: \(paid)"]
             if redeemed > 0 { lines.append("Points redeemed: \(redeemed)") }
-            if credited > 0 { lines.append("Points earned: \(credited)") }
+            if credited > 0 {
+                lines.append("Points earned: \(credited)")
+                lines += campaigns.map { "including \($0.name): +\($0.points)" }
+            }
             if debtRepaid > 0 { lines.append("Points debt repaid: \(debtRepaid)") }
             if gifts > 0 { lines.append("Gifts used: \(gifts)") }
             lines.append("Balance: \(balance) points")
             if debt > 0 { lines.append("Points debt: \(debt)") }
             if let newTier { lines.append("🎉 Your new tier: \(tierName(newTier))!") }
+            if let visits { lines.append(visitCard(visits.campaign, visits.progress)) }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "Визиты по акции «Шестой кофе»: 4 из 6", with the gift when the card is full.
+    func visitCard(_ campaign: String, _ progress: VisitProgress) -> String {
+        switch language {
+        case .ru:
+            return "Визиты по акции «\(campaign)»: \(progress.stamps) из \(progress.of)" + (progress.completed ? " — подарок ваш! 🎁" : "")
+        case .en:
+            return "Visits, \(campaign): \(progress.stamps) of \(progress.of)" + (progress.completed ? " — the gift is yours! 🎁" : "")
+        }
     }
 
     func saleCancelled(order: Int64, balance: Int, debt: Int, tier: Tier) -> String {
@@ -108,6 +127,15 @@ struct NotificationTexts: Sendable {
         }
     }
 
+    func welcomeBonus(points: Int, campaign: String, balance: Int) -> String {
+        switch language {
+        case .ru:
+            return
+                "🎉 Добро пожаловать! По акции «\(campaign)» вам начислено \(RussianPlural.points(points)).\nБаланс: \(RussianPlural.points(balance))"
+        case .en: return "🎉 Welcome! \(campaign): \(points) points are yours.\nBalance: \(balance) points"
+        }
+    }
+
     func birthdayGift(name: String, until date: String) -> String {
         switch language {
         case .ru: return "С днём рождения! 🎂 Ваш подарок: \(name). Действует до \(date)."
@@ -151,6 +179,17 @@ struct NotificationTexts: Sendable {
             return
                 "⚠️ Рассылка №\(broadcast) не дошла до \(failed) из \(RussianPlural.guestsGenitive(recipients)) (заблокировали бота или ошибка доставки)."
         case .en: return "⚠️ Broadcast #\(broadcast) did not reach \(failed) of \(recipients) guests (blocked the bot or delivery failed)."
+        }
+    }
+
+    func webhookDisabled(url: String, error: String) -> String {
+        switch language {
+        case .ru:
+            return
+                "⚠️ Вебхук \(url) не принимал события сутки и отключён (\(error)). Включите его в админке, когда партнёр починит приём: накопившиеся события уйдут по порядку."
+        case .en:
+            return
+                "⚠️ The webhook \(url) refused events for a day and was switched off (\(error)). Switch it on in the admin panel once the partner has fixed it: the waiting events go out in order."
         }
     }
 }

@@ -20,7 +20,7 @@ struct APIAdmissionMiddleware: ServerMiddleware {
         "quoteOrder": "orders:write", "createOrder": "orders:write", "cancelOrder": "orders:write", "refundOrder": "orders:write",
         "createReview": "feedback:write", "createIdea": "feedback:write",
         "getGiftCatalog": "gifts:read", "listCustomerGifts": "gifts:read", "issueGift": "gifts:write", "redeemGift": "gifts:write",
-        "getAnalyticsSummary": "analytics:read",
+        "getAnalyticsSummary": "analytics:read", "listWebhooks": "webhooks:read", "listCampaigns": "campaigns:read",
     ]
 
     /// Every request counts against the general limit; registrations and profile reads also
@@ -39,8 +39,13 @@ struct APIAdmissionMiddleware: ServerMiddleware {
         let header = request.headerFields[.authorization] ?? ""
         let parts = header.split(separator: " ", maxSplits: 1)
         let limits = [Self.generalLimit] + (Self.specificLimit[operationID].map { [$0] } ?? [])
+        // A sale's earlier answer, if any, is read in the admission's own round trip.
+        let idempotencyKey =
+            IdempotencyMiddleware.engineKeyed.contains(operationID)
+            ? request.headerFields[IdempotencyMiddleware.header].flatMap { (1...200).contains($0.count) ? $0 : nil } : nil
         guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].count <= 200,
-            let admission = try await keys.admit(String(parts[1]), limits: limits, at: clock.now), !admission.key.revoked
+            let admission = try await keys.admit(String(parts[1]), limits: limits, idempotencyKey: idempotencyKey, at: clock.now),
+            !admission.key.revoked
         else { return Problem.unauthorized.openAPIResponse(requestID: APIRequestScope.requestID) }
         if let wait = admission.retryAfter {
             return Problem.rateLimited(retryAfter: Int(wait)).openAPIResponse(requestID: APIRequestScope.requestID)
@@ -49,8 +54,11 @@ struct APIAdmissionMiddleware: ServerMiddleware {
         guard admission.key.scopes.contains(scope) else {
             return Problem.missingScope(scope).openAPIResponse(requestID: APIRequestScope.requestID)
         }
+        let lookup = idempotencyKey.map { IdempotencyLookup(key: $0, earlier: admission.earlier) }
         return try await APIRequestScope.$apiKey.withValue(admission.key) {
-            try await next(request, body, metadata)
+            try await APIRequestScope.$idempotencyLookup.withValue(lookup) {
+                try await next(request, body, metadata)
+            }
         }
     }
 }
@@ -85,18 +93,15 @@ struct IdempotencyMiddleware: ServerMiddleware {
         fingerprint.update(data: Data("\(operationID) \(request.path ?? "")\n".utf8))
         fingerprint.update(data: Self.canonical(bytes))
         let hash = Data(fingerprint.finalize())
+        if Self.engineKeyed.contains(operationID), let lookup = APIRequestScope.idempotencyLookup, lookup.key == key {
+            return try await answerEngineKeyed(
+                request, bytes: bytes, metadata: metadata, apiKey: apiKey, key: key, hash: hash, earlier: lookup.earlier, next: next)
+        }
         switch try await store.claim(apiKeyID: apiKey.id, key: key, requestHash: hash, at: clock.now) {
         case .replay(let status, let stored):
-            var fields = HTTPFields()
-            fields[.contentType] = status >= 400 ? "application/problem+json" : "application/json"
-            fields[HTTPField.Name("Idempotent-Replayed")!] = "true"
-            return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(stored))
+            return Self.replay(status: status, body: stored)
         case .mismatch:
-            return Problem(
-                status: .unprocessableContent, code: LoyaltyError.idempotencyKeyReused.code, title: "Unprocessable",
-                detail: "This Idempotency-Key was used with a different request.", field: "Idempotency-Key"
-            )
-            .openAPIResponse(requestID: requestID)
+            return Self.mismatch(requestID: requestID)
         case .inFlight where Self.engineKeyed.contains(operationID):
             // The record may be left by a request whose instance or database went away mid-sale;
             // the engine's own key (`api:<key>:<Idempotency-Key>`) still makes one order of both.
@@ -124,6 +129,50 @@ struct IdempotencyMiddleware: ServerMiddleware {
             try? await store.release(apiKeyID: apiKey.id, key: key)
             throw error
         }
+    }
+
+    /// A sale keeps itself exactly once under the request's key (its order carries the key and
+    /// the request's fingerprint), so it needs no record claimed before and completed after: the
+    /// admission already read any earlier answer, and only a refusal, which leaves no order, is
+    /// kept here, in one write. Five round trips a sale instead of seven.
+    private func answerEngineKeyed(
+        _ request: HTTPRequest, bytes: Data, metadata: ServerRequestMetadata, apiKey: APIKey, key: String, hash: Data,
+        earlier: IdempotencyStore.Record?,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        if let earlier {
+            guard earlier.requestHash == hash else { return Self.mismatch(requestID: APIRequestScope.requestID) }
+            // A record still "in flight" was left by an attempt that died; the engine's key decides.
+            if let status = earlier.status { return Self.replay(status: status, body: earlier.body ?? Data()) }
+        }
+        let (response, responseBody) = try await next(request, HTTPBody(bytes), metadata)
+        var answer = Data()
+        if let responseBody { answer = try await Data(collecting: responseBody, upTo: 1 << 20) }
+        // "Key reused with another sale" belongs to that other request, not to this key's first one.
+        if (400..<500).contains(response.status.code), Self.problemCode(answer) != LoyaltyError.idempotencyKeyReused.code {
+            try await store.record(
+                apiKeyID: apiKey.id, key: key, requestHash: hash, status: response.status.code, body: answer, at: clock.now)
+        }
+        return (response, HTTPBody(answer))
+    }
+
+    static func replay(status: Int, body: Data) -> (HTTPResponse, HTTPBody?) {
+        var fields = HTTPFields()
+        fields[.contentType] = status >= 400 ? "application/problem+json" : "application/json"
+        fields[HTTPField.Name("Idempotent-Replayed")!] = "true"
+        return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(body))
+    }
+
+    static func mismatch(requestID: String) -> (HTTPResponse, HTTPBody?) {
+        Problem(
+            status: .unprocessableContent, code: LoyaltyError.idempotencyKeyReused.code, title: "Unprocessable",
+            detail: "This Idempotency-Key was used with a different request.", field: "Idempotency-Key"
+        )
+        .openAPIResponse(requestID: requestID)
+    }
+
+    static func problemCode(_ body: Data) -> String? {
+        (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["code"] as? String
     }
 
     /// The same JSON with keys in another order or other spacing is the same request.

@@ -14,7 +14,7 @@ extension Components.Schemas.Customer {
             language: .init(rawValue: customer.language.rawValue) ?? .ru, tier: .init(account.tier),
             balance: account.balance, pointsDebt: account.debt, qualificationSpendKopecks: account.qualificationSpend.kopecks,
             nextTier: account.tier.next.map(Components.Schemas.Tier.init),
-            spendToNextTierKopecks: rules.spendToNextTier(from: account.qualificationSpend)?.kopecks,
+            spendToNextTierKopecks: rules.spendToNextTier(from: account.qualificationSpend, holding: account.tier)?.kopecks,
             nextExpiry: customer.upcomingExpiry.map { .init(points: $0.points, on: $0.day.description) }
         )
     }
@@ -31,8 +31,43 @@ extension Components.Schemas.Quote {
         self.init(
             amountKopecks: quote.amount.kopecks, maxRedeemable: quote.maxRedeemable, pointsRedeemed: quote.pointsRedeemed,
             amountToPayKopecks: quote.amountToPay.kopecks, pointsEarned: quote.pointsEarned, debtRepaid: quote.debtRepaid,
-            tierBefore: .init(quote.tierBefore), tierAfter: .init(quote.tierAfter)
+            tierBefore: .init(quote.tierBefore), tierAfter: .init(quote.tierAfter),
+            campaignEffects: quote.campaignEffects.map {
+                .init(campaignId: $0.campaignID, version: $0.version, name: $0.name, points: $0.points)
+            }
         )
+    }
+}
+
+extension Components.Schemas.Campaign {
+    init(_ record: CampaignRecord) {
+        func time(_ minute: Int?) -> String? { minute.map { String(format: "%02d:%02d", $0 / 60, $0 % 60) } }
+        self.init(
+            id: record.id, name: record.name, version: record.version, kind: .multiplier,
+            status: .init(rawValue: record.status.rawValue) ?? .ended, sales: record.sales, pointsGranted: Int64(record.points),
+            newGuests: record.newGuests, giftsIssued: record.giftsIssued)
+        switch record.rule {
+        case .multiplier(let rule):
+            multiplierPercent = rule.percent
+            weekdays = rule.weekdays.sorted()
+            from = time(rule.fromMinute)
+            to = time(rule.toMinute)
+            startsOn = rule.startsOn?.description
+            endsOn = rule.endsOn?.description
+            locationIds = rule.locationIDs?.sorted()
+            tiers = rule.tiers.map { tiers in Tier.allCases.filter(tiers.contains).map { .init($0) } }
+            evenWhenRedeeming = rule.evenWhenRedeeming
+        case .visits(let card):
+            kind = .visits
+            visitsEvery = card.every
+            visitsMinimumKopecks = card.minimumKopecks
+            visitsHoursBetween = card.hoursBetween
+            visitsGiftCatalogId = card.giftCatalogID
+        case .welcome(let bonus):
+            kind = .welcome
+            welcomePoints = bonus.points == 0 ? nil : bonus.points
+            welcomeGiftCatalogId = bonus.giftCatalogID
+        }
     }
 }
 

@@ -89,7 +89,8 @@ struct PartnerAPI: APIProtocol {
         switch request.guest {
         case .code(let code):
             quote = try await throttlingWrongCodes {
-                try await loyalty.quote(code: code, amount: request.amount, redeem: request.redeem, at: clock.now)
+                try await loyalty.quote(
+                    code: code, amount: request.amount, redeem: request.redeem, locationID: try apiKey.locationID, at: clock.now)
             }
         case .customer(let id):
             quote = try await computeQuote(request, for: try await loyalty.customer(id: id))
@@ -106,7 +107,7 @@ struct PartnerAPI: APIProtocol {
         let sale = try await throttlingWrongCodes {
             try await loyalty.confirmSale(request, by: try actor, locationID: key.locationID, at: clock.now)
         }
-        return .created(.init(body: .json(.init(sale, cancelled: false))))
+        return .created(.init(headers: .init(idempotentReplayed: sale.isReplay ? "true" : nil), body: .json(.init(sale, cancelled: false))))
     }
 
     func getOrder(_ input: Operations.GetOrder.Input) async throws -> Operations.GetOrder.Output {
@@ -217,6 +218,25 @@ struct PartnerAPI: APIProtocol {
         return .created(.init(body: .json(.init(id: id, kind: .idea, status: .new))))
     }
 
+    // MARK: Webhooks
+
+    func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output {
+        let endpoints = try await store.webhooks.list()
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: endpoints.map {
+                            .init(
+                                id: $0.id, url: $0.url, events: $0.events, description: $0.description, active: $0.active,
+                                disabledReason: $0.disabledReason, createdAt: $0.createdAt)
+                        }))))
+    }
+
+    func listCampaigns(_ input: Operations.ListCampaigns.Input) async throws -> Operations.ListCampaigns.Output {
+        .ok(.init(body: .json(.init(items: try await store.campaigns.list().map(Components.Schemas.Campaign.init)))))
+    }
+
     // MARK: Gifts
 
     func getGiftCatalog(_ input: Operations.GetGiftCatalog.Input) async throws -> Operations.GetGiftCatalog.Output {
@@ -300,8 +320,11 @@ struct PartnerAPI: APIProtocol {
 
     private func computeQuote(_ request: SaleRequest, for customer: Customer?) async throws -> SaleQuote {
         guard let customer else { throw LoyaltyError.customerNotFound }
+        let settings = try await loyalty.settings()
         return try SaleQuote.compute(
-            amount: request.amount, redeem: request.redeem, account: customer.account, rules: try await loyalty.settings().rules)
+            amount: request.amount, redeem: request.redeem, account: customer.account, rules: settings.rules,
+            campaigns: try await loyalty.runningCampaigns(),
+            at: SaleMoment(clock.now, in: settings.cafeTimeZone, locationID: try apiKey.locationID))
     }
 
     private func customer(telegramID: Int64) async throws -> Customer {

@@ -38,7 +38,7 @@ extension Problem {
         switch error {
         case .customerNotFound, .orderNotFound, .giftNotFound, .codeNotFound: status = .notFound
         case .codeExpired, .codeAlreadyUsed, .codeInUse, .customerBlocked, .alreadyRegistered, .phoneTaken, .alreadyCancelled,
-            .cancelWindowPassed, .refundAboveOrder, .giftAlreadyRedeemed, .giftExpired, .birthDateAlreadyChanged:
+            .importedOrder, .cancelWindowPassed, .refundAboveOrder, .giftAlreadyRedeemed, .giftExpired, .birthDateAlreadyChanged:
             status = .conflict
         case .insufficientPoints, .redeemAboveCap, .idempotencyKeyReused, .amountTooLarge:
             status = .unprocessableContent

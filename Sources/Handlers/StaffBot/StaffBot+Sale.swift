@@ -58,7 +58,8 @@ extension StaffBot {
         guard let amount = Money(parsing: text) else { return turn.reply(turn.say(turn.texts.amountUnreadable)) }
         do {
             // Validates the amount and finds how many points could be spent on it.
-            let most = try await turn.tx.loyalty.quote(code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, at: turn.now)
+            let most = try await turn.tx.loyalty.quote(
+                code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, locationID: turn.member.locationID, at: turn.now)
             draft.amount = amount
             let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
             let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
@@ -113,7 +114,8 @@ extension StaffBot {
     /// Computes the quote and shows it with Confirm; a fresh nonce ties the button to this draft.
     func presentQuote(_ draft: SaleDraft, turn: StaffTurn, replacing messageID: Int64?) async throws -> BotCall {
         guard let amount = draft.amount, let redeem = draft.redeem else { throw LoyaltyError.invalidAmount }
-        let quote = try await turn.tx.loyalty.quote(code: draft.code, by: turn.member.id, amount: amount, redeem: redeem, at: turn.now)
+        let quote = try await turn.tx.loyalty.quote(
+            code: draft.code, by: turn.member.id, amount: amount, redeem: redeem, locationID: turn.member.locationID, at: turn.now)
         let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
         let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
         let confirmNonce = nonce()
@@ -154,7 +156,8 @@ extension StaffBot {
         }
         if let index = draft.giftIDs.firstIndex(of: giftID) { draft.giftIDs.remove(at: index) } else { draft.giftIDs.append(giftID) }
         try await turn.conversations.set(.saleRedeem(draft), chatID: turn.chatID, at: turn.now)
-        let most = try await turn.tx.loyalty.quote(code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, at: turn.now)
+        let most = try await turn.tx.loyalty.quote(
+            code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, locationID: turn.member.locationID, at: turn.now)
         return turn.reply(
             .answerCallbackQuery(id: callback.id),
             redeemChoice(draft, maximum: most.pointsRedeemed, gifts: gifts, turn: turn, replacing: callback.message?.messageID)

@@ -94,10 +94,13 @@ struct StaffTexts: Sendable {
             lines.append(t("Списание: \(RussianPlural.points(quote.pointsRedeemed))", "Redeemed: \(quote.pointsRedeemed) points"))
         }
         lines.append(t("К оплате: \(quote.amountToPay)", "To pay: \(quote.amountToPay)"))
-        if quote.pointsRedeemed > 0 {
+        if quote.pointsRedeemed > 0 && quote.pointsEarned == 0 {
             lines.append(t("Баллы не начисляются (есть списание)", "No points are earned when points are redeemed"))
         } else {
             lines.append(t("Начислится: \(RussianPlural.points(quote.pointsEarned))", "To earn: \(quote.pointsEarned) points"))
+            for effect in quote.campaignEffects {
+                lines.append(t("в т.ч. по акции «\(effect.name)»: +\(effect.points)", "including \(effect.name): +\(effect.points)"))
+            }
         }
         if !gifts.isEmpty { lines.append(t("Подарки: ", "Gifts: ") + gifts.joined(separator: ", ")) }
         lines.append(t("Уровень после покупки: \(tierName(quote.tierAfter))", "Tier after: \(tierName(quote.tierAfter))"))
@@ -344,6 +347,10 @@ struct StaffTexts: Sendable {
             return t("Можно списать не больше \(RussianPlural.pointsGenitive(maximum)).", "At most \(maximum) points can be redeemed.")
         case .orderNotFound: return t("Заказ не найден.", "Order not found.")
         case .alreadyCancelled: return t("Этот заказ уже отменён.", "This order is already cancelled.")
+        case .importedOrder:
+            return t(
+                "Этот заказ перенесён из прежней системы, его нельзя отменить.",
+                "This order came from the previous system and cannot be cancelled.")
         case .refundAboveOrder(let refundable):
             return refundable.kopecks > 0
                 ? t("Вернуть можно не больше \(refundable).", "At most \(refundable) can be refunded.")

@@ -70,7 +70,9 @@ public final class JSONLogOutput: Sendable {
         lock.withLock { _ in sink(line) }
     }
 
+    /// A line that cannot be written (stdout closed, e.g. piped into `head`) is dropped: logging
+    /// never stops the process. (`FileHandle.write(_:)` traps on such an error.)
     public static let standardOutput = JSONLogOutput { line in
-        FileHandle.standardOutput.write(line)
+        try? FileHandle.standardOutput.write(contentsOf: line)
     }
 }

@@ -163,9 +163,8 @@ public struct OutboxSender: Sendable {
         }
         // Answering a button press is not a message in the chat: only the bot's total rate applies.
         let paced = message.method != "answerCallbackQuery"
-        if paced, let wait = run.pacer.chatWait(item.chatID) {
-            return try await store.retry(
-                item.id, at: clock.now.addingTimeInterval(wait), reason: "one message per second per chat", countsAsAttempt: false)
+        if paced, let later = run.pacer.deferral(of: item.chatID, now: clock.now) {
+            return try await store.retry(item.id, at: later, reason: "one message per second per chat", countsAsAttempt: false)
         }
         try await run.pacer.waitForSlot()
         do {
@@ -227,6 +226,7 @@ struct Pacer {
     private var nextSlot = ContinuousClock.now
     private var recentResponses: [ContinuousClock.Instant] = []
     private var lastByChat: [Int64: ContinuousClock.Instant] = [:]
+    private var deferredByChat: [Int64: Date] = [:]
     private var pausedUntil: ContinuousClock.Instant?
 
     init(settings: OutboxSender.Settings, messagesPerSecond: Int) {
@@ -244,14 +244,21 @@ struct Pacer {
         nextSlot = start + interval
     }
 
-    /// Seconds until `chat` may get another message, or nil when it may now.
-    func chatWait(_ chat: Int64) -> TimeInterval? {
+    /// When `chat` may get its next message, or nil when it may now. Each message of the chat
+    /// put off is put off strictly later than the one before it, so the chat's messages still
+    /// leave in the order they were queued (two put off to the same moment could swap).
+    mutating func deferral(of chat: Int64, now: Date) -> Date? {
         guard let last = lastByChat[chat] else { return nil }
         let ready = last + perChat
-        let now = ContinuousClock.now
-        guard ready > now else { return nil }
-        let remaining = ready - now
-        return Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+        let current = ContinuousClock.now
+        guard ready > current else { return nil }
+        let remaining = ready - current
+        var date = now.addingTimeInterval(Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
+        if let previous = deferredByChat[chat], date <= previous.addingTimeInterval(0.001) {
+            date = previous.addingTimeInterval(0.001)
+        }
+        deferredByChat[chat] = date
+        return date
     }
 
     mutating func sent(to chat: Int64?) {
@@ -262,6 +269,7 @@ struct Pacer {
         if lastByChat.count > 10_000 {
             let cutoff = ContinuousClock.now - perChat
             lastByChat = lastByChat.filter { $0.value > cutoff }
+            deferredByChat = deferredByChat.filter { lastByChat[$0.key] != nil }
         }
     }
 

@@ -22,7 +22,7 @@ public struct AdminAccounts: Sendable {
     ) async throws -> (id: Int64, created: Bool) {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await database.withTransaction(logger: logger) { connection in
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 INSERT INTO admins (email, password_hash, role, location_id, created_at, password_changed_at)
                 SELECT \(email), \(passwordHash), \(role.rawValue), l.id, \(now), \(now)
@@ -35,8 +35,8 @@ public struct AdminAccounts: Sendable {
                 logger: logger
             ).collect().first
             guard let (id, created) = try row?.decode((Int64, Bool).self) else { throw AdminAccountError.unknownLocation }
-            try await connection.query("DELETE FROM admin_sessions WHERE admin_id = \(id)", logger: logger)
-            try await connection.query(
+            try await connection.run("DELETE FROM admin_sessions WHERE admin_id = \(id)", logger: logger)
+            try await connection.run(
                 """
                 INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
                 VALUES (\(now), 'system', 'cli', \(created ? "admin.created" : "admin.password_reset"), 'admin', \(String(id)),
@@ -52,7 +52,7 @@ public struct AdminAccounts: Sendable {
     public func credentials(email: String) async throws -> (account: AdminAccount, passwordHash: String)? {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await database.withConnection(logger: logger) { connection in
-            let row = try await connection.query(
+            let row = try await connection.run(
                 "SELECT id, email, role, active, language, location_id, password_hash FROM admins WHERE email = \(email)", logger: logger
             ).collect().first
             guard
@@ -71,13 +71,13 @@ public struct AdminAccounts: Sendable {
     /// Remembers the panel's language for the account.
     public func setLanguage(_ language: Language, adminID: Int64) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("UPDATE admins SET language = \(language.rawValue) WHERE id = \(adminID)", logger: logger)
+            try await connection.run("UPDATE admins SET language = \(language.rawValue) WHERE id = \(adminID)", logger: logger)
         }
     }
 
     public func count() async throws -> Int {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("SELECT count(*)::int FROM admins", logger: logger).collect().first?.decode(Int.self) ?? 0
+            try await connection.run("SELECT count(*)::int FROM admins", logger: logger).collect().first?.decode(Int.self) ?? 0
         }
     }
 }

@@ -85,7 +85,7 @@ extension AdminCustomers {
     }
 
     func profile(id: Int64, on connection: PostgresConnection) async throws -> AdminCustomerCard.Profile? {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'DD.MM.YYYY') AS birth_date, language, tier,
                    points_balance, points_debt, qualification_spend_kopecks, promo_opt_in, blocked_at, unreachable_at, anonymised_at,
@@ -107,7 +107,7 @@ extension AdminCustomers {
     }
 
     func ledger(id: Int64, limit: Int, on connection: PostgresConnection) async throws -> [AdminCustomerCard.LedgerLine] {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT id, kind, points, debt, order_id, actor_kind || coalesce(':' || actor_id, ''), reason, created_at
             FROM points_ledger WHERE customer_id = \(id) ORDER BY id DESC LIMIT \(limit)
@@ -125,7 +125,7 @@ extension AdminCustomers {
     }
 
     func orders(id: Int64, limit: Int, on connection: PostgresConnection) async throws -> [AdminCustomerCard.OrderLine] {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT o.id, o.amount_kopecks, o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at, c.cancelled_at
             FROM orders o LEFT JOIN order_cancellations c ON c.order_id = o.id
@@ -146,7 +146,7 @@ extension AdminCustomers {
     }
 
     func gifts(id: Int64, limit: Int, on connection: PostgresConnection) async throws -> [AdminCustomerCard.GiftLine] {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT g.id, g.name, g.reason, g.issued_at, g.expires_at, r.redeemed_at
             FROM customer_gifts g LEFT JOIN gift_redemptions r ON r.gift_id = g.id
@@ -162,7 +162,7 @@ extension AdminCustomers {
     }
 
     func feedback(id: Int64, limit: Int, on connection: PostgresConnection) async throws -> [AdminCustomerCard.FeedbackLine] {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT id, kind, rating::int, body, status, created_at
             FROM feedback WHERE customer_id = \(id) ORDER BY created_at DESC LIMIT \(limit)

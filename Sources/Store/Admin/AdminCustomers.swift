@@ -78,7 +78,7 @@ public struct AdminCustomers: Sendable {
         let wholePhone = search.wholePhone
         let phonePattern = wholePhone == nil ? digits.map { "%\($0)%" } : nil
         let telegramID = digits.flatMap { Int64($0) }
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT id, telegram_id, phone, first_name || coalesce(' ' || last_name, ''), tier, points_balance, created_at,
                    blocked_at IS NOT NULL, anonymised_at IS NOT NULL

@@ -53,7 +53,7 @@ public struct AdminLists: Sendable {
 
     public func orders(_ filter: OrderFilter, before: Int64?, limit: Int) async throws -> [OrderRow] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT o.id, o.customer_id, cu.first_name, l.name, o.actor_kind || ':' || o.actor_id, o.amount_kopecks,
                        o.amount_paid_kopecks, o.points_redeemed, o.points_earned, o.created_at, c.cancelled_at, c.reason,
@@ -102,7 +102,7 @@ public struct AdminLists: Sendable {
 
     public func issuedGifts(before: Int64?, limit: Int) async throws -> [IssuedGiftRow] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT g.id, g.customer_id, cu.first_name, g.name, g.reason, g.actor_kind || coalesce(':' || g.actor_id, ''),
                        g.issued_at, g.expires_at, r.redeemed_at
@@ -144,7 +144,7 @@ public struct AdminLists: Sendable {
     /// The inbox; `status` nil lists every status.
     public func feedback(status: String?, before: Int64?, limit: Int) async throws -> [FeedbackRow] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT f.id, f.customer_id, cu.first_name, f.kind, f.rating::int, f.body, f.order_id, f.status, f.created_at,
                        (SELECT count(*)::int FROM audit_log a WHERE a.subject_kind = 'feedback' AND a.subject_id = f.id::text
@@ -184,7 +184,7 @@ public struct AdminLists: Sendable {
 
     public func broadcasts(limit: Int) async throws -> [BroadcastRow] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT b.id, b.audience || coalesce(' ' || b.audience_tier, '') || coalesce(' ' || b.audience_days || 'd', ''), b.body,
                        b.created_by_kind || ':' || b.created_by_id, b.created_at, b.recipients,
@@ -223,7 +223,7 @@ public struct AdminLists: Sendable {
     /// Staff of one location, or of the whole chain.
     public func staff(locationID: Int64? = nil) async throws -> [StaffRow] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT s.id, s.display_name, s.role, l.name, s.telegram_id IS NOT NULL, s.active, s.created_at
                 FROM staff s JOIN locations l ON l.id = s.location_id
@@ -254,7 +254,7 @@ public struct AdminLists: Sendable {
 
     public func audit(before: Int64?, limit: Int) async throws -> [AuditRow] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT id, occurred_at, actor_kind || coalesce(':' || actor_id, ''), action,
                        coalesce(subject_kind || ' ' || subject_id, ''), before::text, after::text

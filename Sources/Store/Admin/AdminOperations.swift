@@ -21,7 +21,7 @@ public struct AdminOperations: Sendable {
     public func setFeedbackStatus(_ status: String, feedbackID: Int64, by actor: Actor, at now: Date) async throws -> Bool {
         guard Self.feedbackStatuses.contains(status) else { return false }
         return try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH old AS (SELECT id, status FROM feedback WHERE id = \(feedbackID) FOR UPDATE),
                 changed AS (
@@ -52,7 +52,7 @@ public struct AdminOperations: Sendable {
         to feedbackID: Int64, text: String, by actor: Actor, at now: Date, compose: @Sendable (Language, String) -> String
     ) async throws -> ReplyOutcome {
         try await database.withTransaction(logger: logger) { connection in
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 SELECT c.id, c.telegram_id, c.language, c.unreachable_at IS NOT NULL, f.status
                 FROM feedback f JOIN customers c ON c.id = f.customer_id WHERE f.id = \(feedbackID) FOR UPDATE OF f
@@ -69,7 +69,7 @@ public struct AdminOperations: Sendable {
             try await OutboxWriter(session: .transaction(connection, logger: logger)).enqueue(
                 bot: .client, chatID: telegramID, customerID: customerID, payload: payload, at: now
             )
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH done AS (UPDATE feedback SET status = 'done', updated_at = \(now) WHERE id = \(feedbackID))
                 INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, before, after)
@@ -85,7 +85,7 @@ public struct AdminOperations: Sendable {
     /// Adds a gift to the catalogue; nil when the slug is taken.
     public func addCatalogGift(slug: String, name: LocalizedName, validDays: Int, by actor: Actor, at now: Date) async throws -> Int64? {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH added AS (
                     INSERT INTO gift_catalog (slug, name, name_en, valid_days, created_at)
@@ -109,7 +109,7 @@ public struct AdminOperations: Sendable {
     /// filter used and the request that did it.
     public func recordExport(search: String, tier: String?, by actor: Actor, requestID: String, at now: Date) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, request_id, after)
                 VALUES (\(now), \(actor.kind.rawValue), \(actor.id), 'customers.exported', 'customers', 'csv', \(requestID),
@@ -125,7 +125,7 @@ public struct AdminOperations: Sendable {
     @discardableResult
     public func editCatalogGift(id: Int64, name: LocalizedName, validDays: Int, by actor: Actor, at now: Date) async throws -> Bool {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH old AS (SELECT id, name, name_en, valid_days FROM gift_catalog WHERE id = \(id)),
                 changed AS (
@@ -148,7 +148,7 @@ public struct AdminOperations: Sendable {
     @discardableResult
     public func setCatalogGiftActive(_ active: Bool, id: Int64, by actor: Actor, at now: Date) async throws -> Bool {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH changed AS (UPDATE gift_catalog SET active = \(active) WHERE id = \(id) AND active <> \(active) RETURNING id)
                 INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, before, after)
@@ -167,7 +167,7 @@ public struct AdminOperations: Sendable {
     /// An admin of one location (`actor.locationID`) changes only that location's staff.
     public func updateStaff(id: Int64, role: Actor.StaffRole?, active: Bool?, by actor: Actor, at now: Date) async throws -> Bool {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH old AS (
                     SELECT id, role, active FROM staff

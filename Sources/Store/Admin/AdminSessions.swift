@@ -30,7 +30,7 @@ public struct AdminSessions: Sendable {
     /// The session lifetimes from the settings.
     public func lifetime() async throws -> Lifetime {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT coalesce((SELECT (value #>> '{}')::int FROM settings WHERE key = 'admin_session_idle_minutes'), 30),
                        coalesce((SELECT (value #>> '{}')::int FROM settings WHERE key = 'admin_session_absolute_hours'), 12)
@@ -45,7 +45,7 @@ public struct AdminSessions: Sendable {
     public func start(id: String, csrfToken: String, adminID: Int64, userAgent: String?, at now: Date) async throws {
         let lifetime = try await lifetime()
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH expired AS (DELETE FROM admin_sessions WHERE admin_id = \(adminID) AND expires_at <= \(now))
                 INSERT INTO admin_sessions (id_hash, admin_id, csrf_token, created_at, last_seen_at, expires_at, user_agent)
@@ -62,7 +62,7 @@ public struct AdminSessions: Sendable {
     /// Every admin page calls this, so the idle limit is read in the same statement.
     public func resume(id: String, at now: Date) async throws -> AdminSession? {
         try await database.withConnection(logger: logger) { connection in
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 UPDATE admin_sessions s SET last_seen_at = \(now)
                 FROM admins a
@@ -89,20 +89,20 @@ public struct AdminSessions: Sendable {
 
     public func end(id: String) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("DELETE FROM admin_sessions WHERE id_hash = \(Self.hash(id))", logger: logger)
+            try await connection.run("DELETE FROM admin_sessions WHERE id_hash = \(Self.hash(id))", logger: logger)
         }
     }
 
     /// "Log out everywhere": every session of the account ends.
     public func endAll(adminID: Int64) async throws -> Int {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("DELETE FROM admin_sessions WHERE admin_id = \(adminID) RETURNING 1", logger: logger).collect().count
+            try await connection.run("DELETE FROM admin_sessions WHERE admin_id = \(adminID) RETURNING 1", logger: logger).collect().count
         }
     }
 
     public static func prune(before cutoff: Date, database: Database, logger: Logger) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("DELETE FROM admin_sessions WHERE expires_at < \(cutoff)", logger: logger)
+            try await connection.run("DELETE FROM admin_sessions WHERE expires_at < \(cutoff)", logger: logger)
         }
     }
 }

@@ -110,7 +110,7 @@ public struct AdminSettings: Sendable {
     public func current() async throws -> [SettingValue] {
         let stored = try await database.withConnection(logger: logger) { connection in
             var values: [String: String] = [:]
-            for try await (key, value) in try await connection.query("SELECT key, value #>> '{}' FROM settings", logger: logger).decode(
+            for try await (key, value) in try await connection.run("SELECT key, value #>> '{}' FROM settings", logger: logger).decode(
                 (String, String).self)
             {
                 values[key] = value
@@ -130,7 +130,7 @@ public struct AdminSettings: Sendable {
     public func giftChoices() async throws -> [(slug: String, name: LocalizedName)] {
         try await database.withConnection(logger: logger) { connection in
             var choices: [(slug: String, name: LocalizedName)] = []
-            let rows = try await connection.query("SELECT slug, name, name_en FROM gift_catalog WHERE active ORDER BY id", logger: logger)
+            let rows = try await connection.run("SELECT slug, name, name_en FROM gift_catalog WHERE active ORDER BY id", logger: logger)
             for try await (slug, name, english) in rows.decode((String, String, String).self) {
                 choices.append((slug, LocalizedName(russian: name, english: english)))
             }
@@ -146,7 +146,7 @@ public struct AdminSettings: Sendable {
         return try await database.withTransaction(logger: logger) { connection in
             var changed: [String] = []
             for (key, json) in parsed.sorted(by: { $0.key < $1.key }) {
-                let updated = try await connection.query(
+                let updated = try await connection.run(
                     """
                     -- No FOR UPDATE here: the upsert locks the row, and a locking read of a row this
                     -- same statement updates would come back empty.

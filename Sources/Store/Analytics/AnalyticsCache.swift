@@ -15,7 +15,7 @@ public struct AnalyticsCache: Sendable {
         let period = "\(Int64(start.timeIntervalSince1970))-\(Int64(end.timeIntervalSince1970))"
         let (database, logger) = (analytics.database, analytics.logger)
         let stored = try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 "SELECT summary::text FROM analytics_cache WHERE period = \(period) AND computed_at > \(now.addingTimeInterval(-maxAge))",
                 logger: logger
             ).collect().first?.decode(String.self)
@@ -24,7 +24,7 @@ public struct AnalyticsCache: Sendable {
         let summary = try await analytics.summary(from: start, to: end)
         let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO analytics_cache (period, computed_at, summary) VALUES (\(period), \(now), \(json)::jsonb)
                 ON CONFLICT (period) DO UPDATE SET computed_at = EXCLUDED.computed_at, summary = EXCLUDED.summary
@@ -32,7 +32,7 @@ public struct AnalyticsCache: Sendable {
                 logger: logger
             )
             // Old periods go as new ones arrive: the table stays the size of what is being asked.
-            try await connection.query(
+            try await connection.run(
                 "DELETE FROM analytics_cache WHERE computed_at < \(now.addingTimeInterval(-24 * 3600))", logger: logger)
         }
         return summary

@@ -18,7 +18,7 @@ extension AnalyticsStore {
     /// With a `location`, orders and the points of its sales are that location's.
     public func daily(from start: Date, to end: Date, timeZone: String, location: Int64? = nil) async throws -> [DailyFigures] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 WITH o AS (
                     SELECT date_trunc('day', o.created_at AT TIME ZONE \(timeZone)) AS d, count(*) AS n, sum(o.amount_kopecks) AS revenue

@@ -42,7 +42,7 @@ public struct AnalyticsStore: Sendable {
     /// than a café (new guests, outstanding points, tiers, gifts, broadcasts) stays the chain's.
     public func summary(from start: Date, to end: Date, location: Int64? = nil) async throws -> AnalyticsSummary {
         try await database.withConnection(logger: logger) { connection in
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 WITH kept AS (
                     SELECT o.customer_id, o.amount_kopecks FROM orders o
@@ -93,7 +93,7 @@ public struct AnalyticsStore: Sendable {
                 try column("issued"), try column("redeemed"), try column("liability"), try column("rating")
             )
             var tiers = Dictionary(uniqueKeysWithValues: Tier.allCases.map { ($0, 0) })
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT tier, count(*)::int FROM customers WHERE anonymised_at IS NULL GROUP BY tier", logger: logger
             )
             for try await (tier, count) in rows.decode((String, Int).self) {

@@ -49,7 +49,7 @@ public struct DashboardSnapshots: Sendable {
         days: Int, timeZone: String, at now: Date, maxAge: TimeInterval
     ) async throws -> (DashboardFigures, computedAt: Date) {
         let stored = try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 "SELECT computed_at, figures::text FROM dashboard_snapshots WHERE days = \(days) AND time_zone = \(timeZone)",
                 logger: logger
             ).collect().first?.decode((Date, String).self)
@@ -69,7 +69,7 @@ public struct DashboardSnapshots: Sendable {
     @discardableResult
     public func refresh(days: Int, timeZone: String, at now: Date, interval: TimeInterval) async throws -> Bool {
         let claimed = try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO dashboard_snapshots AS s (days, time_zone, computed_at, figures) VALUES (\(days), \(timeZone), \(now), 'null')
                 ON CONFLICT (days) DO UPDATE SET computed_at = EXCLUDED.computed_at, time_zone = EXCLUDED.time_zone
@@ -103,7 +103,7 @@ public struct DashboardSnapshots: Sendable {
     func save(_ figures: DashboardFigures, days: Int, timeZone: String, at now: Date) async throws {
         let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO dashboard_snapshots (days, time_zone, computed_at, figures) VALUES (\(days), \(timeZone), \(now), \(json)::jsonb)
                 ON CONFLICT (days) DO UPDATE SET time_zone = EXCLUDED.time_zone, computed_at = EXCLUDED.computed_at, figures = EXCLUDED.figures

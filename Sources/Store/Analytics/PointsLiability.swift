@@ -20,7 +20,7 @@ public struct PointsLiability: Sendable {
     /// Soonest month first; points that never expire last.
     public func byExpiryMonth() async throws -> [Month] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT to_char(expires_on, 'YYYY-MM') AS month, sum(remaining)::bigint
                 FROM point_lots WHERE remaining > 0

@@ -68,7 +68,7 @@ public struct BroadcastStore: SessionStore {
     public func audienceSize(_ audience: BroadcastAudience, at now: Date) async throws -> Int {
         try await session.withConnection { connection in
             let (tier, since, month) = audience.filterValues(at: now)
-            return try await connection.query(
+            return try await connection.run(
                 """
                 SELECT count(*)::int FROM customers c
                 WHERE c.telegram_id IS NOT NULL AND c.anonymised_at IS NULL AND c.blocked_at IS NULL
@@ -92,7 +92,7 @@ public struct BroadcastStore: SessionStore {
             if case .active(let value) = audience { days = value }
             let (tier, since, month) = audience.filterValues(at: now)
             let body = String(text.prefix(4000))
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 WITH broadcast AS (
                     INSERT INTO broadcasts (audience, audience_tier, audience_days, body, created_by_kind, created_by_id, created_at,
@@ -117,7 +117,7 @@ public struct BroadcastStore: SessionStore {
                 logger: logger
             ).collect().first?.decode((Int64, Int).self)
             guard let (id, recipients) = row else { return (0, 0) }
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH counted AS (UPDATE broadcasts SET recipients = \(recipients), finished_at = CASE WHEN \(recipients) = 0 THEN \(now) END WHERE id = \(id))
                 INSERT INTO audit_log (occurred_at, actor_kind, actor_id, action, subject_kind, subject_id, after)
@@ -133,7 +133,7 @@ public struct BroadcastStore: SessionStore {
     /// Unfinished broadcasts whose counts moved since the last report.
     public func progressToReport() async throws -> [BroadcastProgress] {
         try await session.withConnection { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT b.id, b.recipients,
                        count(*) FILTER (WHERE o.status = 'sent')::int AS sent,
@@ -175,7 +175,7 @@ public struct BroadcastStore: SessionStore {
             // report at once, the second waits for the first's row lock, then finds it finished
             // and queues neither the edit nor the alert again.
             let recorded =
-                try await connection.query(
+                try await connection.run(
                     """
                     UPDATE broadcasts SET reported_sent = \(progress.sent), reported_failed = \(progress.failed),
                            finished_at = CASE WHEN \(progress.isDone) THEN \(now) END

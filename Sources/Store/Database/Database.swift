@@ -68,7 +68,7 @@ public struct Database: Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await withConnection(logger: logger) { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.run("BEGIN", logger: logger)
             let result: Result
             do {
                 result = try await body(connection)
@@ -76,12 +76,12 @@ public struct Database: Sendable {
                 // A statement written to a connection that already closed is never answered
                 // (PostgresNIO drops the write), and the server rolled the transaction back itself.
                 if !error.isConnectionFailure && !connection.isClosed {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    _ = try? await connection.run("ROLLBACK", logger: logger)
                 }
                 throw error
             }
             guard !connection.isClosed else { throw ConnectionClosed() }
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.run("COMMIT", logger: logger)
             return result
         }
     }

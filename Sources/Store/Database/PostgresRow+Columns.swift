@@ -9,6 +9,9 @@ struct Columns {
         self.row = row.makeRandomAccess()
     }
 
+    /// Whether the row has `column` (a SELECT that some callers widen).
+    func has(_ column: String) -> Bool { row.contains(column) }
+
     func callAsFunction<Value: PostgresDecodable>(_ column: String, as type: Value.Type = Value.self) throws -> Value {
         try row[column].decode(Value.self)
     }

@@ -26,7 +26,7 @@ public struct DevBotCalls: Sendable {
         bot: OutboxStore.Bot, method: String, chatID: Int64?, messageID: Int64?, payload: Data, at now: Date
     ) async throws -> Int64 {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO dev_bot_calls (bot, method, chat_id, message_id, payload, created_at)
                 VALUES (\(bot.rawValue), \(method), \(chatID), \(messageID), \(String(decoding: payload, as: UTF8.self))::jsonb, \(now))
@@ -40,7 +40,7 @@ public struct DevBotCalls: Sendable {
     public func calls(after id: Int64, limit: Int = 200) async throws -> [Call] {
         try await database.withConnection(logger: logger) { connection in
             var calls: [Call] = []
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT id, bot, method, chat_id, message_id, payload::text FROM dev_bot_calls WHERE id > \(id) ORDER BY id LIMIT \(limit)",
                 logger: logger
             )

@@ -34,7 +34,7 @@ public struct FeedbackStore: SessionStore {
     /// The guest's recent sales that can still be reviewed: not cancelled, not reviewed, newest first.
     public func reviewableOrders(customerID: Int64, since: Date, limit: Int = 5) async throws -> [ReviewableOrder] {
         try await session.withConnection { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT o.id, o.amount_kopecks, o.created_at
                 FROM orders o
@@ -61,7 +61,7 @@ public struct FeedbackStore: SessionStore {
     ) async throws -> ReviewOutcome {
         try await session.withTransaction { connection in
             guard (1...10).contains(rating) else { return .orderNotFound }
-            let inserted = try await connection.query(
+            let inserted = try await connection.run(
                 """
                 INSERT INTO feedback (customer_id, kind, order_id, rating, channel, created_at, updated_at)
                 SELECT o.customer_id, 'review', o.id, \(rating), \(channel.rawValue), \(now), \(now)
@@ -74,7 +74,7 @@ public struct FeedbackStore: SessionStore {
             ).collect().first?.decode(Int64.self)
             guard let feedbackID = inserted else {
                 let exists =
-                    try await connection.query(
+                    try await connection.run(
                         "SELECT EXISTS (SELECT 1 FROM orders WHERE id = \(orderID) AND customer_id = \(customerID))", logger: logger
                     ).collect().first?.decode(Bool.self) ?? false
                 return exists ? .alreadyReviewed : .orderNotFound
@@ -96,7 +96,7 @@ public struct FeedbackStore: SessionStore {
         feedbackID: Int64, customerID: Int64, text: String, alertThreshold: Int, at now: Date
     ) async throws -> Bool {
         try await session.withTransaction { connection in
-            let reviewed = try await connection.query(
+            let reviewed = try await connection.run(
                 """
                 UPDATE feedback SET body = \(Self.clip(text)), updated_at = \(now)
                 WHERE id = \(feedbackID) AND customer_id = \(customerID) AND kind = 'review' AND body IS NULL
@@ -123,7 +123,7 @@ public struct FeedbackStore: SessionStore {
     ) async throws -> Int64 {
         try await session.withTransaction { connection in
             let id =
-                try await connection.query(
+                try await connection.run(
                     """
                     INSERT INTO feedback (customer_id, kind, body, channel, created_at, updated_at)
                     VALUES (\(customerID), \(kind.rawValue), \(Self.clip(text)), \(channel.rawValue), \(now), \(now))
@@ -142,7 +142,7 @@ public struct FeedbackStore: SessionStore {
     }
 
     private func guestName(_ customerID: Int64, on connection: PostgresConnection) async throws -> String {
-        try await connection.query(
+        try await connection.run(
             "SELECT first_name FROM customers WHERE id = \(customerID)", logger: logger
         ).collect().first?.decode(String.self) ?? ""
     }

@@ -34,7 +34,7 @@ public struct LocationStore: Sendable {
     public func all() async throws -> [Location] {
         try await database.withConnection(logger: logger) { connection in
             var found: [Location] = []
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT id, slug, name, archived_at IS NOT NULL FROM locations ORDER BY archived_at IS NOT NULL, name, id", logger: logger)
             for try await (id, slug, name, archived) in rows.decode((Int64, String, String, Bool).self) {
                 found.append(Location(id: id, slug: slug, name: name, archived: archived))
@@ -46,7 +46,7 @@ public struct LocationStore: Sendable {
     public func add(slug: String, name: String, by actor: Actor, at now: Date) async throws -> Change {
         try await database.withConnection(logger: logger) { connection in
             let added =
-                try await connection.query(
+                try await connection.run(
                     """
                     WITH added AS (
                         INSERT INTO locations (slug, name, created_at) VALUES (\(slug), \(name), \(now))
@@ -67,7 +67,7 @@ public struct LocationStore: Sendable {
         do {
             return try await database.withConnection(logger: logger) { connection in
                 let renamed =
-                    try await connection.query(
+                    try await connection.run(
                         """
                         WITH old AS (SELECT id, name FROM locations WHERE id = \(id)),
                         renamed AS (UPDATE locations SET name = \(name) WHERE id = \(id) AND name <> \(name) RETURNING id)
@@ -79,7 +79,7 @@ public struct LocationStore: Sendable {
                         logger: logger
                     ).collect().count == 1
                 if renamed { return .done }
-                let exists = try await connection.query("SELECT 1 FROM locations WHERE id = \(id)", logger: logger).collect().count == 1
+                let exists = try await connection.run("SELECT 1 FROM locations WHERE id = \(id)", logger: logger).collect().count == 1
                 return exists ? .done : .notFound
             }
         } catch let error as PSQLError where error.violates("locations_name_unique") {
@@ -93,13 +93,13 @@ public struct LocationStore: Sendable {
         try await database.withTransaction(logger: logger) { connection in
             if archived {
                 let others =
-                    try await connection.query(
+                    try await connection.run(
                         "SELECT count(*)::int FROM locations WHERE archived_at IS NULL AND id <> \(id)", logger: logger
                     ).collect().first?.decode(Int.self) ?? 0
                 guard others > 0 else { return .lastActive }
             }
             let changed =
-                try await connection.query(
+                try await connection.run(
                     """
                     WITH changed AS (
                         UPDATE locations SET archived_at = CASE WHEN \(archived) THEN \(now)::timestamptz END

@@ -74,7 +74,8 @@ public struct SaleRequest: Sendable, Equatable {
     }
 }
 
-/// A confirmed sale: what the receipt says. A replayed confirmation returns the same value.
+/// A confirmed sale: what the receipt says. A replayed confirmation returns the same sale, marked
+/// `isReplay` (equality compares the sale only).
 public struct ConfirmedSale: Sendable, Equatable {
     public var orderID: Int64
     public var customerID: Int64
@@ -82,6 +83,13 @@ public struct ConfirmedSale: Sendable, Equatable {
     public var balanceAfter: Int
     public var debtAfter: Int
     public var createdAt: Date
+    /// True when an earlier call with the same idempotency key made this order.
+    public var isReplay = false
+
+    public static func == (lhs: ConfirmedSale, rhs: ConfirmedSale) -> Bool {
+        (lhs.orderID, lhs.customerID, lhs.quote, lhs.balanceAfter, lhs.debtAfter, lhs.createdAt)
+            == (rhs.orderID, rhs.customerID, rhs.quote, rhs.balanceAfter, rhs.debtAfter, rhs.createdAt)
+    }
 }
 
 public struct CancelledSale: Sendable, Equatable {

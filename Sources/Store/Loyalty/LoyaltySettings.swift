@@ -47,7 +47,7 @@ public struct LoyaltySettings: Sendable, Equatable {
 
     public static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
         var values: [String: String] = [:]
-        let rows = try await connection.query("SELECT key, value #>> '{}' FROM settings", logger: logger)
+        let rows = try await connection.run("SELECT key, value #>> '{}' FROM settings", logger: logger)
         for try await (key, value) in rows.decode((String, String).self) {
             values[key] = value
         }

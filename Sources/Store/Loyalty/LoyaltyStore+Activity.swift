@@ -9,7 +9,7 @@ extension LoyaltyStore {
     /// Each branch reads its own per-customer index and stops after `limit` rows.
     public func recentActivity(customerID: Int64, limit: Int = 10) async throws -> [ActivityEntry] {
         try await session.withConnection { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 (SELECT 'order' AS source, o.created_at AS at, o.id AS ref, o.amount_kopecks AS amount,
                         o.amount_paid_kopecks AS paid, o.points_earned AS points, o.points_redeemed AS other, NULL::text AS label, NULL::text AS label_en
@@ -65,7 +65,7 @@ extension LoyaltyStore {
     public func activeGifts(customerID: Int64, at now: Date) async throws -> [CustomerGift] {
         try await session.withConnection { connection in
             var gifts: [CustomerGift] = []
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT g.id, g.name, g.name_en, g.reason, g.issued_at, g.expires_at
                 FROM customer_gifts g

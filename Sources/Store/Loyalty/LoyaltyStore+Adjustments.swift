@@ -15,7 +15,7 @@ extension LoyaltyStore {
             points: points, reason: String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)))
         let reason = adjustment.reason
         return try await session.withTransaction { connection in
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 SELECT points_balance, points_debt, tier, qualification_spend_kopecks FROM customers
                 WHERE id = \(customerID) AND anonymised_at IS NULL
@@ -36,7 +36,7 @@ extension LoyaltyStore {
             let moves: [LotMovement]
             if points > 0 {
                 let expiresOn = (validity ?? settings.pointsValidity).expiry(ofPointsEarnedAt: now, in: settings.cafeTimeZone)
-                let lotID = try await connection.query(
+                let lotID = try await connection.run(
                     """
                     INSERT INTO point_lots (customer_id, remaining, earned_at, expires_on)
                     VALUES (\(customerID), 0, \(now), \(expiresOn?.description)::date) RETURNING id
@@ -49,7 +49,7 @@ extension LoyaltyStore {
                 moves = try lots.draw(-points)
             }
             try await write(moves, as: kind, customerID: customerID, orderID: nil, actor: actor, reason: reason, at: now, on: connection)
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH account AS (
                     UPDATE customers SET points_balance = \(after.balance), updated_at = \(now) WHERE id = \(customerID)

@@ -12,7 +12,7 @@ extension LoyaltyStore {
     public func runBirthdayJob(today: CalendarDate, at now: Date) async throws -> Int {
         try await session.withTransaction { connection in
             let mine =
-                try await connection.query(
+                try await connection.run(
                     "SELECT pg_try_advisory_xact_lock(\(Self.birthdayJobLock))", logger: logger
                 ).collect().first?.decode(Bool.self) ?? false
             guard mine else { return 0 }
@@ -28,7 +28,7 @@ extension LoyaltyStore {
         let celebrated = BirthdayCycle.birthDatesCelebrated(on: today)
         let months = celebrated.map(\.month)
         let days = celebrated.map(\.day)
-        let item = try await connection.query(
+        let item = try await connection.run(
             "SELECT id, name, name_en FROM gift_catalog WHERE slug = \(settings.birthdayGiftSlug)", logger: logger
         ).collect().first?.decode((Int64, String, String).self)
         guard let (itemID, itemName, itemEnglishName) = item else {
@@ -39,7 +39,7 @@ extension LoyaltyStore {
         let notice = String(
             decoding: try Notice.birthdayGift(.init(name: LocalizedName(russian: itemName, english: itemEnglishName), expiresAt: expiresAt))
                 .encoded(), as: UTF8.self)
-        return try await connection.query(
+        return try await connection.run(
             """
             WITH celebrants AS (
                 -- customers_birthday_idx serves this join.
@@ -73,7 +73,7 @@ extension LoyaltyStore {
         try await session.withConnection { connection in
             guard BirthdayCycle.isPlausible(birthDate, today: today) else { throw LoyaltyError.invalidBirthDate }
             let changed =
-                try await connection.query(
+                try await connection.run(
                     """
                     UPDATE customers
                     SET birth_date = \(birthDate.description)::date,

@@ -28,7 +28,7 @@ extension LoyaltyStore {
                     .init(orderID: orderID, balance: balanceAfter, debt: debtAfter, tier: newTier)
                 ).encoded(), as: UTF8.self)
 
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH cancellation AS (
                     INSERT INTO order_cancellations (order_id, actor_kind, actor_id, reason, points_restored, points_taken_back, debt_added, cancelled_at)
@@ -64,6 +64,7 @@ extension LoyaltyStore {
             )
             try await writeReversal(
                 reversal, of: sale, refundID: nil, actor: actor, reason: cancelReason, at: now, on: connection)
+            try await reverseVisit(orderID: orderID, at: now, on: connection)
             return CancelledSale(
                 orderID: orderID, customerID: customerID, reversal: reversal,
                 balanceAfter: balanceAfter, debtAfter: debtAfter, tierAfter: newTier
@@ -73,12 +74,13 @@ extension LoyaltyStore {
 
     /// The order and its guest, the guest locked for the rest of the transaction.
     func lockSale(_ orderID: Int64, on connection: PostgresConnection) async throws -> ReversibleSale {
-        let row = try await connection.query(
+        let row = try await connection.run(
             """
             SELECT o.customer_id, o.staff_id, o.location_id, o.created_at, o.amount_kopecks, o.max_redeemable, o.points_redeemed,
                    o.amount_paid_kopecks, o.points_earned, o.debt_repaid, o.tier_before, o.tier_after,
                    o.earn_rate_percent, o.redeem_cap_percent,
-                   c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
+                   c.telegram_id, c.language, c.tier, c.tier_floor, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
+                   o.import_source IS NOT NULL AS imported,
                    EXISTS (SELECT 1 FROM order_cancellations oc WHERE oc.order_id = o.id) AS cancelled
             FROM orders o JOIN customers c ON c.id = o.customer_id
             WHERE o.id = \(orderID)
@@ -88,9 +90,11 @@ extension LoyaltyStore {
         ).collect().first
         guard let row else { throw LoyaltyError.orderNotFound }
         var sale = try ReversibleSale(orderID: orderID, row)
+        // History from the original system moved no points here: there is nothing to reverse.
+        guard !sale.imported else { throw LoyaltyError.importedOrder }
         // Read after the lock: refunds of this order committed while this waited count.
         sale.refunded = Money(
-            kopecks: try await connection.query(
+            kopecks: try await connection.run(
                 "SELECT coalesce(sum(amount_kopecks), 0)::bigint FROM order_refunds WHERE order_id = \(orderID)", logger: logger
             ).collect().first?.decode(Int64.self) ?? 0)
         return sale
@@ -120,7 +124,7 @@ extension LoyaltyStore {
             takenBack, as: "earn_reversal", customerID: sale.customerID, orderID: sale.orderID, refundID: refundID,
             actor: actor, reason: reason, at: now, on: connection)
         guard reversal.debtAdded > 0 else { return }
-        try await connection.query(
+        try await connection.run(
             """
             INSERT INTO points_ledger (customer_id, kind, points, debt, order_id, refund_id, actor_kind, actor_id, reason, created_at)
             VALUES (\(sale.customerID), 'debt', 0, \(reversal.debtAdded), \(sale.orderID), \(refundID), \(actor.kind.rawValue),
@@ -143,6 +147,8 @@ struct ReversibleSale {
     var language: String
     var account: LoyaltyAccount
     var cancelled: Bool
+    /// Brought in from the original system: history, never cancelled or refunded here.
+    var imported: Bool
     /// What refunds of the order have returned so far.
     var refunded = Money.zero
 
@@ -158,9 +164,11 @@ struct ReversibleSale {
         language = try column("language")
         account = LoyaltyAccount(
             balance: try column("points_balance"), debt: try column("points_debt"), tier: Tier(stored: try column("tier")),
-            qualificationSpend: Money(kopecks: try column("qualification_spend_kopecks"))
+            qualificationSpend: Money(kopecks: try column("qualification_spend_kopecks")),
+            tierFloor: Tier(stored: try column("tier_floor"))
         )
         cancelled = try column("cancelled")
+        imported = try column("imported")
     }
 }
 

@@ -27,7 +27,7 @@ extension LoyaltyStore {
         for _ in 0..<8 {
             let code = drawCode()
             let issued =
-                try await connection.query(
+                try await connection.run(
                     """
                     INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
                     SELECT id, \(code.digits), \(now), \(expiresAt)
@@ -44,7 +44,7 @@ extension LoyaltyStore {
             if issued { return IssuedCode(code: code, expiresAt: expiresAt) }
             if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
             // Another guest holds this code: free it if it expired, then draw again.
-            try await connection.query(
+            try await connection.run(
                 """
                 DELETE FROM payment_codes
                 WHERE code = \(code.digits) AND expires_at <= \(now) AND (held_until IS NULL OR held_until <= \(now))
@@ -67,7 +67,7 @@ extension LoyaltyStore {
 
     private func lookUp(code: PaymentCode, by staffID: Int64?, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard
     {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
                    p.expires_at, p.held_by_staff_id, p.held_until
@@ -101,7 +101,7 @@ extension LoyaltyStore {
             guard settings.codeHoldMinutes > 0 else { return true }
             let until = now.addingTimeInterval(TimeInterval(settings.codeHoldMinutes * 60))
             let taken =
-                try await connection.query(
+                try await connection.run(
                     """
                     UPDATE payment_codes SET held_by_staff_id = \(staffID), held_until = \(until)
                     WHERE code = \(code.digits) AND expires_at > \(now)
@@ -111,7 +111,7 @@ extension LoyaltyStore {
                     logger: logger
                 ).collect().count == 1
             if taken { return true }
-            return try await connection.query(
+            return try await connection.run(
                 """
                 SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND held_by_staff_id = \(staffID) AND held_until > \(now)
                 """,
@@ -124,7 +124,7 @@ extension LoyaltyStore {
     /// for the rest of its own lifetime.
     public func releaseCode(_ code: PaymentCode, heldBy staffID: Int64) async throws {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 UPDATE payment_codes SET held_by_staff_id = NULL, held_until = NULL
                 WHERE code = \(code.digits) AND held_by_staff_id = \(staffID)
@@ -134,22 +134,39 @@ extension LoyaltyStore {
         }
     }
 
-    /// The quote a barista is shown before confirming; reads only.
+    /// The quote a barista is shown before confirming, with the campaigns running at
+    /// `locationID` now; reads only.
     public func quote(
-        code: PaymentCode, by staffID: Int64? = nil, amount: Money, redeem: RedeemRequest, at now: Date
+        code: PaymentCode, by staffID: Int64? = nil, amount: Money, redeem: RedeemRequest, locationID: Int64? = nil, at now: Date
     ) async throws
         -> SaleQuote
     {
         try await session.withConnection { connection in
             let card = try await lookUp(code: code, by: staffID, at: now, on: connection)
             let settings = try await LoyaltySettings.load(on: connection, logger: logger)
-            return try SaleQuote.compute(amount: amount, redeem: redeem, account: card.account, rules: settings.rules)
+            let campaigns = try await runningCampaigns(on: connection)
+            return try SaleQuote.compute(
+                amount: amount, redeem: redeem, account: card.account, rules: settings.rules, campaigns: campaigns,
+                at: SaleMoment(now, in: settings.cafeTimeZone, locationID: locationID))
         }
+    }
+
+    /// The campaigns running now, for a quote.
+    public func runningCampaigns() async throws -> [Campaign] {
+        try await session.withConnection { connection in try await runningCampaigns(on: connection) }
+    }
+
+    func runningCampaigns(on connection: PostgresConnection) async throws -> [Campaign] {
+        let rows = try await connection.run(PostgresQuery(unsafeSQL: CampaignStore.runningSelect), logger: logger)
+        for try await json in rows.decode(String.self) {
+            return try JSONDecoder().decode([Campaign].self, from: Data(json.utf8))
+        }
+        return []
     }
 
     /// Why a command for this guest cannot go ahead, or nil when nothing stops it.
     func refusalForCustomer(_ customerID: Int64, on connection: PostgresConnection) async throws -> LoyaltyError? {
-        let blocked = try await connection.query(
+        let blocked = try await connection.run(
             "SELECT blocked_at IS NOT NULL OR anonymised_at IS NOT NULL FROM customers WHERE id = \(customerID)", logger: logger
         ).collect().first?.decode(Bool.self)
         switch blocked {

@@ -28,9 +28,12 @@ extension LoyaltyStore {
     /// error, decided by the unique constraints rather than a check that could race.
     /// A conflict does not abort a caller's transaction: the insert skips it and the error names
     /// which key was taken.
+    /// Registers a guest and gives them the running welcome bonus, if any, in one transaction.
     public func registerCustomer(_ registration: Registration, at now: Date) async throws -> Customer {
-        try await session.withConnection { connection in
-            try await registerCustomer(registration, at: now, on: connection)
+        try await session.withTransaction { connection in
+            var customer = try await registerCustomer(registration, at: now, on: connection)
+            customer.account.balance += try await grantWelcomeBonus(to: customer, at: now, on: connection)
+            return customer
         }
     }
 
@@ -38,7 +41,7 @@ extension LoyaltyStore {
         let firstName = String(registration.firstName.prefix(200))
         let lastName = registration.lastName.map { String($0.prefix(200)) }
         let birthDate = registration.birthDate?.description
-        let id = try await connection.query(
+        let id = try await connection.run(
             """
             INSERT INTO customers (telegram_id, phone, first_name, last_name, birth_date, language, created_at, updated_at)
             VALUES (\(registration.telegramID), \(registration.phone.e164), \(firstName), \(lastName),
@@ -50,7 +53,7 @@ extension LoyaltyStore {
         ).collect().first?.decode(Int64.self)
         guard let id else {
             let telegramTaken =
-                try await connection.query(
+                try await connection.run(
                     "SELECT EXISTS (SELECT 1 FROM customers WHERE telegram_id = \(registration.telegramID))", logger: logger
                 ).collect().first?.decode(Bool.self) ?? false
             throw telegramTaken ? LoyaltyError.alreadyRegistered : LoyaltyError.phoneTaken
@@ -92,7 +95,7 @@ extension LoyaltyStore {
         """
 
     private func firstCustomer(_ query: PostgresQuery) async throws -> Customer? {
-        let rows = try await session.withConnection { connection in try await connection.query(query, logger: logger).collect() }
+        let rows = try await session.withConnection { connection in try await connection.run(query, logger: logger).collect() }
         return try rows.first.flatMap(Customer.init(row:))
     }
 }

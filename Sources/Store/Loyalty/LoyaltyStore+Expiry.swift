@@ -27,7 +27,7 @@ extension LoyaltyStore {
         var total = 0
         while true {
             let queued = try await session.withTransaction { connection in
-                try await connection.query(
+                try await connection.run(
                     """
                     WITH due AS (
                         -- A lot a sale holds right now is told about on the next run.
@@ -72,7 +72,7 @@ extension LoyaltyStore {
         var after: Int64 = 0
         while true {
             let (guests, lots, points) = try await session.withTransaction { connection in
-                let guests = try await connection.query(
+                let guests = try await connection.run(
                     """
                     SELECT id FROM customers
                     WHERE id IN (
@@ -87,7 +87,7 @@ extension LoyaltyStore {
                 guard !guests.isEmpty else { return ([Int64](), 0, 0) }
                 // A statement of its own, after the locks: it sees what the lots hold now.
                 let expired =
-                    try await connection.query(
+                    try await connection.run(
                         """
                         WITH due AS (
                             SELECT id, customer_id, remaining, expires_on FROM point_lots

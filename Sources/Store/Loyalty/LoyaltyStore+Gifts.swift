@@ -6,7 +6,7 @@ extension LoyaltyStore {
     public func giftCatalog() async throws -> [GiftCatalogItem] {
         try await session.withConnection { connection in
             var items: [GiftCatalogItem] = []
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT id, slug, name, name_en, valid_days, active FROM gift_catalog ORDER BY id", logger: logger)
             for try await (id, slug, name, englishName, validDays, active) in rows.decode((Int64, String, String, String, Int, Bool).self) {
                 items.append(
@@ -23,7 +23,7 @@ extension LoyaltyStore {
     ) async throws -> CustomerGift {
         try await session.withConnection { connection in
             let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
-            let item = try await connection.query(
+            let item = try await connection.run(
                 "SELECT name, name_en, valid_days FROM gift_catalog WHERE id = \(catalogID) AND active", logger: logger
             ).collect().first?.decode((String, String, Int).self)
             guard let (itemName, itemEnglishName, validDays) = item else {
@@ -35,7 +35,7 @@ extension LoyaltyStore {
                 decoding: try Notice.giftIssued(
                     .init(name: LocalizedName(russian: itemName, english: itemEnglishName), expiresAt: expiresAt)
                 ).encoded(), as: UTF8.self)
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 WITH guest AS (
                     SELECT id, telegram_id, language FROM customers
@@ -85,7 +85,7 @@ extension LoyaltyStore {
     /// A concurrent redemption of the same gift waits on its row lock; should both pass the
     /// check, the loser fails on the redemption's primary key.
     private func redeemGift(giftID: Int64, by actor: Actor, at now: Date, on connection: PostgresConnection) async throws -> CustomerGift {
-        let row = try await connection.query(
+        let row = try await connection.run(
             """
             SELECT g.customer_id, g.name, g.name_en, g.reason, g.issued_at, g.expires_at, r.gift_id IS NOT NULL
             FROM customer_gifts g LEFT JOIN gift_redemptions r ON r.gift_id = g.id
@@ -96,7 +96,7 @@ extension LoyaltyStore {
         ).collect().first?.decode((Int64, String, String, String, Date, Date, Bool).self)
         guard let (customerID, name, englishName, reason, issuedAt, expiresAt, redeemed) = row else { throw LoyaltyError.giftNotFound }
         try GiftUse.check(redeemed: redeemed, expiresAt: expiresAt, now: now)
-        try await connection.query(
+        try await connection.run(
             """
             WITH redemption AS (
                 INSERT INTO gift_redemptions (gift_id, actor_kind, actor_id, redeemed_at)
@@ -118,7 +118,7 @@ extension LoyaltyStore {
     public func giftOwner(giftID: Int64) async throws -> (customerID: Int64, givenBy: Actor)? {
         try await session.withConnection { connection in
             guard
-                let (customerID, kind, id) = try await connection.query(
+                let (customerID, kind, id) = try await connection.run(
                     "SELECT customer_id, actor_kind, coalesce(actor_id, '') FROM customer_gifts WHERE id = \(giftID)", logger: logger
                 ).collect().first?.decode((Int64, String, String).self)
             else { return nil }

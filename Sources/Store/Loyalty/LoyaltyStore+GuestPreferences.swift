@@ -6,7 +6,7 @@ import PostgresNIO
 extension LoyaltyStore {
     public func setLanguage(_ language: Language, customerID: Int64, at now: Date) async throws {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 "UPDATE customers SET language = \(language.rawValue), updated_at = \(now) WHERE id = \(customerID)", logger: logger
             )
         }
@@ -14,7 +14,7 @@ extension LoyaltyStore {
 
     public func setPromoOptIn(_ optIn: Bool, customerID: Int64, at now: Date) async throws {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 "UPDATE customers SET promo_opt_in = \(optIn), updated_at = \(now) WHERE id = \(customerID)", logger: logger
             )
         }
@@ -25,7 +25,7 @@ extension LoyaltyStore {
     /// them skipped; they are not sent later), as the product says: Telegram would refuse them.
     public func markUnreachable(telegramID: Int64, at now: Date) async throws {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 "UPDATE customers SET unreachable_at = \(now) WHERE telegram_id = \(telegramID) AND unreachable_at IS NULL", logger: logger
             )
         }
@@ -34,7 +34,7 @@ extension LoyaltyStore {
     /// The guest wrote to the bot or unblocked it: messages reach them again.
     public func markReachable(telegramID: Int64) async throws {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 "UPDATE customers SET unreachable_at = NULL WHERE telegram_id = \(telegramID) AND unreachable_at IS NOT NULL",
                 logger: logger
             )

@@ -19,7 +19,7 @@ extension LoyaltyStore {
     func openLots(
         of customerID: Int64, including: [Int64] = [], balance: Int, on connection: PostgresConnection
     ) async throws -> PointLots {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT id, remaining, expires_on::text FROM point_lots
             WHERE customer_id = \(customerID) AND (remaining > 0 OR id = ANY(\(including)::bigint[]))
@@ -41,7 +41,7 @@ extension LoyaltyStore {
     /// cancellation has given back.
     func lotsTouched(byOrder orderID: Int64, on connection: PostgresConnection) async throws -> (creditedLot: Int64?, drawn: [LotMovement])
     {
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT lot_id, -sum(points) FILTER (WHERE kind IN ('redeem', 'redeem_reversal'))::int AS outstanding,
                    bool_or(kind = 'earn') AS credited
@@ -69,7 +69,7 @@ extension LoyaltyStore {
         guard !moves.isEmpty else { return }
         let lotIDs = moves.map(\.lotID)
         let points = moves.map { Int64($0.points) }
-        try await connection.query(
+        try await connection.run(
             """
             WITH moved AS (
                 UPDATE point_lots SET remaining = remaining + move.points
@@ -101,7 +101,7 @@ extension LoyaltyStore {
     /// What the profile shows: "N points expire on DATE" for the guest's nearest expiring lots.
     public func upcomingExpiry(customerID: Int64) async throws -> UpcomingExpiry? {
         try await session.withConnection { connection in
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 SELECT sum(remaining)::int, expires_on::text FROM point_lots
                 WHERE customer_id = \(customerID) AND remaining > 0 AND expires_on IS NOT NULL

@@ -34,7 +34,7 @@ extension LoyaltyStore {
         query.binds = filter.binds
         return try await session.withConnection { connection in
             var records: [OrderRecord] = []
-            for try await row in try await connection.query(query, logger: logger) {
+            for try await row in try await connection.run(query, logger: logger) {
                 let column = Columns(row)
                 records.append(
                     OrderRecord(
@@ -49,7 +49,7 @@ extension LoyaltyStore {
     /// (a guest just registered at its till). A location's partner keys serve only its guests.
     public func isGuest(_ customerID: Int64, of locationID: Int64) async throws -> Bool {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 SELECT EXISTS (SELECT 1 FROM orders WHERE customer_id = \(customerID) AND location_id = \(locationID))
                     OR NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = \(customerID))
@@ -65,7 +65,11 @@ extension ConfirmedSale {
     static let columns = """
         o.id, o.customer_id, o.amount_kopecks, o.max_redeemable, o.points_redeemed, o.amount_paid_kopecks,
         o.points_earned, o.debt_repaid, o.tier_before, o.tier_after, o.earn_rate_percent, o.redeem_cap_percent,
-        o.balance_after, o.debt_after, o.created_at
+        o.balance_after, o.debt_after, o.created_at,
+        (SELECT coalesce(json_agg(json_build_object('campaign_id', e.campaign_id, 'version', e.version, 'name', v.name,
+                                                    'points', e.points) ORDER BY e.campaign_id), '[]')::text
+         FROM order_campaign_effects e JOIN campaign_versions v USING (campaign_id, version)
+         WHERE e.order_id = o.id) AS campaign_effects
         """
 
     init(_ row: PostgresRow) throws {
@@ -86,7 +90,9 @@ extension SaleQuote {
             pointsRedeemed: try column("points_redeemed"), amountToPay: Money(kopecks: try column("amount_paid_kopecks")),
             pointsEarned: try column("points_earned"), debtRepaid: try column("debt_repaid"),
             tierBefore: Tier(stored: try column("tier_before")), tierAfter: Tier(stored: try column("tier_after")),
-            earnRatePercent: try column("earn_rate_percent"), redeemCapPercent: try column("redeem_cap_percent")
+            earnRatePercent: try column("earn_rate_percent"), redeemCapPercent: try column("redeem_cap_percent"),
+            campaignEffects: column.has("campaign_effects")
+                ? try JSONDecoder().decode([CampaignEffect].self, from: Data(try column("campaign_effects", as: String.self).utf8)) : []
         )
     }
 }

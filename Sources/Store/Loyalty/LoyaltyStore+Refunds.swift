@@ -59,7 +59,7 @@ extension LoyaltyStore {
                         pointsTakenBack: reversal.pointsTakenBack, balance: after.balance, debt: after.debt, tier: newTier)
                 ).encoded(), as: UTF8.self)
 
-            let refundID = try await connection.query(
+            let refundID = try await connection.run(
                 """
                 WITH refund AS (
                     INSERT INTO order_refunds (order_id, idempotency_key, request_fingerprint, amount_kopecks, points_restored,
@@ -106,7 +106,7 @@ extension LoyaltyStore {
 
     /// The refund an idempotency key already made, if any.
     private func existingRefund(_ request: RefundRequest, on connection: PostgresConnection) async throws -> RefundedSale? {
-        let row = try await connection.query(
+        let row = try await connection.run(
             """
             SELECT r.id, r.order_id, o.customer_id, r.amount_kopecks, r.request_fingerprint, r.points_restored, r.points_taken_back,
                    r.debt_added, r.balance_after, r.debt_after, r.tier_after,

@@ -45,15 +45,15 @@ extension LoyaltyStore {
         switch request.guest {
         case .code(let paymentCode):
             code = paymentCode.digits
-            locked = try await connection.execute(
+            locked = try await connection.run(
                 LockGuestByCode(idempotencyKey: request.idempotencyKey, guest: paymentCode.digits), logger: logger
             ).first { _ in true }
         case .customer(let id):
-            locked = try await connection.execute(
+            locked = try await connection.run(
                 LockGuestByID(idempotencyKey: request.idempotencyKey, guest: id), logger: logger
             ).first { _ in true }
         case .telegram(let telegramID):
-            locked = try await connection.execute(
+            locked = try await connection.run(
                 LockGuestByTelegramID(idempotencyKey: request.idempotencyKey, guest: telegramID), logger: logger
             ).first { _ in true }
         }
@@ -71,7 +71,9 @@ extension LoyaltyStore {
             balance: guest.balance, debt: guest.debt, tier: Tier(stored: guest.tier),
             qualificationSpend: Money(kopecks: guest.qualificationSpend)
         )
-        let quote = try SaleQuote.compute(amount: request.amount, redeem: request.redeem, account: account, rules: guest.settings.rules)
+        let quote = try SaleQuote.compute(
+            amount: request.amount, redeem: request.redeem, account: account, rules: guest.settings.rules, campaigns: guest.campaigns,
+            at: SaleMoment(now, in: guest.settings.cafeTimeZone, locationID: locationID))
         try await lockUsableGifts(request.giftIDs, customerID: guest.customerID, at: now, on: connection)
 
         let after = account.applying(quote)
@@ -82,13 +84,26 @@ extension LoyaltyStore {
             draws = try lots.draw(quote.pointsRedeemed)
         }
         let settings = guest.settings
+        // Every Nth visit: read under the guest's lock, so concurrent sales stamp one at a time.
+        var visit: (running: RunningVisitCard, progress: VisitProgress)?
+        if let running = guest.visitCard {
+            let (counted, last) = try await countedVisits(campaignID: running.id, customerID: guest.customerID, on: connection)
+            if running.card.counts(paid: quote.amountToPay, lastVisit: last, now: now) {
+                visit = (running, running.card.stamp(after: counted))
+            }
+        }
         let write = try WriteSale(
             customerID: guest.customerID, code: code, locationID: locationID, actor: actor, request: request, quote: quote,
             balanceAfter: balanceAfter, debtAfter: debtAfter, now: now, telegramID: guest.telegramID, language: guest.language,
-            draws: draws, lotExpiresOn: settings.pointsValidity.expiry(ofPointsEarnedAt: now, in: settings.cafeTimeZone)
+            draws: draws, lotExpiresOn: settings.pointsValidity.expiry(ofPointsEarnedAt: now, in: settings.cafeTimeZone),
+            visit: visit.map { ($0.running.name, $0.progress) }
         )
-        guard let orderID = try await connection.execute(write, logger: logger).first(where: { _ in true }) else {
+        guard let orderID = try await connection.run(write, logger: logger).first(where: { _ in true }) else {
             throw LoyaltyError.codeNotFound
+        }
+        if let visit {
+            try await stampVisit(
+                orderID: orderID, running: visit.running, customerID: guest.customerID, progress: visit.progress, at: now, on: connection)
         }
         return ConfirmedSale(
             orderID: orderID, customerID: guest.customerID, quote: quote,
@@ -100,7 +115,7 @@ extension LoyaltyStore {
     /// concurrent second use wait and then fail on the redemption's primary key.
     func lockUsableGifts(_ giftIDs: [Int64], customerID: Int64, at now: Date, on connection: PostgresConnection) async throws {
         guard !giftIDs.isEmpty else { return }
-        let rows = try await connection.query(
+        let rows = try await connection.run(
             """
             SELECT g.id, g.expires_at, r.gift_id IS NOT NULL
             FROM customer_gifts g LEFT JOIN gift_redemptions r ON r.gift_id = g.id
@@ -119,7 +134,7 @@ extension LoyaltyStore {
 
     /// The order an idempotency key already produced, if any.
     func existingSale(_ request: SaleRequest, on connection: PostgresConnection) async throws -> ConfirmedSale? {
-        let row = try await connection.query(
+        let row = try await connection.run(
             """
             SELECT \(unescaped: ConfirmedSale.columns), request_fingerprint
             FROM orders o WHERE idempotency_key = \(request.idempotencyKey)
@@ -130,6 +145,8 @@ extension LoyaltyStore {
         guard try Columns(row)("request_fingerprint", as: String.self) == request.fingerprint else {
             throw LoyaltyError.idempotencyKeyReused
         }
-        return try ConfirmedSale(row)
+        var earlier = try ConfirmedSale(row)
+        earlier.isReplay = true
+        return earlier
     }
 }

@@ -21,6 +21,10 @@ struct LockedGuest: Sendable {
     /// The payment code's expiry and hold, when the guest was named by one.
     var code: CodeValidity?
     var settings: LoyaltySettings
+    /// The campaigns running now (their windows are checked against the sale's moment).
+    var campaigns: [Campaign]
+    /// The running "every Nth visit" campaign, if any.
+    var visitCard: RunningVisitCard?
     var saleExists: Bool
 
     init(_ row: PostgresRow) throws {
@@ -40,6 +44,9 @@ struct LockedGuest: Sendable {
         let keys: [String] = try column("setting_keys")
         let values: [String] = try column("setting_values")
         settings = LoyaltySettings(values: Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first }))
+        campaigns = try JSONDecoder().decode([Campaign].self, from: Data(try column("campaigns", as: String.self).utf8))
+        let visitCard: String? = try column("visit_card")
+        self.visitCard = try visitCard.map { try JSONDecoder().decode(RunningVisitCard.self, from: Data($0.utf8)) }
         saleExists = try column("sale_exists")
     }
 
@@ -55,6 +62,7 @@ struct LockedGuest: Sendable {
             SELECT c.id AS customer_id, c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt,
                    c.qualification_spend_kopecks, c.blocked_at IS NOT NULL OR c.anonymised_at IS NOT NULL AS blocked,
                    \(code), s.keys AS setting_keys, s.values AS setting_values,
+                   (\(CampaignStore.runningSelect)) AS campaigns, (\(LoyaltyStore.runningVisitCardSelect)) AS visit_card,
                    EXISTS (SELECT 1 FROM orders WHERE idempotency_key = $1) AS sale_exists
             FROM \(source),
                  (SELECT coalesce(array_agg(key), '{}') AS keys, coalesce(array_agg(coalesce(value #>> '{}', '')), '{}') AS values
@@ -158,6 +166,9 @@ struct WriteSale: PostgresPreparedStatement {
         .init("draw_lot_ids", .int8Array) { $0.draws.map(\.lotID) },
         .init("draw_points", .int8Array) { $0.draws.map { Int64($0.points) } },
         .init("lot_expires_on", .text) { $0.lotExpiresOn?.description },
+        .init("campaign_ids", .int8Array) { $0.quote.campaignEffects.map(\.campaignID) },
+        .init("campaign_versions", .int8Array) { $0.quote.campaignEffects.map { Int64($0.version) } },
+        .init("campaign_points", .int8Array) { $0.quote.campaignEffects.map { Int64($0.points) } },
     ])
 
     static let sql = parameters.sql(
@@ -209,6 +220,12 @@ struct WriteSale: PostgresPreparedStatement {
             INSERT INTO tier_history (customer_id, from_tier, to_tier, cause, order_id, changed_at)
             SELECT :customer_id, :tier_before, :tier_after, 'sale', new_order.id, :now
             FROM new_order WHERE :tier_before <> :tier_after
+        ), campaign_effects AS (
+            INSERT INTO order_campaign_effects (order_id, campaign_id, version, points)
+            SELECT new_order.id, effect.campaign_id, effect.version, effect.points
+            FROM new_order,
+                 unnest(:campaign_ids::bigint[], :campaign_versions::bigint[], :campaign_points::bigint[])
+                     AS effect (campaign_id, version, points)
         ), gifts AS (
             INSERT INTO gift_redemptions (gift_id, order_id, actor_kind, actor_id, redeemed_at)
             SELECT gift_id, new_order.id, :actor_kind, :actor_id, :now
@@ -252,7 +269,7 @@ struct WriteSale: PostgresPreparedStatement {
     init(
         customerID: Int64, code: String?, locationID: Int64, actor: Actor, request: SaleRequest, quote: SaleQuote,
         balanceAfter: Int, debtAfter: Int, now: Date, telegramID: Int64?, language: String,
-        draws: [LotMovement], lotExpiresOn: CalendarDate?
+        draws: [LotMovement], lotExpiresOn: CalendarDate?, visit: (campaign: String, progress: VisitProgress)? = nil
     ) throws {
         self.customerID = customerID
         self.code = code
@@ -271,7 +288,9 @@ struct WriteSale: PostgresPreparedStatement {
             .init(
                 orderID: 0, amount: quote.amount, paid: quote.amountToPay, pointsRedeemed: quote.pointsRedeemed,
                 pointsCredited: quote.pointsCredited, debtRepaid: quote.debtRepaid, balance: balanceAfter, debt: debtAfter,
-                tierBefore: quote.tierBefore, tierAfter: quote.tierAfter, giftCount: request.giftIDs.count
+                tierBefore: quote.tierBefore, tierAfter: quote.tierAfter, giftCount: request.giftIDs.count,
+                campaigns: quote.campaignEffects.isEmpty ? nil : quote.campaignEffects,
+                visits: visit.map { Notice.VisitStamp(campaign: $0.campaign, progress: $0.progress) }
             ))
         receipt = String(decoding: try notice.encoded(), as: UTF8.self)
     }

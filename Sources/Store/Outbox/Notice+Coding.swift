@@ -14,6 +14,8 @@ extension Notice: Codable {
         case reviewComment = "review_comment"
         case guestMessage = "guest_message"
         case broadcastFailed = "broadcast_failed"
+        case webhookDisabled = "webhook_disabled"
+        case welcomeBonus = "welcome_bonus"
     }
 
     enum TemplateKey: String, CodingKey {
@@ -33,6 +35,8 @@ extension Notice: Codable {
         case .reviewComment: return .reviewComment
         case .guestMessage: return .guestMessage
         case .broadcastFailed: return .broadcastFailed
+        case .webhookDisabled: return .webhookDisabled
+        case .welcomeBonus: return .welcomeBonus
         }
     }
 
@@ -50,6 +54,8 @@ extension Notice: Codable {
         case .reviewComment: self = .reviewComment(try ReviewComment(from: decoder))
         case .guestMessage: self = .guestMessage(try GuestMessage(from: decoder))
         case .broadcastFailed: self = .broadcastFailed(try BroadcastFailure(from: decoder))
+        case .webhookDisabled: self = .webhookDisabled(try WebhookFailure(from: decoder))
+        case .welcomeBonus: self = .welcomeBonus(try WelcomeCredit(from: decoder))
         }
     }
 
@@ -64,6 +70,8 @@ extension Notice: Codable {
         case .reviewComment(let content): try content.encode(to: encoder)
         case .guestMessage(let content): try content.encode(to: encoder)
         case .broadcastFailed(let content): try content.encode(to: encoder)
+        case .webhookDisabled(let content): try content.encode(to: encoder)
+        case .welcomeBonus(let content): try content.encode(to: encoder)
         }
         var container = encoder.container(keyedBy: TemplateKey.self)
         try container.encode(template, forKey: .template)

@@ -28,6 +28,10 @@ public enum Notice: Sendable, Equatable {
     case guestMessage(GuestMessage)
     /// To managers: a broadcast ended with guests it could not reach.
     case broadcastFailed(BroadcastFailure)
+    /// To managers: a partner's webhook endpoint kept failing and was switched off.
+    case webhookDisabled(WebhookFailure)
+    /// To the guest, on registering: the welcome bonus's points.
+    case welcomeBonus(WelcomeCredit)
 
     public struct SaleReceipt: Codable, Sendable, Equatable {
         /// Filled in by the statement that writes the order (the id does not exist before it).
@@ -42,10 +46,15 @@ public enum Notice: Sendable, Equatable {
         public var tierBefore: Tier
         public var tierAfter: Tier
         public var giftCount: Int
+        /// The campaigns that added to the points, each with what it added (nil: none).
+        public var campaigns: [CampaignEffect]?
+        /// The guest's visit card after this sale, when it counted a visit.
+        public var visits: VisitStamp?
 
         public init(
             orderID: Int64, amount: Money, paid: Money, pointsRedeemed: Int, pointsCredited: Int, debtRepaid: Int,
-            balance: Int, debt: Int, tierBefore: Tier, tierAfter: Tier, giftCount: Int
+            balance: Int, debt: Int, tierBefore: Tier, tierAfter: Tier, giftCount: Int, campaigns: [CampaignEffect]? = nil,
+            visits: VisitStamp? = nil
         ) {
             self.orderID = orderID
             self.amount = amount
@@ -58,12 +67,14 @@ public enum Notice: Sendable, Equatable {
             self.tierBefore = tierBefore
             self.tierAfter = tierAfter
             self.giftCount = giftCount
+            self.campaigns = campaigns
+            self.visits = visits
         }
 
         enum CodingKeys: String, CodingKey {
             case orderID = "order_id", amount = "amount_kopecks", paid = "paid_kopecks", pointsRedeemed = "points_redeemed"
             case pointsCredited = "points_credited", debtRepaid = "debt_repaid", balance, debt
-            case tierBefore = "tier_before", tierAfter = "tier_after", giftCount = "gift_count"
+            case tierBefore = "tier_before", tierAfter = "tier_after", giftCount = "gift_count", campaigns, visits
         }
     }
 
@@ -239,6 +250,40 @@ public enum Notice: Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case broadcastID = "broadcast_id", failed, recipients
+        }
+    }
+
+    public struct WebhookFailure: Codable, Sendable, Equatable {
+        public var url: String
+        public var error: String
+
+        public init(url: String, error: String) {
+            self.url = url
+            self.error = error
+        }
+    }
+
+    public struct WelcomeCredit: Codable, Sendable, Equatable {
+        public var points: Int
+        /// The campaign's name, as the owner wrote it.
+        public var campaign: String
+        public var balance: Int
+
+        public init(points: Int, campaign: String, balance: Int) {
+            self.points = points
+            self.campaign = campaign
+            self.balance = balance
+        }
+    }
+
+    /// A sale's stamp on the guest's visit card.
+    public struct VisitStamp: Codable, Sendable, Equatable {
+        public var campaign: String
+        public var progress: VisitProgress
+
+        public init(campaign: String, progress: VisitProgress) {
+            self.campaign = campaign
+            self.progress = progress
         }
     }
 }

@@ -52,25 +52,38 @@ public struct OutboxStore: Sendable {
     /// Up to `limit` due rows of `bot`: transactional ones (receipts, gifts, alerts) first, then
     /// promotional ones, each oldest first; rows of guests marked unreachable are skipped on the
     /// way. One statement: only the rows it takes are looked at, however many are waiting behind
-    /// them (a broadcast queues one per guest), so a receipt never waits for a broadcast.
+    /// them (a broadcast queues one per guest), so a receipt never waits for a broadcast. A chat's
+    /// next message of a lane is taken only once the one before it has left, so however the
+    /// per-chat pace puts messages off, they arrive in the order they were queued.
     public func claimDue(bot: Bot, limit: Int, now: Date, lease: TimeInterval = 30) async throws -> [OutboxItem] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 WITH due AS (
-                    SELECT o.id, c.unreachable_at IS NOT NULL AS unreachable
+                    SELECT o.id, o.next_attempt_at AS due_at, c.unreachable_at IS NOT NULL AS unreachable
                     FROM outbox o LEFT JOIN customers c ON c.id = o.customer_id
                     WHERE o.status = 'pending' AND o.bot = \(bot.rawValue) AND o.next_attempt_at <= \(now)
+                      -- A chat's messages keep their order within a lane (a receipt may still pass a
+                      -- broadcast); a button's answer is not a message and never waits.
+                      AND (o.method = 'answerCallbackQuery' OR NOT EXISTS (
+                          SELECT 1 FROM outbox e
+                          WHERE e.bot = o.bot AND e.chat_id = o.chat_id AND e.kind = o.kind AND e.status = 'pending'
+                            AND e.id < o.id AND e.method <> 'answerCallbackQuery'))
                     ORDER BY (o.kind = 'promotional'), o.next_attempt_at, o.id
                     LIMIT \(limit)
                     FOR UPDATE OF o SKIP LOCKED
                 ), skipped AS (
                     UPDATE outbox o SET status = 'skipped', last_error = 'guest unreachable'
                     FROM due WHERE o.id = due.id AND due.unreachable
+                ), claimed AS (
+                    UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now.addingTimeInterval(lease))
+                    FROM due WHERE o.id = due.id AND NOT due.unreachable
+                    RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text AS payload, o.attempts, o.language,
+                              o.kind = 'promotional' AS promotional, due.due_at
                 )
-                UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = \(now.addingTimeInterval(lease))
-                FROM due WHERE o.id = due.id AND NOT due.unreachable
-                RETURNING o.id, o.chat_id, o.customer_id, o.method, o.payload::text, o.attempts, o.language, o.kind = 'promotional'
+                -- An UPDATE returns rows in no particular order: one chat's messages must leave in theirs.
+                SELECT id, chat_id, customer_id, method, payload, attempts, language, promotional
+                FROM claimed ORDER BY promotional, due_at, id
                 """,
                 logger: logger
             )
@@ -111,11 +124,11 @@ public struct OutboxStore: Sendable {
     /// write to the bot again.
     public func markUnreachable(_ item: OutboxItem, reason: String, at now: Date) async throws {
         try await database.withTransaction(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 "UPDATE outbox SET status = 'skipped', last_error = \(String(reason.prefix(500))) WHERE id = \(item.id)", logger: logger
             )
             if let customerID = item.customerID {
-                try await connection.query(
+                try await connection.run(
                     "UPDATE customers SET unreachable_at = \(now) WHERE id = \(customerID) AND unreachable_at IS NULL", logger: logger
                 )
             }
@@ -124,7 +137,7 @@ public struct OutboxStore: Sendable {
 
     private func update(_ query: PostgresQuery) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(query, logger: logger)
+            try await connection.run(query, logger: logger)
         }
     }
 
@@ -141,7 +154,7 @@ public struct OutboxStore: Sendable {
         let logger = self.logger
         return try await database.withConnection(logger: logger) { connection in
             let acquired =
-                try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
+                try await connection.run("SELECT pg_try_advisory_lock(\(key))", logger: logger)
                 .collect().first?.decode(Bool.self) ?? false
             guard acquired else { return nil }
             do {
@@ -152,7 +165,7 @@ public struct OutboxStore: Sendable {
                             try await Task.sleep(for: heartbeat)
                             // A query on a connection that already closed may never answer, so look first.
                             guard !connection.isClosed else { throw LeadershipLost() }
-                            _ = try await connection.query("SELECT 1", logger: logger).collect()
+                            _ = try await connection.run("SELECT 1", logger: logger).collect()
                         }
                     }
                     defer { group.cancelAll() }
@@ -160,14 +173,14 @@ public struct OutboxStore: Sendable {
                     return value
                 }
                 if !connection.isClosed {
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                    _ = try? await connection.run("SELECT pg_advisory_unlock(\(key))", logger: logger)
                 }
                 return result
             } catch  where error.isConnectionFailure || error is LeadershipLost || connection.isClosed {
                 // The session and its lock are gone: nothing to unlock.
                 throw error
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+                _ = try? await connection.run("SELECT pg_advisory_unlock(\(key))", logger: logger)
                 throw error
             }
         }
@@ -183,7 +196,7 @@ extension OutboxStore {
     /// True while `bot` has rows that are neither sent nor given up on.
     public func hasPending(bot: Bot) async throws -> Bool {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 "SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND bot = \(bot.rawValue))", logger: logger
             ).collect().first?.decode(Bool.self) ?? false
         }
@@ -195,7 +208,7 @@ extension OutboxStore {
     /// once it finished, when its counts are kept on the broadcast itself.
     public func prune(before cutoff: Date) async throws -> Int {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 DELETE FROM outbox o
                 WHERE o.status <> 'pending' AND o.created_at < \(cutoff)

@@ -49,7 +49,7 @@ public struct OutboxWriter: SessionStore {
     public func enqueueForManagers(_ notification: Notice, aboutOrder orderID: Int64? = nil, at now: Date) async throws -> Int {
         let payload = String(decoding: try notification.encoded(), as: UTF8.self)
         return try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, language, next_attempt_at, created_at)
                 SELECT 'staff', telegram_id, NULL, 'transactional', 'sendMessage', \(payload)::jsonb, language, \(now), \(now)
@@ -67,7 +67,7 @@ public struct OutboxWriter: SessionStore {
         bot: OutboxStore.Bot, chatID: Int64, customerID: Int64?, kind: OutboxStore.Kind, method: String, payload: Data,
         language: Language?, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.run(
             """
             INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, language, next_attempt_at, created_at)
             VALUES (\(bot.rawValue), \(chatID), \(customerID), \(kind.rawValue), \(method),

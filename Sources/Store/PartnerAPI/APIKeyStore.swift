@@ -27,7 +27,7 @@ public struct APIKey: Sendable, Equatable {
 public struct APIKeyStore: Sendable {
     public static let scopes: Set<String> = [
         "customers:read", "customers:write", "codes:write", "orders:read", "orders:write",
-        "feedback:write", "gifts:read", "gifts:write", "analytics:read", APIKey.redeemWithoutCode,
+        "feedback:write", "gifts:read", "gifts:write", "analytics:read", "webhooks:read", "campaigns:read", APIKey.redeemWithoutCode,
     ]
 
     let database: Database
@@ -46,7 +46,7 @@ public struct APIKeyStore: Sendable {
         let key = "\(prefix)_\(secret)"
         let actor = Actor(createdBy: createdBy)
         let id = try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH created AS (
                     INSERT INTO api_keys (name, prefix, secret_hash, scopes, location_id, chain_wide, created_by, created_at)
@@ -83,21 +83,25 @@ public struct APIKeyStore: Sendable {
         public var key: APIKey
         /// Seconds until the current minute's window ends, when a limit was exceeded.
         public var retryAfter: TimeInterval?
+        /// What an earlier request with the same `Idempotency-Key` left, when one was asked about.
+        public var earlier: IdempotencyStore.Record?
     }
 
     /// Authenticates a bearer token and counts the request against each of `limits` (two at most) in one round
     /// trip; the counters live in PostgreSQL, so the limits hold across instances. Nil for an
     /// unknown key; a revoked key is returned (and not counted) so the caller can refuse it.
-    public func admit(_ token: String, limits: [Limit], at now: Date) async throws -> Admission? {
+    /// With `idempotencyKey`, the same round trip reads what an earlier request with that key left.
+    public func admit(_ token: String, limits: [Limit], idempotencyKey: String? = nil, at now: Date) async throws -> Admission? {
         let window: TimeInterval = 60
         let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / window).rounded(.down) * window)
-        let statement = AdmitRequest(secretHash: Self.hash(token), now: now, windowStart: windowStart, limits: limits)
+        let statement = AdmitRequest(
+            secretHash: Self.hash(token), now: now, windowStart: windowStart, limits: limits, idempotencyKey: idempotencyKey)
         return try await database.withConnection(logger: logger) { connection in
-            guard let (key, overLimit) = try await connection.execute(statement, logger: logger).first(where: { _ in true }) else {
+            guard let (key, overLimit, earlier) = try await connection.run(statement, logger: logger).first(where: { _ in true }) else {
                 return nil
             }
             let retryAfter = overLimit ? max(1, windowStart.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)) : nil
-            return Admission(key: key, retryAfter: retryAfter)
+            return Admission(key: key, retryAfter: retryAfter, earlier: earlier)
         }
     }
 
@@ -116,7 +120,7 @@ public struct APIKeyStore: Sendable {
 
     public func list() async throws -> [Listed] {
         try await database.withConnection(logger: logger) { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT k.id, k.name, k.prefix, k.scopes, l.name, k.chain_wide, k.created_at, k.last_used_at, k.revoked_at
                 FROM api_keys k JOIN locations l ON l.id = k.location_id ORDER BY k.id
@@ -141,7 +145,7 @@ public struct APIKeyStore: Sendable {
     /// Revokes by prefix; false when no active key has it.
     public func revoke(prefix: String, by actor: String, at now: Date) async throws -> Bool {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH revoked AS (
                     UPDATE api_keys SET revoked_at = \(now) WHERE prefix = \(prefix) AND revoked_at IS NULL RETURNING id
@@ -185,21 +189,24 @@ struct AdmitRequest: PostgresPreparedStatement {
                    SELECT bool_or(bumped.hits > coalesce((SELECT (value #>> '{}')::bigint FROM settings WHERE settings.key = bucket.setting),
                                                          bucket.fallback))
                    FROM bucket JOIN bumped USING (key)
-               ), false)
+               ), false),
+               earlier.request_hash, earlier.status_code, earlier.response_body
         FROM found
+        LEFT JOIN idempotency_records earlier ON earlier.api_key_id = found.id AND earlier.key = $8 AND earlier.expires_at > $2
         """
     // Two limits at most, as separate parameters rather than arrays: PostgreSQL then settles on
     // one generic plan instead of planning every request again.
-    static let bindingDataTypes: [PostgresDataType] = [.bytea, .timestamptz, .timestamptz, .text, .int8, .text, .int8]
+    static let bindingDataTypes: [PostgresDataType] = [.bytea, .timestamptz, .timestamptz, .text, .int8, .text, .int8, .text]
 
     var secretHash: Data
     var now: Date
     var windowStart: Date
     var limits: [APIKeyStore.Limit]
+    var idempotencyKey: String?
 
     func makeBindings() throws -> PostgresBindings {
         precondition(limits.count <= 2, "a request counts against two limits at most")
-        var bindings = PostgresBindings(capacity: 7)
+        var bindings = PostgresBindings(capacity: 8)
         try bindings.append(secretHash)
         bindings.append(now)
         bindings.append(windowStart)
@@ -207,14 +214,15 @@ struct AdmitRequest: PostgresPreparedStatement {
             bindings.append(limits.indices.contains(index) ? limits[index].setting : nil)
             bindings.append(limits.indices.contains(index) ? Int64(limits[index].fallback) : nil)
         }
+        bindings.append(idempotencyKey)
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> (APIKey, Bool) {
-        let (id, name, prefix, scopes, location, chainWide, revoked, overLimit) = try row.decode(
-            (Int64, String, String, [String], Int64, Bool, Bool, Bool).self)
+    func decodeRow(_ row: PostgresRow) throws -> (APIKey, Bool, IdempotencyStore.Record?) {
+        let (id, name, prefix, scopes, location, chainWide, revoked, overLimit, requestHash, status, body) = try row.decode(
+            (Int64, String, String, [String], Int64, Bool, Bool, Bool, Data?, Int?, Data?).self)
         let key = APIKey(
             id: id, name: name, prefix: prefix, scopes: Set(scopes), locationID: location, chainWide: chainWide, revoked: revoked)
-        return (key, overLimit)
+        return (key, overLimit, requestHash.map { IdempotencyStore.Record(requestHash: $0, status: status, body: body) })
     }
 }

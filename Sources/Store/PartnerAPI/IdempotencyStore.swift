@@ -15,6 +15,13 @@ public struct IdempotencyStore: Sendable {
         case inFlight
     }
 
+    /// What a request with a key left: its fingerprint, and its answer once it has one.
+    public struct Record: Sendable, Equatable {
+        public var requestHash: Data
+        public var status: Int?
+        public var body: Data?
+    }
+
     /// An in-flight record this old belongs to a request whose instance died: longer than any
     /// request may run (nginx gives up after 30 s).
     public static let abandonedAfter: TimeInterval = 35
@@ -35,8 +42,8 @@ public struct IdempotencyStore: Sendable {
                 apiKeyID: apiKeyID, key: key, requestHash: requestHash, now: now,
                 abandonedBefore: now.addingTimeInterval(-Self.abandonedAfter)
             )
-            if try await connection.execute(statement, logger: logger).first(where: { _ in true }) != nil { return .proceed }
-            let rows = try await connection.query(
+            if try await connection.run(statement, logger: logger).first(where: { _ in true }) != nil { return .proceed }
+            let rows = try await connection.run(
                 "SELECT request_hash, status_code, response_body FROM idempotency_records WHERE api_key_id = \(apiKeyID) AND key = \(key)",
                 logger: logger
             )
@@ -52,16 +59,26 @@ public struct IdempotencyStore: Sendable {
 
     public func complete(apiKeyID: Int64, key: String, status: Int, body: Data) async throws {
         try await database.withConnection(logger: logger) { connection in
-            _ = try await connection.execute(
+            _ = try await connection.run(
                 CompleteIdempotencyKey(apiKeyID: apiKeyID, key: key, status: status, body: body), logger: logger
             )
+        }
+    }
+
+    /// Keeps a finished answer in one write, for operations that do not claim their key first
+    /// (the sale, whose order carries the key itself). A live record is left as it is; an expired one is replaced.
+    public func record(apiKeyID: Int64, key: String, requestHash: Data, status: Int, body: Data, at now: Date) async throws {
+        try await database.withConnection(logger: logger) { connection in
+            _ = try await connection.run(
+                RecordIdempotentAnswer(apiKeyID: apiKeyID, key: key, requestHash: requestHash, status: status, body: body, now: now),
+                logger: logger)
         }
     }
 
     /// Forgets an in-flight record whose request failed without a definite answer, so a retry runs.
     public func release(apiKeyID: Int64, key: String) async throws {
         try await database.withConnection(logger: logger) { connection in
-            _ = try await connection.query(
+            _ = try await connection.run(
                 "DELETE FROM idempotency_records WHERE api_key_id = \(apiKeyID) AND key = \(key) AND status_code IS NULL", logger: logger
             )
         }
@@ -69,7 +86,7 @@ public struct IdempotencyStore: Sendable {
 
     public static func prune(before cutoff: Date, database: Database, logger: Logger) async throws -> Int {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("DELETE FROM idempotency_records WHERE expires_at < \(cutoff) RETURNING 1", logger: logger).collect()
+            try await connection.run("DELETE FROM idempotency_records WHERE expires_at < \(cutoff) RETURNING 1", logger: logger).collect()
                 .count
         }
     }
@@ -127,6 +144,40 @@ struct CompleteIdempotencyKey: PostgresPreparedStatement {
         bindings.append(key)
         bindings.append(Int32(status))
         try bindings.append(body)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
+}
+
+struct RecordIdempotentAnswer: PostgresPreparedStatement {
+    typealias Row = ()
+    static let sql = """
+        INSERT INTO idempotency_records (api_key_id, key, request_hash, status_code, response_body, created_at, expires_at)
+        VALUES ($1, $2, $3, $4, $5, $6,
+                $6 + make_interval(hours => coalesce((SELECT (value #>> '{}')::int FROM settings WHERE key = 'idempotency_key_hours'), 24)))
+        ON CONFLICT (api_key_id, key) DO UPDATE
+            SET request_hash = EXCLUDED.request_hash, status_code = EXCLUDED.status_code, response_body = EXCLUDED.response_body,
+                created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+            WHERE idempotency_records.expires_at <= EXCLUDED.created_at
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .text, .bytea, .int4, .bytea, .timestamptz]
+
+    var apiKeyID: Int64
+    var key: String
+    var requestHash: Data
+    var status: Int
+    var body: Data
+    var now: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 6)
+        bindings.append(apiKeyID)
+        bindings.append(key)
+        try bindings.append(requestHash)
+        bindings.append(Int32(status))
+        try bindings.append(body)
+        bindings.append(now)
         return bindings
     }
 

@@ -29,7 +29,7 @@ public struct RateLimiter: SessionStore {
             for limit in limits {
                 let start = limit.windowStart(at: now)
                 let hits =
-                    try await connection.query(
+                    try await connection.run(
                         "SELECT hits FROM rate_limit_counters WHERE key = \(limit.key) AND window_start = \(start)", logger: logger
                     ).collect().first?.decode(Int.self) ?? 0
                 if hits >= limit.maximum {
@@ -49,7 +49,7 @@ public struct RateLimiter: SessionStore {
             for limit in limits {
                 let start = limit.windowStart(at: now)
                 let hits =
-                    try await connection.query(
+                    try await connection.run(
                         """
                         INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (\(limit.key), \(start), 1)
                         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
@@ -69,7 +69,7 @@ public struct RateLimiter: SessionStore {
     public func giveBack(_ limits: [Limit], at now: Date) async throws {
         try await session.withConnection { connection in
             for limit in limits {
-                try await connection.query(
+                try await connection.run(
                     """
                     UPDATE rate_limit_counters SET hits = greatest(hits - 1, 0)
                     WHERE key = \(limit.key) AND window_start = \(limit.windowStart(at: now))
@@ -84,7 +84,7 @@ public struct RateLimiter: SessionStore {
     public func record(_ limits: [Limit], at now: Date) async throws {
         try await session.withConnection { connection in
             for limit in limits {
-                try await connection.query(
+                try await connection.run(
                     """
                     INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (\(limit.key), \(limit.windowStart(at: now)), 1)
                     ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
@@ -98,7 +98,7 @@ public struct RateLimiter: SessionStore {
     /// Deletes windows that ended before `cutoff`.
     public static func prune(before cutoff: Date, database: Database, logger: Logger) async throws -> Int {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 "DELETE FROM rate_limit_counters WHERE window_start < \(cutoff) RETURNING 1", logger: logger
             ).collect().count
         }

@@ -42,20 +42,20 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(on database: Database, logger: Logger) async throws -> [String] {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
+            try await connection.run("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
             do {
                 let applied = try await self.applyPending(on: connection, logger: logger)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                try await connection.run("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
                 return applied
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                _ = try? await connection.run("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
                 throw error
             }
         }
     }
 
     private func applyPending(on connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        try await connection.query(
+        try await connection.run(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version     integer PRIMARY KEY,
@@ -73,9 +73,9 @@ public struct Migrator: Sendable {
         for migration in migrations where status.pending.contains(migration.name) {
             try await connection.withTransaction(logger: logger) { connection in
                 for statement in SQLScript.statements(in: migration.sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(
+                try await connection.run(
                     """
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))
@@ -91,14 +91,14 @@ public struct Migrator: Sendable {
 
     private func status(on connection: PostgresConnection, logger: Logger) async throws -> Status {
         let tableExists =
-            try await connection.query(
+            try await connection.run(
                 "SELECT to_regclass('schema_migrations') IS NOT NULL",
                 logger: logger
             ).collect().first?.decode(Bool.self) ?? false
 
         var recorded: [Int: String] = [:]
         if tableExists {
-            let rows = try await connection.query("SELECT version, checksum FROM schema_migrations", logger: logger)
+            let rows = try await connection.run("SELECT version, checksum FROM schema_migrations", logger: logger)
             for try await (version, checksum) in rows.decode((Int, String).self) {
                 recorded[version] = checksum
             }

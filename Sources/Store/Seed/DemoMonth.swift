@@ -48,7 +48,7 @@ public struct DemoMonth: Sendable {
         let store = Store(database: database, logger: logger, drawCode: { PaymentCode(number: UInt64.random(in: 0...999_999)) })
         let loyalty = store.pool.loyalty
         let hasOrders = try await database.withConnection(logger: logger) { connection in
-            try await connection.query("SELECT EXISTS (SELECT 1 FROM orders)", logger: logger).collect().first?.decode(Bool.self) ?? true
+            try await connection.run("SELECT EXISTS (SELECT 1 FROM orders)", logger: logger).collect().first?.decode(Bool.self) ?? true
         }
         guard !hasOrders else { return nil }
 
@@ -130,7 +130,7 @@ public struct DemoMonth: Sendable {
         return try await database.withTransaction(logger: logger) { connection in
             for (index, guest) in Self.guests.enumerated() {
                 let phone = "+7901000\(String(format: "%04d", index + 1))"
-                let added = try await connection.query(
+                let added = try await connection.run(
                     """
                     INSERT INTO customers (telegram_id, phone, first_name, last_name, language, created_at, updated_at)
                     VALUES (\(Int64(100_000_100 + index)), \(phone), \(guest.first), \(guest.last), \(guest.language),
@@ -142,7 +142,7 @@ public struct DemoMonth: Sendable {
                 summary.guests += added
             }
             // The basic seed's guests are the café's regulars from before the month.
-            try await connection.query(
+            try await connection.run(
                 """
                 UPDATE customers SET created_at = \(start) - interval '60 days'
                 WHERE telegram_id BETWEEN 100000001 AND 100000099 AND created_at > \(start)
@@ -150,7 +150,7 @@ public struct DemoMonth: Sendable {
                 logger: logger
             )
             var ids: [Int64] = []
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT id FROM customers WHERE telegram_id BETWEEN 100000001 AND 100000199 ORDER BY telegram_id", logger: logger)
             for try await id in rows.decode(Int64.self) { ids.append(id) }
             return ids
@@ -160,7 +160,7 @@ public struct DemoMonth: Sendable {
     private func demoStaff(on database: Database, logger: Logger) async throws -> (barista: Actor, manager: Actor, locationID: Int64) {
         try await database.withConnection(logger: logger) { connection in
             var found: [String: (Int64, Int64)] = [:]
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT role, id, location_id FROM staff WHERE display_name IN ('Demo barista', 'Demo manager')", logger: logger)
             for try await (role, id, location) in rows.decode((String, Int64, Int64).self) { found[role] = (id, location) }
             guard let (baristaID, location) = found["barista"], let (managerID, _) = found["manager"] else {
@@ -221,10 +221,10 @@ public struct DemoMonth: Sendable {
         let sentAt = start.addingTimeInterval(Double(Self.days / 2) * 86_400 + 11 * 3600)
         let birthdays = guests.prefix(6).map { _ in Int(random.next() % 365) }
         try await database.withTransaction(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 "UPDATE outbox SET status = 'skipped', last_error = 'demo month' WHERE status = 'pending' AND created_at < \(now)",
                 logger: logger)
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH audience AS (
                     SELECT id, telegram_id FROM customers WHERE telegram_id IS NOT NULL AND anonymised_at IS NULL AND created_at < \(sentAt)
@@ -244,7 +244,7 @@ public struct DemoMonth: Sendable {
                 logger: logger
             )
             for (customerID, dayOfYear) in zip(guests, birthdays) {
-                try await connection.query(
+                try await connection.run(
                     """
                     UPDATE customers SET birth_date = make_date(1985 + \(dayOfYear)::int % 15, 1, 1) + \(dayOfYear)::int
                     WHERE id = \(customerID) AND birth_date IS NULL

@@ -44,7 +44,7 @@ public struct DemoSeed: Sendable {
             if let adminPasswordHash {
                 // Never resets an existing account's password.
                 summary.adminAdded =
-                    try await connection.query(
+                    try await connection.run(
                         """
                         INSERT INTO admins (email, password_hash, role, created_at, password_changed_at)
                         VALUES (\(Self.adminEmail), \(adminPasswordHash), 'owner', \(now), \(now))
@@ -54,7 +54,7 @@ public struct DemoSeed: Sendable {
                     ).collect().count == 1
             }
             for guest in Self.guests {
-                let rows = try await connection.query(
+                let rows = try await connection.run(
                     """
                     INSERT INTO customers (telegram_id, phone, first_name, last_name, language)
                     VALUES (\(guest.telegramID), \(guest.phone), \(guest.firstName), \(guest.lastName), \(guest.language))
@@ -66,7 +66,7 @@ public struct DemoSeed: Sendable {
                 summary.customersAdded += rows.count
             }
             for member in Self.staff {
-                let rows = try await connection.query(
+                let rows = try await connection.run(
                     """
                     INSERT INTO staff (display_name, role, location_id)
                     SELECT \(member.name), \(member.role), id FROM locations
@@ -79,7 +79,7 @@ public struct DemoSeed: Sendable {
                 summary.staffAdded += rows.count
             }
             // Something for the feedback inbox: a low review and an idea, added once.
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO feedback (customer_id, kind, rating, body, channel, created_at, updated_at)
                 SELECT c.id, f.kind, f.rating, f.body, 'client_bot', \(now), \(now)

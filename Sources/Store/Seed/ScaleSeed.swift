@@ -42,10 +42,10 @@ public struct ScaleSeed: Sendable {
         )
         try await settleAccounts(orderIDs: firstOrder...lastOrder, database: database, logger: logger)
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query("ANALYZE customers", logger: logger)
-            try await connection.query("ANALYZE orders", logger: logger)
-            try await connection.query("ANALYZE points_ledger", logger: logger)
-            try await connection.query("ANALYZE point_lots", logger: logger)
+            try await connection.run("ANALYZE customers", logger: logger)
+            try await connection.run("ANALYZE orders", logger: logger)
+            try await connection.run("ANALYZE points_ledger", logger: logger)
+            try await connection.run("ANALYZE point_lots", logger: logger)
         }
         report(
             "scale seed: \(orders) orders with their ledger rows in \(Self.seconds(since: ordersStarted)); total \(Self.seconds(since: started))"
@@ -55,7 +55,7 @@ public struct ScaleSeed: Sendable {
     /// Telegram ids from 7 000 000 000 up, phones +79 5xx…, continuing after earlier runs.
     func addCustomers(database: Database, logger: Logger, at now: Date, report: (String) -> Void) async throws -> (Int64, Int64) {
         let offset = try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 "SELECT count(*)::bigint FROM customers WHERE telegram_id >= 7000000000 AND telegram_id < 8000000000", logger: logger
             ).collect().first?.decode(Int64.self) ?? 0
         }
@@ -66,7 +66,7 @@ public struct ScaleSeed: Sendable {
             let count = min(batchSize, customers - done)
             let from = offset + Int64(done) + 1, to = offset + Int64(done + count)
             let range = try await database.withConnection(logger: logger) { connection in
-                try await connection.query(
+                try await connection.run(
                     """
                     WITH added AS (
                         INSERT INTO customers (telegram_id, phone, first_name, last_name, language, birth_date, created_at, updated_at)
@@ -107,7 +107,7 @@ public struct ScaleSeed: Sendable {
             let count = min(batchSize, orders - done)
             let from = Int64(done) + 1, to = Int64(done + count)
             let range = try await database.withTransaction(logger: logger) { connection in
-                try await connection.query(
+                try await connection.run(
                     """
                     WITH made AS (
                         -- Ids drawn up front, so each order's ledger row can name the lot it fills.
@@ -162,7 +162,7 @@ public struct ScaleSeed: Sendable {
     /// Balances, spend and tiers from the orders just added, in one statement.
     func settleAccounts(orderIDs: ClosedRange<Int64>, database: Database, logger: Logger) async throws {
         try await database.withConnection(logger: logger) { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH sums AS (
                     SELECT customer_id, sum(points_earned)::int AS points, sum(amount_kopecks)::bigint AS spend

@@ -33,7 +33,7 @@ public struct StaffInvites: SessionStore {
             let expiresAt = now.addingTimeInterval(lifetime)
             let actor = Actor(createdBy: createdBy)
             let created =
-                try await connection.query(
+                try await connection.run(
                     """
                     WITH invite AS (
                         INSERT INTO staff_invites (token_hash, role, location_id, created_by, created_at, expires_at)
@@ -63,7 +63,7 @@ public struct StaffInvites: SessionStore {
             if let member = try await staff.member(telegramID: telegramID), member.active {
                 return .alreadyBound(member)
             }
-            let invite = try await connection.query(
+            let invite = try await connection.run(
                 "SELECT id, role, location_id, used_at IS NOT NULL, expires_at <= \(now) FROM staff_invites WHERE token_hash = \(Self.hash(token)) FOR UPDATE",
                 logger: logger
             ).collect().first?.decode((Int64, String, Int64, Bool, Bool).self)
@@ -71,7 +71,7 @@ public struct StaffInvites: SessionStore {
             guard !used else { return .used }
             guard !expired else { return .expired }
             let name = String(displayName.prefix(200)).isEmpty ? "Staff" : String(displayName.prefix(200))
-            let staffID = try await connection.query(
+            let staffID = try await connection.run(
                 """
                 INSERT INTO staff (telegram_id, display_name, role, location_id, language, active)
                 VALUES (\(telegramID), \(name), \(role), \(locationID), \(language.rawValue), true)
@@ -83,7 +83,7 @@ public struct StaffInvites: SessionStore {
                 logger: logger
             ).collect().first?.decode(Int64.self)
             guard let staffID else { return .unknown }
-            try await connection.query(
+            try await connection.run(
                 """
                 WITH used AS (
                     UPDATE staff_invites SET used_at = \(now), staff_id = \(staffID) WHERE id = \(inviteID)

@@ -39,7 +39,7 @@ extension StaffReports {
             let (staffID, locationID) = Self.filters(scope)
             // A gift's actor is a staff member (actor_id is their id) when it was given or
             // written off in the staff bot; a location is where that member works.
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 WITH events AS (
                     SELECT 'given' AS kind, g.issued_at AS at, c.first_name, g.name, g.name_en, g.reason
@@ -91,7 +91,7 @@ extension StaffReports {
     ) async throws -> (cancellations: [StaffCancellation], count: Int) {
         try await session.withConnection { connection in
             let (staffID, locationID) = Self.filters(scope)
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT o.id, x.cancelled_at, c.first_name, coalesce(x.amount_kopecks, o.amount_kopecks) AS amount_kopecks, x.reason, x.refund, count(*) OVER ()::int AS total
                 FROM (
@@ -130,7 +130,7 @@ extension StaffReports {
     public func sale(_ orderID: Int64, in scope: Scope) async throws -> StaffSale? {
         try await session.withConnection { connection in
             let (staffID, locationID) = Self.filters(scope)
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT \(unescaped: StaffSale.columns)
                 FROM orders o JOIN customers c ON c.id = o.customer_id
@@ -148,7 +148,7 @@ extension StaffReports {
     /// Gifts a staff member gave since `start` (given back ones aside).
     public func giftsGiven(by staffID: Int64, since start: Date) async throws -> Int {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 SELECT count(*)::int FROM customer_gifts
                 WHERE actor_kind = 'staff' AND actor_id = \(String(staffID)) AND issued_at >= \(start) AND restored_from_gift_id IS NULL

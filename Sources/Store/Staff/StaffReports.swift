@@ -54,7 +54,7 @@ public struct StaffReports: SessionStore {
     public func sales(_ scope: Scope, since start: Date, limit: Int = 200) async throws -> [StaffSale] {
         try await session.withConnection { connection in
             let (staffID, locationID) = Self.filters(scope)
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 SELECT \(unescaped: StaffSale.columns)
                 FROM orders o JOIN customers c ON c.id = o.customer_id
@@ -76,7 +76,7 @@ public struct StaffReports: SessionStore {
     public func totals(_ scope: Scope, since start: Date) async throws -> StaffSalesTotals {
         try await session.withConnection { connection in
             let (staffID, locationID) = Self.filters(scope)
-            let row = try await connection.query(
+            let row = try await connection.run(
                 """
                 SELECT count(*)::int AS sales, count(*) FILTER (WHERE NOT cancelled)::int AS kept,
                        coalesce(sum(amount_kopecks) FILTER (WHERE NOT cancelled), 0)::bigint AS amount,

@@ -22,7 +22,7 @@ public struct StaffStore: SessionStore {
     /// The staff member bound to this Telegram account, active or not; nil for strangers.
     public func member(telegramID: Int64) async throws -> StaffMember? {
         try await session.withConnection { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT id, display_name, role, location_id, language, active FROM staff WHERE telegram_id = \(telegramID)",
                 logger: logger
             )
@@ -47,7 +47,7 @@ extension StaffStore {
     public func demoGuests(limit: Int = 20) async throws -> [DemoGuest] {
         try await session.withConnection { connection in
             var guests: [DemoGuest] = []
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT telegram_id, first_name FROM customers WHERE telegram_id IS NOT NULL AND anonymised_at IS NULL ORDER BY created_at DESC, id DESC LIMIT \(limit)",
                 logger: logger
             )

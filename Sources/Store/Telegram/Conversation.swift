@@ -24,7 +24,7 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
     /// The chat's current step, or nil when there is none or it expired.
     public func current(chatID: Int64, at now: Date) async throws -> State? {
         let data = try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 "SELECT data::text FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID) AND expires_at > \(now)",
                 logger: logger
             ).collect().first?.decode(String.self)
@@ -41,7 +41,7 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
     public func set(_ state: State, chatID: Int64, at now: Date, lifetime: TimeInterval = 30 * 60) async throws {
         let data = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO conversations (bot, chat_id, state, data, expires_at, updated_at)
                 VALUES (\(bot.rawValue), \(chatID), \(state.step), \(data)::jsonb, \(now.addingTimeInterval(lifetime)), \(now))
@@ -55,7 +55,7 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
 
     public func clear(chatID: Int64) async throws {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 "DELETE FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID)", logger: logger
             )
         }

@@ -11,7 +11,7 @@ public struct UpdateLog: SessionStore {
     /// (the insert waits for it, then finds the row).
     public func record(bot: OutboxStore.Bot, updateID: Int64, kind: String, at now: Date) async throws -> Bool {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO telegram_updates (bot, update_id, kind, received_at)
                 VALUES (\(bot.rawValue), \(updateID), \(String(kind.prefix(40))), \(now))
@@ -26,7 +26,7 @@ public struct UpdateLog: SessionStore {
     /// Forgets updates older than Telegram's redelivery window; returns how many went.
     public func prune(olderThan cutoff: Date) async throws -> Int {
         try await session.withConnection { connection in
-            try await connection.query(
+            try await connection.run(
                 "DELETE FROM telegram_updates WHERE received_at < \(cutoff) RETURNING 1", logger: logger
             ).collect().count
         }

@@ -1,0 +1,139 @@
+import Domain
+import Store
+
+/// A points-multiplier campaign as an owner fills it in: name, multiplier ("2", "1,5"), weekdays,
+/// a local time window ("14:00"–"17:00"), dates, locations and tiers (none ticked: all).
+enum CampaignForm {
+    static func read(_ form: FormFields, locationIDs: [Int64]) -> Result<(String, PointsMultiplier), CampaignProblem> {
+        guard let name = form.text("name").map({ String($0.prefix(100)) }) else { return .failure(.emptyName) }
+        guard let percent = multiplierPercent(form.text("multiplier") ?? "") else { return .failure(.multiplierOutOfRange) }
+        let from = form.text("from")
+        let to = form.text("to")
+        let fromMinute = from.flatMap(minuteOfDay)
+        let toMinute = to.flatMap(minuteOfDay)
+        if (from != nil && fromMinute == nil) || (to != nil && toMinute == nil) { return .failure(.badTime) }
+        let startsOn = form.text("starts_on").flatMap { CalendarDate(isoDate: $0) }
+        let endsOn = form.text("ends_on").flatMap { CalendarDate(isoDate: $0) }
+        let locations = Set(locationIDs.filter { form["location_\($0)"] == "on" })
+        let tiers = Set(Tier.allCases.filter { form["tier_\($0.rawValue)"] == "on" })
+        let multiplier = PointsMultiplier(
+            percent: percent, weekdays: Set((1...7).filter { form["weekday_\($0)"] == "on" }), fromMinute: fromMinute,
+            toMinute: toMinute, startsOn: startsOn, endsOn: endsOn, locationIDs: locations.isEmpty ? nil : locations,
+            tiers: tiers.isEmpty ? nil : tiers, evenWhenRedeeming: form["even_when_redeeming"] == "on")
+        if let problem = multiplier.problem { return .failure(problem) }
+        return .success((name, multiplier))
+    }
+
+    /// A welcome bonus: a name, and points or a catalogue gift.
+    static func readWelcome(_ form: FormFields, catalogIDs: [Int64]) -> Result<(String, WelcomeBonus), CampaignProblem> {
+        guard let name = form.text("welcome_name").map({ String($0.prefix(100)) }) else { return .failure(.emptyName) }
+        let bonus: WelcomeBonus
+        if form["welcome_kind"] == "gift" {
+            guard let gift = form.text("gift").flatMap({ Int64($0) }), catalogIDs.contains(gift) else {
+                return .failure(.welcomeNeedsPointsOrGift)
+            }
+            bonus = WelcomeBonus(giftCatalogID: gift)
+        } else {
+            guard let points = form.text("welcome_points").flatMap({ Int($0) }), WelcomeBonus.pointsRange.contains(points) else {
+                return .failure(.welcomePointsOutOfRange)
+            }
+            bonus = WelcomeBonus(points: points)
+        }
+        if let problem = bonus.problem { return .failure(problem) }
+        return .success((name, bonus))
+    }
+
+    /// Every Nth visit: a name, N, the smallest sale that counts, the hours between visits and
+    /// the catalogue gift.
+    static func readVisits(_ form: FormFields, catalogIDs: [Int64]) -> Result<(String, VisitCard), CampaignProblem> {
+        guard let name = form.text("visits_name").map({ String($0.prefix(100)) }) else { return .failure(.emptyName) }
+        guard let every = form.text("visits_every").flatMap({ Int($0) }) else { return .failure(.visitsOutOfRange) }
+        let minimum = form.text("visits_minimum").map { Money(parsing: $0) } ?? .some(.zero)
+        guard let minimum else { return .failure(.visitsOutOfRange) }
+        guard let hours = form.text("visits_hours").map({ Int($0) }) ?? 0 else { return .failure(.badTime) }
+        guard let gift = form.text("gift").flatMap({ Int64($0) }), catalogIDs.contains(gift) else {
+            return .failure(.welcomeNeedsPointsOrGift)
+        }
+        let card = VisitCard(every: every, minimumKopecks: minimum.kopecks, hoursBetween: hours, giftCatalogID: gift)
+        if let problem = card.problem { return .failure(problem) }
+        return .success((name, card))
+    }
+
+    /// A campaign's rule as the form's fields, for its edit page.
+    static func fields(name: String, _ rule: PointsMultiplier) -> FormFields {
+        var values = ["name": name, "multiplier": AdminController.multiplierText(rule.percent).replacingOccurrences(of: "×", with: "")]
+        for day in rule.weekdays { values["weekday_\(day)"] = "on" }
+        func time(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
+        if let from = rule.fromMinute, let to = rule.toMinute { (values["from"], values["to"]) = (time(from), time(to)) }
+        values["starts_on"] = rule.startsOn?.description
+        values["ends_on"] = rule.endsOn?.description
+        for location in rule.locationIDs ?? [] { values["location_\(location)"] = "on" }
+        for tier in rule.tiers ?? [] { values["tier_\(tier.rawValue)"] = "on" }
+        if rule.evenWhenRedeeming { values["even_when_redeeming"] = "on" }
+        return FormFields(values: values)
+    }
+
+    /// "2" → 200, "1,5" → 150, "×1.25" → 125; nil for anything else.
+    static func multiplierPercent(_ text: String) -> Int? {
+        let cleaned = text.replacingOccurrences(of: ",", with: ".").filter { !$0.isWhitespace && $0 != "×" && $0 != "x" }
+        guard let value = Double(cleaned), value.isFinite else { return nil }
+        let percent = Int((value * 100).rounded())
+        guard PointsMultiplier.percentRange.contains(percent), abs(value * 100 - Double(percent)) < 0.001 else { return nil }
+        return percent
+    }
+
+    /// "14:00" → 840; nil for anything that is not a time of day.
+    static func minuteOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]), (0..<24).contains(hours), (0..<60).contains(minutes)
+        else { return nil }
+        return hours * 60 + minutes
+    }
+}
+
+/// A campaign's rule in the panel's words: "×2 · Mon, Tue · 14:00–17:00 · Silver, Gold".
+struct CampaignWords {
+    let texts: AdminTexts
+    let locationNames: [Int64: String]
+    let giftNames: [Int64: String]
+
+    func describe(_ rule: CampaignRule) -> String {
+        switch rule {
+        case .multiplier(let multiplier): return describe(multiplier)
+        case .welcome(let bonus):
+            guard let gift = bonus.giftCatalogID else {
+                return texts(ru: "при регистрации: +\(RussianPlural.points(bonus.points))", en: "on registering: +\(bonus.points) points")
+            }
+            let name = giftNames[gift] ?? "#\(gift)"
+            return texts(ru: "при регистрации: подарок «\(name)»", en: "on registering: a gift, \(name)")
+        case .visits(let card):
+            let gift = giftNames[card.giftCatalogID] ?? "#\(card.giftCatalogID)"
+            let minimum =
+                card.minimumKopecks > 0
+                ? texts(ru: " · от \(Money(kopecks: card.minimumKopecks))", en: " · from \(Money(kopecks: card.minimumKopecks))") : ""
+            let hours =
+                card.hoursBetween > 0 ? texts(ru: " · не чаще раза в \(card.hoursBetween) ч", en: " · once per \(card.hoursBetween) h") : ""
+            return texts(ru: "каждый \(card.every)-й визит: «\(gift)»", en: "every \(card.every)th visit: \(gift)") + minimum + hours
+        }
+    }
+
+    func describe(_ rule: PointsMultiplier) -> String {
+        var parts = [AdminController.multiplierText(rule.percent)]
+        parts.append(
+            rule.weekdays.isEmpty
+                ? texts(ru: "каждый день", en: "every day") : rule.weekdays.sorted().map(texts.weekday).joined(separator: ", "))
+        if let from = rule.fromMinute, let to = rule.toMinute { parts.append("\(time(from))–\(time(to))") }
+        if let startsOn = rule.startsOn { parts.append(texts(ru: "с \(startsOn)", en: "from \(startsOn)")) }
+        if let endsOn = rule.endsOn { parts.append(texts(ru: "по \(endsOn)", en: "until \(endsOn)")) }
+        if let locations = rule.locationIDs {
+            parts.append(locations.sorted().map { locationNames[$0] ?? "#\($0)" }.joined(separator: ", "))
+        }
+        if let tiers = rule.tiers { parts.append(Tier.allCases.filter(tiers.contains).map(texts.tier).joined(separator: ", ")) }
+        if rule.evenWhenRedeeming { parts.append(texts(ru: "и при списании баллов", en: "also when points are redeemed")) }
+        return parts.joined(separator: " · ")
+    }
+
+    private func time(_ minute: Int) -> String {
+        String(format: "%02d:%02d", minute / 60, minute % 60)
+    }
+}
