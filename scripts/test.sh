@@ -45,6 +45,21 @@ export CREMA_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres?ssl
 export CREMA_TEST_WORKDIR="$workdir"
 mkdir -p "$root/artifacts"
 
+# Runs `swift test --skip-build ARGS` and, when it fails, repeats its failures at the end of the
+# output: a CI log is read from its tail, and thousands of passing lines come before them.
+run_tests() {
+    local log
+    log=$(mktemp "$workdir/swift-test.XXXXXX.log")
+    if swift test --skip-build "$@" 2>&1 | tee "$log"; then
+        return 0
+    fi
+    {
+        echo "==== swift test $* failed; its failures: ===="
+        grep -aE "✘|recorded an issue|error:|Fatal error|signal|Test run with" "$log" | tail -100
+    } >&2
+    return 1
+}
+
 swift build --build-tests
 CREMA_BIN="$(swift build --show-bin-path)/crema"
 export CREMA_BIN
@@ -55,14 +70,14 @@ if [ "$#" -eq 0 ]; then
     # promise is timed alone too: with the whole suite running on two cores its timers fire late.
     # So is the webhook kill test: its receiver lives in the test process, which the parallel suite
     # can keep too busy to answer two real instances for minutes.
-    swift test --skip-build --skip HostileInputLiveTests --skip PostgresRestartLiveTests --skip DatabaseAwayTests \
+    run_tests --skip HostileInputLiveTests --skip PostgresRestartLiveTests --skip DatabaseAwayTests \
         --skip WebhookLiveTests
-    swift test --skip-build --filter DatabaseAwayTests
-    swift test --skip-build --filter WebhookLiveTests
-    swift test --skip-build --filter HostileInputLiveTests
-    swift test --skip-build --filter PostgresRestartLiveTests
+    run_tests --filter DatabaseAwayTests
+    run_tests --filter WebhookLiveTests
+    run_tests --filter HostileInputLiveTests
+    run_tests --filter PostgresRestartLiveTests
 else
-    swift test --skip-build "$@"
+    run_tests "$@"
 fi
 
 # The whole suite (no filter given) also fuzzes the partner API against its contract and runs
