@@ -42,11 +42,13 @@ public struct LoyaltyFixture: Sendable {
     }
 
     /// Registers a guest with a phone derived from their Telegram id.
-    public func guest(_ telegramID: Int64 = 111_111_111, name: String = "Мария") async throws -> Customer {
+    public func guest(
+        _ telegramID: Int64 = 111_111_111, name: String = "Мария", invitedBy inviteCode: String? = nil
+    ) async throws -> Customer {
         try await store.registerCustomer(
             .init(
                 telegramID: telegramID, phone: PhoneNumber(normalizing: "+7900\(String(telegramID).suffix(7))")!, firstName: name,
-                language: .ru),
+                language: .ru, inviteCode: inviteCode),
             at: TestDefaults.now
         )
     }

@@ -26,6 +26,8 @@ import Testing
         .broadcastFailed(.init(broadcastID: 5, failed: 2, recipients: 880)),
         .webhookDisabled(.init(url: "https://partner.example/hooks", error: "HTTP 500")),
         .welcomeBonus(.init(points: 100, campaign: "Старт", balance: 100)),
+        .referralReward(.init(points: 100, campaign: "Приведи друга", balance: 140, friend: "Анна")),
+        .referralReversed(.init(points: 50, campaign: "Приведи друга", balance: 0, debt: 20)),
     ]
 
     @Test func everyNoticeReadsBackAsItWasWritten() throws {

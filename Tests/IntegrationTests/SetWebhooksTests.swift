@@ -39,7 +39,9 @@ import Testing
             let russian = try #require(
                 commands.first { $0.json["language_code"] as? String == "ru" }?.json["commands"] as? [[String: String]])
             #expect(
-                russian.map { $0["command"] ?? "" } == ["start", "profile", "code", "history", "review", "idea", "message", "settings"])
+                russian.map { $0["command"] ?? "" } == [
+                    "start", "profile", "code", "history", "review", "idea", "message", "settings", "invite",
+                ])
             #expect(russian[1]["description"] == "Профиль")
 
             // Each bot's menu button opens its Mini App.

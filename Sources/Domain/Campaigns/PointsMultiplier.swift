@@ -84,4 +84,12 @@ public enum CampaignProblem: Error, Sendable, Equatable {
     case welcomePointsOutOfRange
     /// Every Nth visit: N is 2 to 20.
     case visitsOutOfRange
+    /// Bring a friend: each side 0 to 10,000 points, and not both 0.
+    case referralPointsOutOfRange
+    /// Bring a friend: 1 to 100 rewarded friends a month per referrer.
+    case referralCapOutOfRange
+    /// The smallest sale that counts is an amount in roubles, 0 or more.
+    case badMinimum
+    /// Hours between counted visits: 0 to 168.
+    case badHours
 }

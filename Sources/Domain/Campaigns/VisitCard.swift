@@ -43,8 +43,8 @@ public struct VisitCard: Sendable, Equatable, Codable {
 
     public var problem: CampaignProblem? {
         guard Self.everyRange.contains(every) else { return .visitsOutOfRange }
-        guard Self.hoursRange.contains(hoursBetween) else { return .badTime }
-        guard minimumKopecks >= 0 else { return .visitsOutOfRange }
+        guard Self.hoursRange.contains(hoursBetween) else { return .badHours }
+        guard minimumKopecks >= 0 else { return .badMinimum }
         return nil
     }
 }

@@ -55,6 +55,20 @@ extension AdminController {
                 }
             })
 
+        admin.post(
+            "campaigns/referral",
+            use: gate.page(.admin) { request, admin in
+                switch CampaignForm.readReferral(admin.form) {
+                case .failure(let problem):
+                    return try await campaignsPage(request, admin, referralError: Self.campaignProblem(problem, admin.texts))
+                case .success(let (name, reward)):
+                    _ = try await campaigns.create(
+                        name: name, rule: .referral(reward), createdBy: "admin:\(admin.session.account.id)", requestID: admin.requestID,
+                        at: dependencies.clock.now)
+                    return AdminGate.redirect(to: "/admin/campaigns?done=campaign_created")
+                }
+            })
+
         admin.get(
             "campaigns/:id/edit",
             use: gate.page(.admin) { request, admin in try await campaignEditPage(try Self.campaignID(request), admin) })
@@ -99,6 +113,8 @@ extension AdminController {
                     case .welcome(let bonus):
                         (kind, rule) = ("welcome", bonus.giftCatalogID.map { "gift \($0)" } ?? "\(bonus.points) points")
                     case .visits(let card): (kind, rule) = ("visits", "every \(card.every) visits: gift \(card.giftCatalogID)")
+                    case .referral(let reward):
+                        (kind, rule) = ("referral", "\(reward.referrerPoints) points to the referrer, \(reward.friendPoints) to the friend")
                     }
                     csv +=
                         [
@@ -116,7 +132,8 @@ extension AdminController {
     }
 
     func campaignsPage(
-        _ request: Request, _ admin: AdminRequest, error: String? = nil, welcomeError: String? = nil, visitsError: String? = nil
+        _ request: Request, _ admin: AdminRequest, error: String? = nil, welcomeError: String? = nil, visitsError: String? = nil,
+        referralError: String? = nil
     ) async throws -> Response {
         let format = try await format()
         let texts = admin.texts
@@ -153,6 +170,12 @@ extension AdminController {
         values["gift_options"] = catalog.filter(\.active).map { item in
             ["value": item.id, "label": item.name[texts.language], "selected": admin.form["gift"] == String(item.id)] as [String: Any]
         }
+        values["referral_error"] = referralError
+        values["form_referral_name"] = admin.form["referral_name"] ?? ""
+        values["form_referral_referrer_points"] = admin.form["referral_referrer_points"] ?? "100"
+        values["form_referral_friend_points"] = admin.form["referral_friend_points"] ?? "50"
+        values["form_referral_minimum"] = admin.form["referral_minimum"] ?? "300"
+        values["form_referral_cap"] = admin.form["referral_cap"] ?? "10"
         values["form_welcome_name"] = admin.form["welcome_name"] ?? ""
         values["form_welcome_points"] = admin.form["welcome_points"] ?? "100"
         values["form_welcome_gift"] = admin.form["welcome_kind"] == "gift"
@@ -165,7 +188,7 @@ extension AdminController {
         }
         return views.page(
             "campaigns", title: "Campaigns", session: admin.session, section: "campaigns",
-            status: error == nil && welcomeError == nil && visitsError == nil ? .ok : .unprocessableContent, values)
+            status: [error, welcomeError, visitsError, referralError].allSatisfy({ $0 == nil }) ? .ok : .unprocessableContent, values)
     }
 
     /// "A 450 ₽ sale by a Silver guest now: +18 points, of which +9 from Happy hours", with the
@@ -253,6 +276,17 @@ extension AdminController {
             return texts(ru: "Каждый N-й визит: N от 2 до 20.", en: "Every Nth visit: N is 2 to 20.")
         case .welcomePointsOutOfRange:
             return texts(ru: "Баллов — от 1 до 10 000.", en: "Points are 1 to 10,000.")
+        case .referralPointsOutOfRange:
+            return texts(
+                ru: "Баллов каждой стороне — от 0 до 10 000, и хотя бы одной больше нуля.",
+                en: "Each side gets 0 to 10,000 points, and at least one side more than 0.")
+        case .referralCapOutOfRange:
+            return texts(ru: "Наград в месяц на одного гостя — от 1 до 100.", en: "Rewards a month per guest: 1 to 100.")
+        case .badMinimum:
+            return texts(
+                ru: "Минимальная сумма — в рублях, например 300 или 299,90.", en: "The smallest sale is in roubles, e.g. 300 or 299.90.")
+        case .badHours:
+            return texts(ru: "Часов между визитами — от 0 до 168.", en: "Hours between visits: 0 to 168.")
         }
     }
 }

@@ -15,6 +15,13 @@ extension AdminTexts {
         "The 6th coffee is on us": "Шестой кофе в подарок",
         "Smallest sale that counts": "Минимальная сумма продажи",
         "Hours between visits": "Часов между визитами",
+        "Bring a friend": "Приведи друга",
+        "Every guest gets an invite link in the bot. When a friend registers through it and makes a first paid sale of at least the amount below, both get their points. One referrer per guest, never one's own link or a staff member's, a cap per referrer each month; a cancelled sale takes the rewards back.":
+            "У каждого гостя в боте есть ссылка-приглашение. Когда друг зарегистрируется по ней и сделает первую оплаченную покупку не меньше суммы ниже, оба получат баллы. Один пригласивший на гостя, не по своей ссылке и не по ссылке сотрудника, с месячным лимитом на пригласившего; отменённая продажа забирает награды обратно.",
+        "Points to the referrer": "Баллов пригласившему",
+        "Points to the friend": "Баллов другу",
+        "Smallest first sale": "Минимальная первая покупка",
+        "Rewards a month per referrer": "Наград в месяц на пригласившего",
         "Welcome bonus": "Приветственный бонус",
         "Given once when a guest registers, never twice to the same phone number or Telegram account.":
             "Даётся один раз при регистрации и никогда дважды на один номер телефона или аккаунт Telegram.",

@@ -49,14 +49,30 @@ enum CampaignForm {
         guard let name = form.text("visits_name").map({ String($0.prefix(100)) }) else { return .failure(.emptyName) }
         guard let every = form.text("visits_every").flatMap({ Int($0) }) else { return .failure(.visitsOutOfRange) }
         let minimum = form.text("visits_minimum").map { Money(parsing: $0) } ?? .some(.zero)
-        guard let minimum else { return .failure(.visitsOutOfRange) }
-        guard let hours = form.text("visits_hours").map({ Int($0) }) ?? 0 else { return .failure(.badTime) }
+        guard let minimum else { return .failure(.badMinimum) }
+        guard let hours = form.text("visits_hours").map({ Int($0) }) ?? 0 else { return .failure(.badHours) }
         guard let gift = form.text("gift").flatMap({ Int64($0) }), catalogIDs.contains(gift) else {
             return .failure(.welcomeNeedsPointsOrGift)
         }
         let card = VisitCard(every: every, minimumKopecks: minimum.kopecks, hoursBetween: hours, giftCatalogID: gift)
         if let problem = card.problem { return .failure(problem) }
         return .success((name, card))
+    }
+
+    /// Bring a friend: a name, each side's points, the smallest first sale that counts and the
+    /// referrer's monthly cap.
+    static func readReferral(_ form: FormFields) -> Result<(String, ReferralReward), CampaignProblem> {
+        guard let name = form.text("referral_name").map({ String($0.prefix(100)) }) else { return .failure(.emptyName) }
+        guard let referrer = form.text("referral_referrer_points").map({ Int($0) }) ?? 0,
+            let friend = form.text("referral_friend_points").map({ Int($0) }) ?? 0
+        else { return .failure(.referralPointsOutOfRange) }
+        guard let minimum = form.text("referral_minimum").map({ Money(parsing: $0) }) ?? .some(.zero) else {
+            return .failure(.badMinimum)
+        }
+        guard let cap = form.text("referral_cap").flatMap({ Int($0) }) else { return .failure(.referralCapOutOfRange) }
+        let reward = ReferralReward(referrerPoints: referrer, friendPoints: friend, minimumKopecks: minimum.kopecks, monthlyCap: cap)
+        if let problem = reward.problem { return .failure(problem) }
+        return .success((name, reward))
     }
 
     /// A campaign's rule as the form's fields, for its edit page.
@@ -114,6 +130,18 @@ struct CampaignWords {
             let hours =
                 card.hoursBetween > 0 ? texts(ru: " · не чаще раза в \(card.hoursBetween) ч", en: " · once per \(card.hoursBetween) h") : ""
             return texts(ru: "каждый \(card.every)-й визит: «\(gift)»", en: "every \(card.every)th visit: \(gift)") + minimum + hours
+        case .referral(let reward):
+            let minimum =
+                reward.minimumKopecks > 0
+                ? texts(
+                    ru: " · покупка от \(Money(kopecks: reward.minimumKopecks))",
+                    en: " · a purchase from \(Money(kopecks: reward.minimumKopecks))")
+                : ""
+            return texts(
+                ru:
+                    "приведи друга: пригласившему +\(RussianPlural.points(reward.referrerPoints)), другу +\(RussianPlural.points(reward.friendPoints))",
+                en: "bring a friend: +\(reward.referrerPoints) points to the referrer, +\(reward.friendPoints) to the friend")
+                + minimum + texts(ru: " · до \(reward.monthlyCap) в месяц", en: " · up to \(reward.monthlyCap) a month")
         }
     }
 

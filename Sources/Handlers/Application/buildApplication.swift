@@ -74,7 +74,9 @@ func buildRouter(
         routes: [
             .init(
                 path: "/telegram/client", secret: telegram.clientWebhookSecret,
-                bot: ClientBot(cardAppURL: MiniAppController.url(of: "card", configuration: configuration))),
+                bot: ClientBot(
+                    cardAppURL: MiniAppController.url(of: "card", configuration: configuration),
+                    username: BotUsername(api: telegram.api(for: .client, timeout: .seconds(3))))),
             .init(
                 path: "/telegram/staff", secret: telegram.staffWebhookSecret,
                 bot: StaffBot(

@@ -7,7 +7,18 @@ import Store
 extension ClientBot {
     func showProfile(of customer: Customer, turn: ClientTurn) async throws -> BotReply {
         let view = try await ProfileView.load(customer, tx: turn.tx, language: turn.texts.language, at: turn.now)
-        return turn.reply(turn.say(turn.texts.profile(view), turn.texts.menu))
+        var text = turn.texts.profile(view)
+        if let invite = try await turn.tx.loyalty.invite(customerID: customer.id) { text += "\n\n" + turn.texts.inviteHint(invite) }
+        return turn.reply(turn.say(text, turn.texts.menu))
+    }
+
+    /// The guest's invite link and what it brings, while a bring-a-friend campaign runs.
+    func showInvite(for customer: Customer, turn: ClientTurn) async throws -> BotReply {
+        guard let invite = try await turn.tx.loyalty.invite(customerID: customer.id) else {
+            return turn.reply(turn.say(turn.texts.noInviteCampaign, turn.texts.menu))
+        }
+        let link = await username?.resolve().map { "https://t.me/\($0)?start=\(invite.startParameter)" }
+        return turn.reply(turn.say(turn.texts.invite(invite, link: link), turn.texts.menu))
     }
 
     /// A new code voids the previous one. From the "new code" button it replaces the old

@@ -24,12 +24,17 @@ extension ClientBot {
             return turn.reply(turn.say(turn.texts.unsupportedContent, turn.customer == nil ? turn.texts.sharePhone : turn.texts.menu))
         }
         if text == "/start" || text.hasPrefix("/start ") || text.hasPrefix("/start@") {
-            // A deep-link payload (`/start <payload>`) is accepted; referral payloads mean nothing yet.
+            // A deep-link payload (`/start ref_…`) is an invite: it waits for the guest's phone.
+            let invite = text.split(separator: " ", maxSplits: 1).dropFirst().first.flatMap { Invite.code(inStartParameter: String($0)) }
             try await turn.conversations.clear(chatID: turn.chatID)
             guard let customer = turn.customer else {
+                if let invite {
+                    try await turn.conversations.set(.invited(code: invite), chatID: turn.chatID, at: turn.now, lifetime: 7 * 24 * 3_600)
+                }
                 return turn.reply(turn.say(turn.texts.welcomeNew(name: user.firstName), turn.texts.sharePhone))
             }
-            return turn.reply(turn.say(turn.texts.welcomeBack(name: customer.firstName), turn.texts.menu))
+            let welcome = turn.texts.welcomeBack(name: customer.firstName)
+            return turn.reply(turn.say(invite == nil ? welcome : turn.texts.invitesAreForNewGuests + "\n\n" + welcome, turn.texts.menu))
         }
         guard let customer = turn.customer else {
             return turn.reply(turn.say(turn.texts.needsRegistration, turn.texts.sharePhone))
@@ -37,6 +42,10 @@ extension ClientBot {
         if text == "/cancel" || ClientMenuAction.normalised(text) == ClientMenuAction.normalised(turn.texts.cancelButton) {
             try await turn.conversations.clear(chatID: turn.chatID)
             return turn.reply(turn.say(turn.texts.inputCancelled, turn.texts.menu))
+        }
+        if text == "/invite" || text.hasPrefix("/invite@") {
+            try await turn.conversations.clear(chatID: turn.chatID)
+            return try await showInvite(for: customer, turn: turn)
         }
         if let action = ClientMenuAction(text: text) {
             try await turn.conversations.clear(chatID: turn.chatID)
@@ -72,6 +81,8 @@ extension ClientBot {
             return try await saveNote(.idea, text, for: customer, turn: turn)
         case .message:
             return try await saveNote(.message, text, for: customer, turn: turn)
+        case .invited:
+            return turn.reply(turn.say(turn.texts.unknownText, turn.texts.menu))
         }
     }
 
@@ -90,9 +101,11 @@ extension ClientBot {
         guard let phone = PhoneNumber(normalizing: contact.phoneNumber) else {
             return turn.reply(turn.say(turn.texts.invalidPhone, turn.texts.sharePhone))
         }
+        var inviteCode: String?
+        if case .invited(let code)? = try await turn.conversations.current(chatID: turn.chatID, at: turn.now) { inviteCode = code }
         let registration = LoyaltyStore.Registration(
             telegramID: turn.user.id, phone: phone, firstName: turn.user.firstName, lastName: turn.user.lastName,
-            language: Language(telegramLanguageCode: turn.user.languageCode)
+            language: Language(telegramLanguageCode: turn.user.languageCode), inviteCode: inviteCode
         )
         do {
             turn.customer = try await turn.tx.loyalty.registerCustomer(registration, at: turn.now)
@@ -101,7 +114,11 @@ extension ClientBot {
             return turn.reply(turn.say(turn.texts.phoneTaken, turn.texts.sharePhone))
         }
         try await turn.conversations.set(.birthDate, chatID: turn.chatID, at: turn.now)
-        let welcome = turn.texts.registered(name: turn.user.firstName) + "\n\n" + turn.texts.askBirthday
+        var welcome = turn.texts.registered(name: turn.user.firstName)
+        if let customer = turn.customer, inviteCode != nil, let offer = try await turn.tx.loyalty.referralOffer(friendID: customer.id) {
+            welcome += "\n\n" + turn.texts.invitedBy(offer)
+        }
+        welcome += "\n\n" + turn.texts.askBirthday
         return turn.reply(turn.say(welcome, turn.texts.skipBirthdayKeyboard))
     }
 

@@ -13,6 +13,8 @@ struct ClientBot: TelegramBot {
     /// The loyalty card Mini App, offered under each payment code; nil when the server has no
     /// public HTTPS address (Telegram opens Mini Apps over HTTPS only).
     var cardAppURL: String? = nil
+    /// The bot's @username, for guests' invite links (t.me/<username>?start=ref_…).
+    var username: BotUsername? = nil
 
     func handle(_ update: TelegramUpdate, in transaction: UpdateTransaction) async throws -> BotReply {
         if let message = update.message {

@@ -9,5 +9,6 @@ public enum ClientBotCommands {
             + ClientMenuAction.allCases.map { action in
                 (action.command, String(action.label(in: texts).drop { !$0.isLetter }))
             }
+            + [("invite", language == .ru ? "Пригласить друга" : "Invite a friend")]
     }
 }

@@ -50,6 +50,8 @@ enum ClientConversation: ConversationState {
     case reviewComment(feedbackID: Int64)
     case idea
     case message
+    /// A guest not yet registered came through an invite link: the code waits for their phone.
+    case invited(code: String)
 
     var step: String {
         switch self {
@@ -57,6 +59,7 @@ enum ClientConversation: ConversationState {
         case .reviewComment: return "review_comment"
         case .idea: return "idea"
         case .message: return "message"
+        case .invited: return "invited"
         }
     }
 }

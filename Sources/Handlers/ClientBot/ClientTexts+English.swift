@@ -40,6 +40,36 @@ struct EnglishClientTexts: ClientTexts {
             .joined(separator: "\n")
     }
 
+    func invite(_ invite: Invite, link: String?) -> String {
+        let reward = invite.reward
+        let minimum = reward.minimumKopecks > 0 ? " of \(Money(kopecks: reward.minimumKopecks)) or more" : ""
+        let terms: String
+        switch (reward.referrerPoints, reward.friendPoints) {
+        case (0, let friend): terms = "your friend gets \(friend) points"
+        case (let referrer, 0): terms = "you get \(referrer) points"
+        case (let referrer, let friend): terms = "you get \(referrer) points and your friend \(friend)"
+        }
+        let share =
+            link.map { "Your invite link:\n\($0)" } ?? "Ask your friend to open this bot and send:\n/start \(invite.startParameter)"
+        return "🤝 \(invite.campaign)\n\(share)\n\n"
+            + "When a friend registers through it and makes a first purchase\(minimum), \(terms). "
+            + "Up to \(reward.monthlyCap) \(reward.monthlyCap == 1 ? "friend" : "friends") a month count."
+    }
+
+    func inviteHint(_ invite: Invite) -> String {
+        "🤝 Invite friends (\(invite.campaign)): /invite"
+    }
+
+    let noInviteCampaign = "There is no bring-a-friend campaign right now — look in later."
+    let invitesAreForNewGuests = "You are already with us — invites are for new guests."
+
+    func invitedBy(_ offer: ReferralOffer) -> String {
+        let minimum = offer.reward.minimumKopecks > 0 ? " of \(Money(kopecks: offer.reward.minimumKopecks)) or more" : ""
+        guard offer.reward.friendPoints > 0 else { return "🤝 \(offer.referrerName) invited you — glad you came!" }
+        return "🤝 \(offer.referrerName) invited you. After your first purchase\(minimum) you get "
+            + "\(offer.reward.friendPoints) points (\(offer.campaign))."
+    }
+
     func profileDetails(_ view: ProfileView) -> [String] {
         var lines: [String] = []
         if view.debt > 0 { lines.append("Points debt: \(view.debt) — repaid from future points") }

@@ -42,6 +42,37 @@ struct RussianClientTexts: ClientTexts {
             .joined(separator: "\n")
     }
 
+    func invite(_ invite: Invite, link: String?) -> String {
+        let reward = invite.reward
+        let minimum = reward.minimumKopecks > 0 ? " от \(Money(kopecks: reward.minimumKopecks))" : ""
+        let terms: String
+        switch (reward.referrerPoints, reward.friendPoints) {
+        case (0, let friend): terms = "друг получит \(RussianPlural.points(friend))"
+        case (let referrer, 0): terms = "вы получите \(RussianPlural.points(referrer))"
+        case (let referrer, let friend): terms = "вы получите \(RussianPlural.points(referrer)), а друг — \(RussianPlural.points(friend))"
+        }
+        let share =
+            link.map { "Ваша ссылка-приглашение:\n\($0)" }
+            ?? "Пусть друг откроет этого бота и отправит сообщение:\n/start \(invite.startParameter)"
+        return "🤝 Акция «\(invite.campaign)»\n\(share)\n\n"
+            + "Когда друг зарегистрируется по ней и сделает первую покупку\(minimum), \(terms). "
+            + "Засчитывается до \(reward.monthlyCap) \(RussianPlural(one: "друга", few: "друзей", many: "друзей").form(reward.monthlyCap)) в месяц."
+    }
+
+    func inviteHint(_ invite: Invite) -> String {
+        "🤝 Приглашайте друзей по акции «\(invite.campaign)»: /invite"
+    }
+
+    let noInviteCampaign = "Сейчас акции «Приведи друга» нет — загляните позже."
+    let invitesAreForNewGuests = "Вы уже с нами — приглашения действуют только для новых гостей."
+
+    func invitedBy(_ offer: ReferralOffer) -> String {
+        let minimum = offer.reward.minimumKopecks > 0 ? " от \(Money(kopecks: offer.reward.minimumKopecks))" : ""
+        guard offer.reward.friendPoints > 0 else { return "🤝 Вас пригласил(а) \(offer.referrerName) — спасибо, что пришли!" }
+        return "🤝 Вас пригласил(а) \(offer.referrerName). После первой покупки\(minimum) вам начислим "
+            + "\(RussianPlural.points(offer.reward.friendPoints)) по акции «\(offer.campaign)»."
+    }
+
     func profileDetails(_ view: ProfileView) -> [String] {
         var lines: [String] = []
         if view.debt > 0 { lines.append("Долг: \(RussianPlural.points(view.debt)) — спишем из следующих начислений.") }

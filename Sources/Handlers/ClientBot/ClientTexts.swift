@@ -38,6 +38,16 @@ protocol ClientTexts: Sendable {
     var accountBlocked: String { get }
 
     func profile(_ view: ProfileView) -> String
+
+    // Bring a friend.
+    /// The invite link (nil when Telegram could not be asked the bot's name) and its terms.
+    func invite(_ invite: Invite, link: String?) -> String
+    /// The profile's line about the invite link.
+    func inviteHint(_ invite: Invite) -> String
+    var noInviteCampaign: String { get }
+    var invitesAreForNewGuests: String { get }
+    /// Said on registering through an invite link.
+    func invitedBy(_ offer: ReferralOffer) -> String
     /// The profile below the name, tier and balance: debt, expiry, next tier, gifts.
     func profileDetails(_ view: ProfileView) -> [String]
     /// "балл", "балла" or "баллов" for `count`.

@@ -69,6 +69,10 @@ public struct NotificationRenderer: Sendable {
         case .welcomeBonus(let bonus):
             call = .sendMessage(
                 chatID: item.chatID, text: texts.welcomeBonus(points: bonus.points, campaign: bonus.campaign, balance: bonus.balance))
+        case .referralReward(let credit):
+            call = .sendMessage(chatID: item.chatID, text: texts.referralReward(credit))
+        case .referralReversed(let reversal):
+            call = .sendMessage(chatID: item.chatID, text: texts.referralReversed(reversal))
         }
         return RenderedMessage(method: call.method, body: call.body)
     }

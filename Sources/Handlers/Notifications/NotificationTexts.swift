@@ -136,6 +136,45 @@ struct NotificationTexts: Sendable {
         }
     }
 
+    func referralReward(_ credit: Notice.ReferralCredit) -> String {
+        switch (language, credit.friend) {
+        case (.ru, nil):
+            return "🤝 Спасибо за первую покупку по приглашению! По акции «\(credit.campaign)» вам \(Self.credited(credit.points)) "
+                + "\(RussianPlural.points(credit.points)).\nБаланс: \(RussianPlural.points(credit.balance))"
+        case (.ru, let friend?):
+            return
+                "🤝 \(friend) сделал(а) первую покупку по вашему приглашению. По акции «\(credit.campaign)» вам \(Self.credited(credit.points)) "
+                + "\(RussianPlural.points(credit.points)).\nБаланс: \(RussianPlural.points(credit.balance))"
+        case (.en, nil):
+            return "🤝 Thank you for your first purchase by invitation! \(credit.campaign): \(credit.points) points are yours.\n"
+                + "Balance: \(credit.balance) points"
+        case (.en, let friend?):
+            return "🤝 \(friend) made a first purchase by your invitation. \(credit.campaign): \(credit.points) points are yours.\n"
+                + "Balance: \(credit.balance) points"
+        }
+    }
+
+    private static func credited(_ points: Int) -> String {
+        RussianPlural(one: "начислен", few: "начислено", many: "начислено").form(points)
+    }
+    private static func debited(_ points: Int) -> String { RussianPlural(one: "списан", few: "списано", many: "списано").form(points) }
+
+    func referralReversed(_ reversal: Notice.ReferralReversal) -> String {
+        switch language {
+        case .ru:
+            let whose = reversal.friend.map { "Покупка, которую сделал(а) \($0) по вашему приглашению," } ?? "Ваша покупка по приглашению"
+            let debt = reversal.debt > 0 ? "\nДолг: \(RussianPlural.points(reversal.debt))" : ""
+            return
+                "\(whose) отменена: \(RussianPlural.points(reversal.points)) по акции «\(reversal.campaign)» \(Self.debited(reversal.points)).\n"
+                + "Баланс: \(RussianPlural.points(reversal.balance))" + debt
+        case .en:
+            let whose = reversal.friend.map { "The purchase \($0) made by your invitation" } ?? "Your purchase by invitation"
+            let debt = reversal.debt > 0 ? "\nPoints owed: \(reversal.debt)" : ""
+            return "\(whose) was cancelled: \(reversal.points) points of \(reversal.campaign) taken back.\n"
+                + "Balance: \(reversal.balance) points" + debt
+        }
+    }
+
     func birthdayGift(name: String, until date: String) -> String {
         switch language {
         case .ru: return "С днём рождения! 🎂 Ваш подарок: \(name). Действует до \(date)."

@@ -63,6 +63,12 @@ extension Components.Schemas.Campaign {
             visitsMinimumKopecks = card.minimumKopecks
             visitsHoursBetween = card.hoursBetween
             visitsGiftCatalogId = card.giftCatalogID
+        case .referral(let reward):
+            kind = .referral
+            referralReferrerPoints = reward.referrerPoints
+            referralFriendPoints = reward.friendPoints
+            referralMinimumKopecks = reward.minimumKopecks
+            referralMonthlyCap = reward.monthlyCap
         case .welcome(let bonus):
             kind = .welcome
             welcomePoints = bonus.points == 0 ? nil : bonus.points

@@ -119,8 +119,10 @@ public struct CampaignStore: Sendable {
             let rows = try await connection.run(
                 """
                 SELECT c.id, c.version, c.name, c.kind, c.status, c.rule::text, c.created_at,
-                       coalesce(s.sales, 0) + coalesce(v.visits, 0), coalesce(s.points, 0) + coalesce(w.points, 0),
-                       coalesce(s.revenue, 0) + coalesce(v.revenue, 0), coalesce(w.guests, 0), coalesce(w.gifts, 0) + coalesce(v.gifts, 0)
+                       coalesce(s.sales, 0) + coalesce(v.visits, 0) + coalesce(r.sales, 0),
+                       coalesce(s.points, 0) + coalesce(w.points, 0) + coalesce(r.points, 0),
+                       coalesce(s.revenue, 0) + coalesce(v.revenue, 0) + coalesce(r.revenue, 0), coalesce(w.guests, 0) + coalesce(r.sales, 0),
+                       coalesce(w.gifts, 0) + coalesce(v.gifts, 0)
                 FROM campaigns c
                 LEFT JOIN LATERAL (
                     SELECT count(*)::int AS sales, sum(e.points)::bigint AS points, sum(o.amount_kopecks)::bigint AS revenue
@@ -136,6 +138,13 @@ public struct CampaignStore: Sendable {
                     FROM visit_stamps t JOIN orders o ON o.id = t.order_id
                     WHERE t.campaign_id = c.id AND t.cancelled_at IS NULL
                 ) v ON true
+                LEFT JOIN LATERAL (
+                    SELECT count(*)::int AS sales, sum(x.friend_points + x.referrer_points)::bigint AS points,
+                           sum(o.amount_kopecks)::bigint AS revenue
+                    FROM referrals f JOIN referral_rewards x ON x.friend_id = f.friend_id AND x.reversed_at IS NULL
+                    JOIN orders o ON o.id = x.order_id
+                    WHERE f.campaign_id = c.id
+                ) r ON true
                 ORDER BY c.id DESC
                 """, logger: logger)
             var records: [CampaignRecord] = []
@@ -158,6 +167,7 @@ public enum CampaignRule: Sendable, Equatable {
     case multiplier(PointsMultiplier)
     case welcome(WelcomeBonus)
     case visits(VisitCard)
+    case referral(ReferralReward)
 
     public var isMultiplier: Bool {
         if case .multiplier = self { return true }
@@ -169,6 +179,7 @@ public enum CampaignRule: Sendable, Equatable {
         case .multiplier: return "multiplier"
         case .welcome: return "welcome"
         case .visits: return "visits"
+        case .referral: return "referral"
         }
     }
 
@@ -177,6 +188,7 @@ public enum CampaignRule: Sendable, Equatable {
         case .multiplier(let rule): return String(decoding: try JSONEncoder().encode(rule), as: UTF8.self)
         case .welcome(let bonus): return String(decoding: try JSONEncoder().encode(bonus), as: UTF8.self)
         case .visits(let card): return String(decoding: try JSONEncoder().encode(card), as: UTF8.self)
+        case .referral(let reward): return String(decoding: try JSONEncoder().encode(reward), as: UTF8.self)
         }
     }
 
@@ -185,6 +197,7 @@ public enum CampaignRule: Sendable, Equatable {
         switch kind {
         case "welcome": self = .welcome(try JSONDecoder().decode(WelcomeBonus.self, from: data))
         case "visits": self = .visits(try JSONDecoder().decode(VisitCard.self, from: data))
+        case "referral": self = .referral(try JSONDecoder().decode(ReferralReward.self, from: data))
         default: self = .multiplier(try JSONDecoder().decode(PointsMultiplier.self, from: data))
         }
     }
@@ -202,12 +215,12 @@ public struct CampaignRecord: Sendable, Equatable {
     public var rule: CampaignRule
     public var status: Status
     public var createdAt: Date
-    /// Sales it added points to, or the visits it counted.
+    /// Sales it added points to, the visits it counted, or the friends' first sales it rewarded.
     public var sales: Int
     /// Points it granted: a multiplier's part of its sales, a welcome bonus's credits.
     public var points: Int
     public var revenue: Money
-    /// Guests who got the welcome bonus.
+    /// Guests who got the welcome bonus, or who came by referral and bought.
     public var newGuests: Int
     public var giftsIssued: Int
 }

@@ -65,6 +65,7 @@ extension LoyaltyStore {
             try await writeReversal(
                 reversal, of: sale, refundID: nil, actor: actor, reason: cancelReason, at: now, on: connection)
             try await reverseVisit(orderID: orderID, at: now, on: connection)
+            try await reverseReferral(orderID: orderID, at: now, on: connection)
             return CancelledSale(
                 orderID: orderID, customerID: customerID, reversal: reversal,
                 balanceAfter: balanceAfter, debtAfter: debtAfter, tierAfter: newTier

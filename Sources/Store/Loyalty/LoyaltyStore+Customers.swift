@@ -10,11 +10,14 @@ extension LoyaltyStore {
         public var lastName: String?
         public var birthDate: CalendarDate?
         public var language: Language
+        /// The code of the invite link the guest came through, if any.
+        public var inviteCode: String?
 
         public init(
             telegramID: Int64, phone: PhoneNumber, firstName: String, lastName: String? = nil, birthDate: CalendarDate? = nil,
-            language: Language
+            language: Language, inviteCode: String? = nil
         ) {
+            self.inviteCode = inviteCode
             self.telegramID = telegramID
             self.phone = phone
             self.firstName = firstName
@@ -28,11 +31,15 @@ extension LoyaltyStore {
     /// error, decided by the unique constraints rather than a check that could race.
     /// A conflict does not abort a caller's transaction: the insert skips it and the error names
     /// which key was taken.
-    /// Registers a guest and gives them the running welcome bonus, if any, in one transaction.
+    /// Registers a guest and gives them the running welcome bonus, if any, and records who invited
+    /// them, in one transaction.
     public func registerCustomer(_ registration: Registration, at now: Date) async throws -> Customer {
         try await session.withTransaction { connection in
             var customer = try await registerCustomer(registration, at: now, on: connection)
             customer.account.balance += try await grantWelcomeBonus(to: customer, at: now, on: connection)
+            if let inviteCode = registration.inviteCode {
+                try await recordReferral(of: customer, inviteCode: inviteCode, at: now, on: connection)
+            }
             return customer
         }
     }

@@ -105,6 +105,11 @@ extension LoyaltyStore {
             try await stampVisit(
                 orderID: orderID, running: visit.running, customerID: guest.customerID, progress: visit.progress, at: now, on: connection)
         }
+        if let referral = guest.referral {
+            try await rewardReferral(
+                referral, friendID: guest.customerID, orderID: orderID, paid: quote.amountToPay, settings: settings, at: now, on: connection
+            )
+        }
         return ConfirmedSale(
             orderID: orderID, customerID: guest.customerID, quote: quote,
             balanceAfter: balanceAfter, debtAfter: debtAfter, createdAt: now.roundedToMicroseconds

@@ -39,30 +39,12 @@ extension LoyaltyStore {
             return 0
         }
         let settings = try await LoyaltySettings.load(on: connection, logger: logger)
-        let expiresOn = settings.pointsValidity.expiry(ofPointsEarnedAt: now, in: settings.cafeTimeZone)
-        let lotID = try await connection.run(
-            """
-            INSERT INTO point_lots (customer_id, remaining, earned_at, expires_on)
-            VALUES (\(customer.id), 0, \(now), \(expiresOn?.description)::date) RETURNING id
-            """, logger: logger
-        ).collect().first?.decode(Int64.self)
-        guard let lotID else { throw LoyaltyError.customerNotFound }
-        try await write(
-            [LotMovement(lotID: lotID, points: bonus.points)], as: "campaign_credit", customerID: customer.id, orderID: nil, actor: actor,
-            reason: name, at: now, on: connection)
-        let notice = String(
-            decoding: try Notice.welcomeBonus(.init(points: bonus.points, campaign: name, balance: bonus.points)).encoded(), as: UTF8.self)
-        try await connection.run(
-            """
-            WITH account AS (
-                UPDATE customers SET points_balance = points_balance + \(bonus.points), updated_at = \(now)
-                WHERE id = \(customer.id)
-                RETURNING id, telegram_id, language
-            )
-            INSERT INTO outbox (bot, chat_id, customer_id, kind, payload, language, next_attempt_at, created_at)
-            SELECT 'client', telegram_id, id, 'transactional', \(notice)::jsonb, language, \(now), \(now)
-            FROM account WHERE telegram_id IS NOT NULL
-            """, logger: logger)
+        let (_, balance) = try await creditCampaignPoints(
+            bonus.points, to: customer.id, reason: name, actor: actor, settings: settings, at: now, on: connection)
+        try await OutboxWriter.insert(
+            bot: .client, chatID: customer.telegramID, customerID: customer.id, kind: .transactional, method: "sendMessage",
+            payload: try Notice.welcomeBonus(.init(points: bonus.points, campaign: name, balance: balance)).encoded(),
+            language: customer.language, at: now, on: connection, logger: logger)
         return bonus.points
     }
 }

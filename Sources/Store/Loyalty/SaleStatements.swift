@@ -25,6 +25,8 @@ struct LockedGuest: Sendable {
     var campaigns: [Campaign]
     /// The running "every Nth visit" campaign, if any.
     var visitCard: RunningVisitCard?
+    /// The guest's referral, while it waits for their first qualifying sale.
+    var referral: PendingReferral?
     var saleExists: Bool
 
     init(_ row: PostgresRow) throws {
@@ -47,6 +49,8 @@ struct LockedGuest: Sendable {
         campaigns = try JSONDecoder().decode([Campaign].self, from: Data(try column("campaigns", as: String.self).utf8))
         let visitCard: String? = try column("visit_card")
         self.visitCard = try visitCard.map { try JSONDecoder().decode(RunningVisitCard.self, from: Data($0.utf8)) }
+        let referral: String? = try column("referral")
+        self.referral = try referral.map { try JSONDecoder().decode(PendingReferral.self, from: Data($0.utf8)) }
         saleExists = try column("sale_exists")
     }
 
@@ -63,6 +67,7 @@ struct LockedGuest: Sendable {
                    c.qualification_spend_kopecks, c.blocked_at IS NOT NULL OR c.anonymised_at IS NOT NULL AS blocked,
                    \(code), s.keys AS setting_keys, s.values AS setting_values,
                    (\(CampaignStore.runningSelect)) AS campaigns, (\(LoyaltyStore.runningVisitCardSelect)) AS visit_card,
+                   (\(LoyaltyStore.pendingReferralSelect)) AS referral,
                    EXISTS (SELECT 1 FROM orders WHERE idempotency_key = $1) AS sale_exists
             FROM \(source),
                  (SELECT coalesce(array_agg(key), '{}') AS keys, coalesce(array_agg(coalesce(value #>> '{}', '')), '{}') AS values

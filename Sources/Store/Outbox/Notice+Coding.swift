@@ -16,6 +16,8 @@ extension Notice: Codable {
         case broadcastFailed = "broadcast_failed"
         case webhookDisabled = "webhook_disabled"
         case welcomeBonus = "welcome_bonus"
+        case referralReward = "referral_reward"
+        case referralReversed = "referral_reversed"
     }
 
     enum TemplateKey: String, CodingKey {
@@ -37,6 +39,8 @@ extension Notice: Codable {
         case .broadcastFailed: return .broadcastFailed
         case .webhookDisabled: return .webhookDisabled
         case .welcomeBonus: return .welcomeBonus
+        case .referralReward: return .referralReward
+        case .referralReversed: return .referralReversed
         }
     }
 
@@ -56,6 +60,8 @@ extension Notice: Codable {
         case .broadcastFailed: self = .broadcastFailed(try BroadcastFailure(from: decoder))
         case .webhookDisabled: self = .webhookDisabled(try WebhookFailure(from: decoder))
         case .welcomeBonus: self = .welcomeBonus(try WelcomeCredit(from: decoder))
+        case .referralReward: self = .referralReward(try ReferralCredit(from: decoder))
+        case .referralReversed: self = .referralReversed(try ReferralReversal(from: decoder))
         }
     }
 
@@ -72,6 +78,8 @@ extension Notice: Codable {
         case .broadcastFailed(let content): try content.encode(to: encoder)
         case .webhookDisabled(let content): try content.encode(to: encoder)
         case .welcomeBonus(let content): try content.encode(to: encoder)
+        case .referralReward(let content): try content.encode(to: encoder)
+        case .referralReversed(let content): try content.encode(to: encoder)
         }
         var container = encoder.container(keyedBy: TemplateKey.self)
         try container.encode(template, forKey: .template)

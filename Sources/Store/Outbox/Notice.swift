@@ -32,6 +32,10 @@ public enum Notice: Sendable, Equatable {
     case webhookDisabled(WebhookFailure)
     /// To the guest, on registering: the welcome bonus's points.
     case welcomeBonus(WelcomeCredit)
+    /// To the friend and to the referrer: points for the friend's first purchase by invitation.
+    case referralReward(ReferralCredit)
+    /// To either of them: that purchase was cancelled, and its points taken back.
+    case referralReversed(ReferralReversal)
 
     public struct SaleReceipt: Codable, Sendable, Equatable {
         /// Filled in by the statement that writes the order (the id does not exist before it).
@@ -260,6 +264,39 @@ public enum Notice: Sendable, Equatable {
         public init(url: String, error: String) {
             self.url = url
             self.error = error
+        }
+    }
+
+    public struct ReferralCredit: Codable, Sendable, Equatable {
+        public var points: Int
+        /// The campaign's name, as the owner wrote it.
+        public var campaign: String
+        public var balance: Int
+        /// The friend's first name, when the message goes to the referrer; nil to the friend.
+        public var friend: String?
+
+        public init(points: Int, campaign: String, balance: Int, friend: String? = nil) {
+            self.points = points
+            self.campaign = campaign
+            self.balance = balance
+            self.friend = friend
+        }
+    }
+
+    public struct ReferralReversal: Codable, Sendable, Equatable {
+        public var points: Int
+        public var campaign: String
+        public var balance: Int
+        public var debt: Int
+        /// The friend's first name, when the message goes to the referrer; nil to the friend.
+        public var friend: String?
+
+        public init(points: Int, campaign: String, balance: Int, debt: Int, friend: String? = nil) {
+            self.points = points
+            self.campaign = campaign
+            self.balance = balance
+            self.debt = debt
+            self.friend = friend
         }
     }
 
