@@ -199,4 +199,28 @@ import Testing
         #expect(VisitCard(every: 1, giftCatalogID: 1).problem == .visitsOutOfRange)
         #expect(VisitCard(every: 21, giftCatalogID: 1).problem == .visitsOutOfRange)
     }
+
+    @Test func aReferralRewardsAPaidFirstSaleAndTheCapStopsOnlyTheReferrer() throws {
+        let reward = ReferralReward(referrerPoints: 100, friendPoints: 50, minimumKopecks: 30_000, monthlyCap: 3)
+        #expect(reward.qualifies(paid: .rubles(300)))
+        #expect(!reward.qualifies(paid: .rubles(299)))
+        #expect(!ReferralReward(referrerPoints: 100, friendPoints: 50).qualifies(paid: .zero), "a sale paid with points is no purchase")
+        #expect(reward.reward(rewardedThisMonth: 2) == (50, 100, false))
+        #expect(reward.reward(rewardedThisMonth: 3) == (50, 0, true))
+        #expect(reward.problem == nil)
+        #expect(ReferralReward(referrerPoints: 0, friendPoints: 0).problem == .referralPointsOutOfRange)
+        #expect(ReferralReward(referrerPoints: 10_001, friendPoints: 0).problem == .referralPointsOutOfRange)
+        #expect(ReferralReward(referrerPoints: 0, friendPoints: 50).problem == nil)
+        #expect(ReferralReward(referrerPoints: 100, friendPoints: 50, monthlyCap: 0).problem == .referralCapOutOfRange)
+        #expect(ReferralReward(referrerPoints: 100, friendPoints: 50, minimumKopecks: -1).problem == .badMinimum)
+    }
+
+    @Test func theMonthlyCapCountsFromTheFirstOfTheMonthInTheCafesTimeZone() throws {
+        let moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
+        // 1 December 00:30 in Moscow is still 30 November in UTC.
+        let justAfterMidnight = Date(timeIntervalSince1970: 1_796_074_200)  // 2026-11-30T21:30:00Z
+        #expect(ReferralReward.monthStart(containing: justAfterMidnight, in: moscow) == Date(timeIntervalSince1970: 1_796_072_400))
+        let utc = try #require(TimeZone(identifier: "UTC"))
+        #expect(ReferralReward.monthStart(containing: justAfterMidnight, in: utc) == Date(timeIntervalSince1970: 1_793_491_200))
+    }
 }

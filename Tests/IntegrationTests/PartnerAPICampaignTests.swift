@@ -41,6 +41,15 @@ import Testing
             #expect(item["multiplier_percent"] as? Int == 200 && item["tiers"] as? [String] == ["standard"])
             #expect(item["sales"] as? Int == 1 && item["points_granted"] as? Int == 5)
 
+            _ = try await campaigns.create(
+                name: "Friends",
+                rule: .referral(ReferralReward(referrerPoints: 100, friendPoints: 50, minimumKopecks: 30_000, monthlyCap: 5)),
+                createdBy: "admin:owner", at: TestDefaults.now)
+            let referral = try #require((try await api.get("/api/v1/campaigns").json["items"] as? [[String: Any]])?.first)
+            #expect(referral["kind"] as? String == "referral" && referral["referral_referrer_points"] as? Int == 100)
+            #expect(referral["referral_friend_points"] as? Int == 50 && referral["referral_minimum_kopecks"] as? Int == 30_000)
+            #expect(referral["referral_monthly_cap"] as? Int == 5 && referral["multiplier_percent"] == nil)
+
             let narrow = try await APIClient.createKey(in: app.database, scopes: ["orders:read"], prefix: "crema_test0002")
             #expect(try await APIClient(client: client, key: narrow).get("/api/v1/campaigns").status == 403)
         }

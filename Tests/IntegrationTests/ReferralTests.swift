@@ -90,6 +90,51 @@ import Testing
         }
     }
 
+    @Test func theBotGivesTheInviteAndGreetsTheFriendWhoCameThroughIt() async throws {
+        try await TestApp.with { app, client in
+            let fixture = try await LoyaltyFixture.over(app.database)
+            let secret = app.configuration.telegram.clientWebhookSecret
+            let maria = BotUser(client: client, secret: secret)
+            try await maria.send(text: "/start")
+            try await maria.sendOwnContact(phone: "79000000000")
+            #expect(try await maria.send(text: "/invite").text == "Сейчас акции «Приведи друга» нет — загляните позже.")
+            #expect(try await maria.send(text: "Профиль").text?.contains("/invite") == false)
+
+            try await startReferrals(fixture)
+            let customer = try #require(try await fixture.store.customer(telegramID: maria.userID))
+            let invite = try #require(try await maria.send(text: "/invite").text)
+            let code = try #require(try await fixture.store.invite(customerID: customer.id)).code
+            // Telegram cannot be asked the bot's name here (no Bot API): the start command instead of a link.
+            #expect(
+                invite == """
+                    🤝 Акция «Приведи друга»
+                    Пусть друг откроет этого бота и отправит сообщение:
+                    /start ref_\(code)
+
+                    Когда друг зарегистрируется по приглашению и сделает первую покупку от 300 ₽, вы получите 100 баллов, \
+                    а друг — 50 баллов. Засчитывается до 10 друзей в месяц.
+                    """)
+            #expect(try await maria.send(text: "Профиль").text?.hasSuffix("🤝 Приглашайте друзей по акции «Приведи друга»: /invite") == true)
+            #expect(try await maria.send(text: "/start ref_\(code)").text?.hasPrefix("Вы уже с нами") == true)
+
+            let anna = BotUser(client: client, secret: secret, userID: 222_222_222, firstName: "Анна")
+            try await anna.send(text: "/start ref_\(code)")
+            let registered = try #require(try await anna.sendOwnContact(phone: "79002222222").text)
+            #expect(
+                registered.contains(
+                    "🤝 Вас пригласил(а) Мария. После первой покупки от 300 ₽ вам начислим 50 баллов по акции «Приведи друга»."),
+                "\(registered)")
+            let friend = try #require(try await fixture.store.customer(telegramID: anna.userID))
+            #expect(try await fixture.store.referralOffer(friendID: friend.id)?.referrerName == "Мария")
+
+            // A start without an invite in between forgets it.
+            let boris = BotUser(client: client, secret: secret, userID: 333_333_333, firstName: "Борис")
+            try await boris.send(text: "/start ref_\(code)")
+            try await boris.send(text: "/start")
+            #expect(try await boris.sendOwnContact(phone: "79003333333").text?.contains("пригласил") == false)
+        }
+    }
+
     @Test func ownLinksStaffRepeatedAndUnknownInvitesAreRefusedQuietly() async throws {
         try await LoyaltyFixture.with { fixture in
             try await startReferrals(fixture)

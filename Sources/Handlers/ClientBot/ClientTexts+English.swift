@@ -52,7 +52,7 @@ struct EnglishClientTexts: ClientTexts {
         let share =
             link.map { "Your invite link:\n\($0)" } ?? "Ask your friend to open this bot and send:\n/start \(invite.startParameter)"
         return "🤝 \(invite.campaign)\n\(share)\n\n"
-            + "When a friend registers through it and makes a first purchase\(minimum), \(terms). "
+            + "When a friend registers by your invitation and makes a first purchase\(minimum), \(terms). "
             + "Up to \(reward.monthlyCap) \(reward.monthlyCap == 1 ? "friend" : "friends") a month count."
     }
 

@@ -55,7 +55,7 @@ struct RussianClientTexts: ClientTexts {
             link.map { "Ваша ссылка-приглашение:\n\($0)" }
             ?? "Пусть друг откроет этого бота и отправит сообщение:\n/start \(invite.startParameter)"
         return "🤝 Акция «\(invite.campaign)»\n\(share)\n\n"
-            + "Когда друг зарегистрируется по ней и сделает первую покупку\(minimum), \(terms). "
+            + "Когда друг зарегистрируется по приглашению и сделает первую покупку\(minimum), \(terms). "
             + "Засчитывается до \(reward.monthlyCap) \(RussianPlural(one: "друга", few: "друзей", many: "друзей").form(reward.monthlyCap)) в месяц."
     }
 

@@ -69,6 +69,35 @@ import Testing
             _ = try await fixture.guest(777_777_777)
             #expect(try await fixture.count("SELECT points_balance FROM customers WHERE telegram_id = 777777777") == 150)
 
+            // Bring a friend: each side's points, the smallest first sale and the monthly cap.
+            let noPoints = try await owner.post(
+                "/admin/campaigns/referral",
+                ["referral_name": "Friends", "referral_referrer_points": "0", "referral_friend_points": "0", "referral_cap": "5"])
+            #expect(noPoints.status == 422 && noPoints.contains("Each side gets 0 to 10,000 points, and at least one side more than 0."))
+            let badMinimum = try await owner.post(
+                "/admin/campaigns/referral",
+                [
+                    "referral_name": "Friends", "referral_referrer_points": "100", "referral_friend_points": "50",
+                    "referral_minimum": "три сотни", "referral_cap": "5",
+                ])
+            #expect(badMinimum.status == 422 && badMinimum.contains("The smallest sale is in roubles"))
+            #expect(badMinimum.contains("три сотни"), "what was typed stays in the form")
+            #expect(
+                try await owner.post(
+                    "/admin/campaigns/referral",
+                    [
+                        "referral_name": "Friends", "referral_referrer_points": "100", "referral_friend_points": "50",
+                        "referral_minimum": "300", "referral_cap": "5",
+                    ]
+                )
+                .status == 303)
+            #expect(
+                try await owner.get("/admin/campaigns").contains(
+                    "bring a friend: +100 points to the referrer, +50 to the friend · a purchase from 300 ₽ · up to 5 a month"))
+            #expect(
+                try await owner.get("/admin/campaigns.csv").html.contains(
+                    ",Friends,referral,1,active,\"100 points to the referrer, 50 to the friend\",0,0,0,0.00,0,0\n"))
+
             let viewer = try await AdminPagesTests.signedIn(app, client, role: .viewer)
             #expect(try await viewer.get("/admin/campaigns").status == 403)
         }
