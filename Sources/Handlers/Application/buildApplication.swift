@@ -70,13 +70,16 @@ func buildRouter(
     ).addRoutes(to: router)
 
     let telegram = configuration.telegram
+    // Asked now, so the first invite links already carry the bot's name.
+    let clientUsername = BotUsername(api: telegram.api(for: .client, timeout: .seconds(3)))
+    Task { _ = await clientUsername.resolve() }
     let webhooks = TelegramWebhookController(
         routes: [
             .init(
                 path: "/telegram/client", secret: telegram.clientWebhookSecret,
                 bot: ClientBot(
                     cardAppURL: MiniAppController.url(of: "card", configuration: configuration),
-                    username: BotUsername(api: telegram.api(for: .client, timeout: .seconds(3))))),
+                    username: clientUsername)),
             .init(
                 path: "/telegram/staff", secret: telegram.staffWebhookSecret,
                 bot: StaffBot(

@@ -17,7 +17,7 @@ extension ClientBot {
         guard let invite = try await turn.tx.loyalty.invite(customerID: customer.id) else {
             return turn.reply(turn.say(turn.texts.noInviteCampaign, turn.texts.menu))
         }
-        let link = await username?.resolve().map { "https://t.me/\($0)?start=\(invite.startParameter)" }
+        let link = await username?.current().map { "https://t.me/\($0)?start=\(invite.startParameter)" }
         return turn.reply(turn.say(turn.texts.invite(invite, link: link), turn.texts.menu))
     }
 
