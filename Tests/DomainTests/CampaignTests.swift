@@ -223,4 +223,28 @@ import Testing
         let utc = try #require(TimeZone(identifier: "UTC"))
         #expect(ReferralReward.monthStart(containing: justAfterMidnight, in: utc) == Date(timeIntervalSince1970: 1_793_491_200))
     }
+
+    @Test func aCampaignsDatesIncludeTheirFirstAndLastDay() {
+        let december = CampaignDates(
+            startsOn: CalendarDate(year: 2026, month: 12, day: 1), endsOn: CalendarDate(year: 2026, month: 12, day: 31))
+        #expect(!december.includes(CalendarDate(year: 2026, month: 11, day: 30)))
+        #expect(december.includes(CalendarDate(year: 2026, month: 12, day: 1)))
+        #expect(december.includes(CalendarDate(year: 2026, month: 12, day: 31)))
+        #expect(!december.includes(CalendarDate(year: 2027, month: 1, day: 1)))
+        #expect(CampaignDates(startsOn: CalendarDate(year: 2026, month: 12, day: 2)).includes(CalendarDate(year: 2030, month: 1, day: 1)))
+        let backwards = CampaignDates(
+            startsOn: CalendarDate(year: 2026, month: 12, day: 2), endsOn: CalendarDate(year: 2026, month: 12, day: 1))
+        #expect(WelcomeBonus(points: 10, dates: backwards).problem == .endsBeforeItStarts)
+        #expect(VisitCard(every: 6, giftCatalogID: 1, dates: backwards).problem == .endsBeforeItStarts)
+        #expect(ReferralReward(referrerPoints: 1, friendPoints: 1, dates: backwards).problem == .endsBeforeItStarts)
+        #expect(WelcomeBonus(points: 10).runs(on: CalendarDate(year: 1999, month: 1, day: 1)))
+        #expect(!VisitCard(every: 6, giftCatalogID: 1, dates: december).runs(on: CalendarDate(year: 2027, month: 1, day: 1)))
+    }
+
+    /// Rules stored before campaigns had dates still read, as running every day.
+    @Test func rulesStoredWithoutDatesStillRead() throws {
+        let stored = Data(#"{"every": 6, "minimum_kopecks": 0, "hours_between": 4, "gift_catalog_id": 3}"#.utf8)
+        let card = try JSONDecoder().decode(VisitCard.self, from: stored)
+        #expect(card.dates == nil && card.every == 6)
+    }
 }

@@ -24,7 +24,7 @@ import Testing
     }
 
     func inviteCode(_ fixture: LoyaltyFixture, of guest: Customer) async throws -> String {
-        try #require(try await fixture.store.invite(customerID: guest.id)).code
+        try #require(try await fixture.store.invite(customerID: guest.id, at: TestDefaults.now)).code
     }
 
     func balance(_ fixture: LoyaltyFixture, _ guest: Customer) async throws -> (Int, Int) {
@@ -44,7 +44,7 @@ import Testing
             let barista = try await fixture.staff(.barista)
             let maria = try await fixture.guest(111_111_111, name: "Мария")
             let code = try await inviteCode(fixture, of: maria)
-            #expect(try await fixture.store.invite(customerID: maria.id)?.code == code, "the code is made once")
+            #expect(try await fixture.store.invite(customerID: maria.id, at: TestDefaults.now)?.code == code, "the code is made once")
             let anna = try await fixture.guest(222_222_222, name: "Анна", invitedBy: code)
             let offer = try #require(try await fixture.store.referralOffer(friendID: anna.id))
             #expect(offer.referrerName == "Мария" && offer.reward.friendPoints == 50)
@@ -103,7 +103,7 @@ import Testing
             try await startReferrals(fixture)
             let customer = try #require(try await fixture.store.customer(telegramID: maria.userID))
             let invite = try #require(try await maria.send(text: "/invite").text)
-            let code = try #require(try await fixture.store.invite(customerID: customer.id)).code
+            let code = try #require(try await fixture.store.invite(customerID: customer.id, at: TestDefaults.now)).code
             // Telegram cannot be asked the bot's name here (no Bot API): the start command instead of a link.
             #expect(
                 invite == """

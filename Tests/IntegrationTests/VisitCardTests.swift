@@ -36,7 +36,9 @@ import Testing
             try await fixture.sell(to: maria, rubles: 300, by: barista)
             #expect(try await lastReceipt(fixture).last == "Визиты по акции «Третий кофе»: 1 из 3")
             try await fixture.sell(to: maria, rubles: 300, by: barista)
-            #expect(try await fixture.store.visitCard(customerID: maria.id)?.progress == VisitProgress(stamps: 2, of: 3, completed: false))
+            #expect(
+                try await fixture.store.visitCard(customerID: maria.id, at: TestDefaults.now)?.progress
+                    == VisitProgress(stamps: 2, of: 3, completed: false))
             let third = try await fixture.sell(to: maria, rubles: 300, by: barista)
             #expect(try await lastReceipt(fixture).last == "Визиты по акции «Третий кофе»: 3 из 3 — подарок ваш! 🎁")
             #expect(
@@ -44,13 +46,13 @@ import Testing
                     "SELECT count(*)::int FROM customer_gifts WHERE customer_id = \(maria.id) AND catalog_id = \(drink) AND reason = \(Self.name)"
                 )
                     == 1)
-            #expect(try await fixture.store.visitCard(customerID: maria.id)?.progress.stamps == 0)
+            #expect(try await fixture.store.visitCard(customerID: maria.id, at: TestDefaults.now)?.progress.stamps == 0)
             let listed = try #require(try await CampaignStore(database: fixture.database, logger: fixture.logger).list().first)
             #expect(listed.id == campaign && listed.sales == 3 && listed.giftsIssued == 1)
 
             let manager = try await fixture.staff(.manager)
             _ = try await fixture.store.cancelSale(orderID: third.orderID, by: manager, reason: "ошибка", at: TestDefaults.now)
-            #expect(try await fixture.store.visitCard(customerID: maria.id)?.progress.stamps == 2)
+            #expect(try await fixture.store.visitCard(customerID: maria.id, at: TestDefaults.now)?.progress.stamps == 2)
             #expect(try await fixture.store.activeGifts(customerID: maria.id, at: TestDefaults.now.addingTimeInterval(1)).isEmpty)
             #expect(try await fixture.checkLedger().isClean)
         }
@@ -94,9 +96,9 @@ import Testing
             let maria = try await fixture.guest()
             try await fixture.sell(to: maria, rubles: 300, by: barista)
             try await fixture.sell(to: maria, rubles: 300, by: barista, at: TestDefaults.now.addingTimeInterval(3 * 3_600))
-            #expect(try await fixture.store.visitCard(customerID: maria.id)?.progress.stamps == 1)
+            #expect(try await fixture.store.visitCard(customerID: maria.id, at: TestDefaults.now)?.progress.stamps == 1)
             try await fixture.sell(to: maria, rubles: 300, by: barista, at: TestDefaults.now.addingTimeInterval(4 * 3_600))
-            #expect(try await fixture.store.visitCard(customerID: maria.id)?.progress.stamps == 2)
+            #expect(try await fixture.store.visitCard(customerID: maria.id, at: TestDefaults.now)?.progress.stamps == 2)
         }
     }
 

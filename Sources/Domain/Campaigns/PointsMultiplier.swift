@@ -92,4 +92,6 @@ public enum CampaignProblem: Error, Sendable, Equatable {
     case badMinimum
     /// Hours between counted visits: 0 to 168.
     case badHours
+    /// A date that is not YYYY-MM-DD.
+    case badDate
 }

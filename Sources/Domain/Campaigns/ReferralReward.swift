@@ -3,16 +3,21 @@ import Foundation
 /// "Bring a friend": a guest who registers through another guest's invite link is their friend;
 /// the friend's first paid sale of at least `minimumKopecks` gives the friend `friendPoints` and
 /// the referrer `referrerPoints`, the referrer at most `monthlyCap` times a calendar month.
-public struct ReferralReward: Sendable, Equatable, Codable {
+public struct ReferralReward: Sendable, Equatable, Codable, DatedCampaignRule {
     public var referrerPoints: Int
     public var friendPoints: Int
     public var minimumKopecks: Int64
     public var monthlyCap: Int
+    /// The days friends may register and be rewarded; nil is every day while it runs.
+    public var dates: CampaignDates?
 
     public static let pointsRange = 0...10_000
     public static let capRange = 1...100
 
-    public init(referrerPoints: Int, friendPoints: Int, minimumKopecks: Int64 = 0, monthlyCap: Int = 10) {
+    public init(
+        referrerPoints: Int, friendPoints: Int, minimumKopecks: Int64 = 0, monthlyCap: Int = 10, dates: CampaignDates? = nil
+    ) {
+        self.dates = dates
         self.referrerPoints = referrerPoints
         self.friendPoints = friendPoints
         self.minimumKopecks = minimumKopecks
@@ -21,7 +26,7 @@ public struct ReferralReward: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case referrerPoints = "referrer_points", friendPoints = "friend_points", minimumKopecks = "minimum_kopecks"
-        case monthlyCap = "monthly_cap"
+        case monthlyCap = "monthly_cap", dates
     }
 
     /// Whether a sale that took `paid` in money rewards the referral. A sale paid wholly with
@@ -38,6 +43,7 @@ public struct ReferralReward: Sendable, Equatable, Codable {
     }
 
     public var problem: CampaignProblem? {
+        if let problem = dates?.problem { return problem }
         guard Self.pointsRange.contains(referrerPoints), Self.pointsRange.contains(friendPoints) else {
             return .referralPointsOutOfRange
         }

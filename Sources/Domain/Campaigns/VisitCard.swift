@@ -2,16 +2,19 @@ import Foundation
 
 /// "The 6th coffee is on us": a paid sale of at least `minimumKopecks` counts a visit, at most
 /// one per `hoursBetween` hours, and every `every`-th visit gives a gift from the catalogue.
-public struct VisitCard: Sendable, Equatable, Codable {
+public struct VisitCard: Sendable, Equatable, Codable, DatedCampaignRule {
     public var every: Int
     public var minimumKopecks: Int64
     public var hoursBetween: Int
     public var giftCatalogID: Int64
+    /// The days sales count visits; nil is every day while it runs.
+    public var dates: CampaignDates?
 
     public static let everyRange = 2...20
     public static let hoursRange = 0...168
 
-    public init(every: Int, minimumKopecks: Int64 = 0, hoursBetween: Int = 0, giftCatalogID: Int64) {
+    public init(every: Int, minimumKopecks: Int64 = 0, hoursBetween: Int = 0, giftCatalogID: Int64, dates: CampaignDates? = nil) {
+        self.dates = dates
         self.every = every
         self.minimumKopecks = minimumKopecks
         self.hoursBetween = hoursBetween
@@ -19,7 +22,7 @@ public struct VisitCard: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case every, minimumKopecks = "minimum_kopecks", hoursBetween = "hours_between", giftCatalogID = "gift_catalog_id"
+        case every, minimumKopecks = "minimum_kopecks", hoursBetween = "hours_between", giftCatalogID = "gift_catalog_id", dates
     }
 
     /// Whether a sale that took `paid` in money at `now` counts a visit, the guest's last counted
@@ -42,6 +45,7 @@ public struct VisitCard: Sendable, Equatable, Codable {
     }
 
     public var problem: CampaignProblem? {
+        if let problem = dates?.problem { return problem }
         guard Self.everyRange.contains(every) else { return .visitsOutOfRange }
         guard Self.hoursRange.contains(hoursBetween) else { return .badHours }
         guard minimumKopecks >= 0 else { return .badMinimum }

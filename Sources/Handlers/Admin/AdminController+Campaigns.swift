@@ -138,6 +138,7 @@ extension AdminController {
         let format = try await format()
         let texts = admin.texts
         let records = try await campaigns.list()
+        let today = CalendarDate(dependencies.clock.now, in: try await dependencies.store.pool.settings().cafeTimeZone)
         let allLocations = try await locations.all().filter { !$0.archived }
         let names = Dictionary(uniqueKeysWithValues: allLocations.map { ($0.id, $0.name) })
         let catalog = try await dependencies.store.pool.loyalty.giftCatalog()
@@ -148,7 +149,8 @@ extension AdminController {
             "campaigns": records.map { record in
                 [
                     "id": record.id, "name": record.name, "version": record.version, "rule": words.describe(record.rule),
-                    "status": texts.campaignStatus(record.status), "active": record.status == .active,
+                    "status": texts.campaignStatus(record.status, dates: record.rule.dates, today: today),
+                    "active": record.status == .active,
                     "paused": record.status == .paused, "ended": record.status == .ended,
                     "editable": record.status != .ended && record.rule.isMultiplier,
                     "sales": record.sales, "points": record.points, "new_guests": record.newGuests,
@@ -176,6 +178,10 @@ extension AdminController {
         values["form_referral_friend_points"] = admin.form["referral_friend_points"] ?? "50"
         values["form_referral_minimum"] = admin.form["referral_minimum"] ?? "300"
         values["form_referral_cap"] = admin.form["referral_cap"] ?? "10"
+        for prefix in ["welcome_", "visits_", "referral_"] {
+            values["form_\(prefix)starts_on"] = admin.form["\(prefix)starts_on"] ?? ""
+            values["form_\(prefix)ends_on"] = admin.form["\(prefix)ends_on"] ?? ""
+        }
         values["form_welcome_name"] = admin.form["welcome_name"] ?? ""
         values["form_welcome_points"] = admin.form["welcome_points"] ?? "100"
         values["form_welcome_gift"] = admin.form["welcome_kind"] == "gift"
@@ -285,6 +291,8 @@ extension AdminController {
         case .badMinimum:
             return texts(
                 ru: "Минимальная сумма — в рублях, например 300 или 299,90.", en: "The smallest sale is in roubles, e.g. 300 or 299.90.")
+        case .badDate:
+            return texts(ru: "Даты — в формате ГГГГ-ММ-ДД, например 2026-12-31.", en: "Dates are YYYY-MM-DD, e.g. 2026-12-31.")
         case .badHours:
             return texts(ru: "Часов между визитами — от 0 до 168.", en: "Hours between visits: 0 to 168.")
         }

@@ -95,7 +95,15 @@ struct AdminTexts: Sendable {
         return self(ru: russian[day - 1], en: english[day - 1])
     }
 
-    func campaignStatus(_ status: CampaignRecord.Status) -> String {
+    /// The campaign's status as the owner reads it: a running campaign whose dates are ahead is
+    /// scheduled, one whose dates are behind is over.
+    func campaignStatus(_ status: CampaignRecord.Status, dates: CampaignDates? = nil, today: CalendarDate? = nil) -> String {
+        if status == .active, let today, let dates {
+            if let startsOn = dates.startsOn, today < startsOn {
+                return self(ru: "запланирована с \(startsOn)", en: "scheduled from \(startsOn)")
+            }
+            if let endsOn = dates.endsOn, today > endsOn { return self(ru: "прошла (по \(endsOn))", en: "over (until \(endsOn))") }
+        }
         switch status {
         case .active: return self(ru: "идёт", en: "running")
         case .paused: return self(ru: "на паузе", en: "paused")

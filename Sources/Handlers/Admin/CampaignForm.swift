@@ -12,8 +12,12 @@ enum CampaignForm {
         let fromMinute = from.flatMap(minuteOfDay)
         let toMinute = to.flatMap(minuteOfDay)
         if (from != nil && fromMinute == nil) || (to != nil && toMinute == nil) { return .failure(.badTime) }
-        let startsOn = form.text("starts_on").flatMap { CalendarDate(isoDate: $0) }
-        let endsOn = form.text("ends_on").flatMap { CalendarDate(isoDate: $0) }
+        let dates: CampaignDates?
+        switch Self.dates(form, prefix: "") {
+        case .failure(let problem): return .failure(problem)
+        case .success(let read): dates = read
+        }
+        let (startsOn, endsOn) = (dates?.startsOn, dates?.endsOn)
         let locations = Set(locationIDs.filter { form["location_\($0)"] == "on" })
         let tiers = Set(Tier.allCases.filter { form["tier_\($0.rawValue)"] == "on" })
         let multiplier = PointsMultiplier(
@@ -26,18 +30,23 @@ enum CampaignForm {
 
     /// A welcome bonus: a name, and points or a catalogue gift.
     static func readWelcome(_ form: FormFields, catalogIDs: [Int64]) -> Result<(String, WelcomeBonus), CampaignProblem> {
+        let dates: CampaignDates?
+        switch Self.dates(form, prefix: "welcome_") {
+        case .failure(let problem): return .failure(problem)
+        case .success(let read): dates = read
+        }
         guard let name = form.text("welcome_name").map({ String($0.prefix(100)) }) else { return .failure(.emptyName) }
         let bonus: WelcomeBonus
         if form["welcome_kind"] == "gift" {
             guard let gift = form.text("gift").flatMap({ Int64($0) }), catalogIDs.contains(gift) else {
                 return .failure(.welcomeNeedsPointsOrGift)
             }
-            bonus = WelcomeBonus(giftCatalogID: gift)
+            bonus = WelcomeBonus(giftCatalogID: gift, dates: dates)
         } else {
             guard let points = form.text("welcome_points").flatMap({ Int($0) }), WelcomeBonus.pointsRange.contains(points) else {
                 return .failure(.welcomePointsOutOfRange)
             }
-            bonus = WelcomeBonus(points: points)
+            bonus = WelcomeBonus(points: points, dates: dates)
         }
         if let problem = bonus.problem { return .failure(problem) }
         return .success((name, bonus))
@@ -54,7 +63,12 @@ enum CampaignForm {
         guard let gift = form.text("gift").flatMap({ Int64($0) }), catalogIDs.contains(gift) else {
             return .failure(.welcomeNeedsPointsOrGift)
         }
-        let card = VisitCard(every: every, minimumKopecks: minimum.kopecks, hoursBetween: hours, giftCatalogID: gift)
+        let dates: CampaignDates?
+        switch Self.dates(form, prefix: "visits_") {
+        case .failure(let problem): return .failure(problem)
+        case .success(let read): dates = read
+        }
+        let card = VisitCard(every: every, minimumKopecks: minimum.kopecks, hoursBetween: hours, giftCatalogID: gift, dates: dates)
         if let problem = card.problem { return .failure(problem) }
         return .success((name, card))
     }
@@ -70,9 +84,27 @@ enum CampaignForm {
             return .failure(.badMinimum)
         }
         guard let cap = form.text("referral_cap").flatMap({ Int($0) }) else { return .failure(.referralCapOutOfRange) }
-        let reward = ReferralReward(referrerPoints: referrer, friendPoints: friend, minimumKopecks: minimum.kopecks, monthlyCap: cap)
+        let dates: CampaignDates?
+        switch Self.dates(form, prefix: "referral_") {
+        case .failure(let problem): return .failure(problem)
+        case .success(let read): dates = read
+        }
+        let reward = ReferralReward(
+            referrerPoints: referrer, friendPoints: friend, minimumKopecks: minimum.kopecks, monthlyCap: cap, dates: dates)
         if let problem = reward.problem { return .failure(problem) }
         return .success((name, reward))
+    }
+
+    /// The optional days a campaign runs, from the form's `<prefix>starts_on` and `<prefix>ends_on`
+    /// (date inputs send YYYY-MM-DD); nil when neither is given.
+    static func dates(_ form: FormFields, prefix: String) -> Result<CampaignDates?, CampaignProblem> {
+        let (starts, ends) = (form.text(prefix + "starts_on"), form.text(prefix + "ends_on"))
+        let (startsOn, endsOn) = (starts.flatMap { CalendarDate(isoDate: $0) }, ends.flatMap { CalendarDate(isoDate: $0) })
+        if (starts != nil && startsOn == nil) || (ends != nil && endsOn == nil) { return .failure(.badDate) }
+        guard startsOn != nil || endsOn != nil else { return .success(nil) }
+        let dates = CampaignDates(startsOn: startsOn, endsOn: endsOn)
+        if let problem = dates.problem { return .failure(problem) }
+        return .success(dates)
     }
 
     /// A campaign's rule as the form's fields, for its edit page.
@@ -114,6 +146,23 @@ struct CampaignWords {
     let giftNames: [Int64: String]
 
     func describe(_ rule: CampaignRule) -> String {
+        switch rule {
+        case .multiplier(let multiplier): return describe(multiplier)
+        case .welcome(let bonus): return describeRule(rule) + describe(bonus.dates)
+        case .visits(let card): return describeRule(rule) + describe(card.dates)
+        case .referral(let reward): return describeRule(rule) + describe(reward.dates)
+        }
+    }
+
+    /// " · с 2026-12-10 по 2026-12-31", or nothing for a campaign without dates.
+    private func describe(_ dates: CampaignDates?) -> String {
+        var parts: [String] = []
+        if let startsOn = dates?.startsOn { parts.append(texts(ru: "с \(startsOn)", en: "from \(startsOn)")) }
+        if let endsOn = dates?.endsOn { parts.append(texts(ru: "по \(endsOn)", en: "until \(endsOn)")) }
+        return parts.isEmpty ? "" : " · " + parts.joined(separator: " ")
+    }
+
+    private func describeRule(_ rule: CampaignRule) -> String {
         switch rule {
         case .multiplier(let multiplier): return describe(multiplier)
         case .welcome(let bonus):

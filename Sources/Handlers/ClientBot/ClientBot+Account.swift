@@ -8,13 +8,15 @@ extension ClientBot {
     func showProfile(of customer: Customer, turn: ClientTurn) async throws -> BotReply {
         let view = try await ProfileView.load(customer, tx: turn.tx, language: turn.texts.language, at: turn.now)
         var text = turn.texts.profile(view)
-        if let invite = try await turn.tx.loyalty.invite(customerID: customer.id) { text += "\n\n" + turn.texts.inviteHint(invite) }
+        if let invite = try await turn.tx.loyalty.invite(customerID: customer.id, at: turn.now) {
+            text += "\n\n" + turn.texts.inviteHint(invite)
+        }
         return turn.reply(turn.say(text, turn.texts.menu))
     }
 
     /// The guest's invite link and what it brings, while a bring-a-friend campaign runs.
     func showInvite(for customer: Customer, turn: ClientTurn) async throws -> BotReply {
-        guard let invite = try await turn.tx.loyalty.invite(customerID: customer.id) else {
+        guard let invite = try await turn.tx.loyalty.invite(customerID: customer.id, at: turn.now) else {
             return turn.reply(turn.say(turn.texts.noInviteCampaign, turn.texts.menu))
         }
         let link = await username?.current().map { "https://t.me/\($0)?start=\(invite.startParameter)" }

@@ -16,7 +16,7 @@ extension ProfileView {
             name: customer.firstName, tier: account.tier, balance: account.balance, debt: account.debt,
             toNextTier: next, gifts: gifts.map { (name: $0.name[language], until: cafe.day($0.expiresAt)) },
             expiring: customer.upcomingExpiry.map { (points: $0.points, day: CafeTime.dotted($0.day)) },
-            visits: try await tx.loyalty.visitCard(customerID: customer.id)
+            visits: try await tx.loyalty.visitCard(customerID: customer.id, at: now)
         )
     }
 }

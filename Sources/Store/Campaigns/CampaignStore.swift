@@ -169,6 +169,17 @@ public enum CampaignRule: Sendable, Equatable {
     case visits(VisitCard)
     case referral(ReferralReward)
 
+    /// The days it runs, whatever its kind.
+    public var dates: CampaignDates? {
+        switch self {
+        case .multiplier(let rule):
+            return rule.startsOn == nil && rule.endsOn == nil ? nil : CampaignDates(startsOn: rule.startsOn, endsOn: rule.endsOn)
+        case .welcome(let bonus): return bonus.dates
+        case .visits(let card): return card.dates
+        case .referral(let reward): return reward.dates
+        }
+    }
+
     public var isMultiplier: Bool {
         if case .multiplier = self { return true }
         return false

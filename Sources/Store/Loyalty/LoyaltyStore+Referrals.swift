@@ -55,14 +55,13 @@ extension LoyaltyStore {
         """
 
     /// The guest's invite (their code made on first ask), or nil while no bring-a-friend
-    /// campaign runs.
-    public func invite(customerID: Int64) async throws -> Invite? {
+    /// campaign runs today.
+    public func invite(customerID: Int64, at now: Date) async throws -> Invite? {
         try await session.withConnection { connection in
-            let running = try await connection.run(
-                "SELECT name, rule::text FROM campaigns WHERE kind = 'referral' AND status = 'active' ORDER BY id DESC LIMIT 1",
-                logger: logger
-            ).collect().first?.decode((String, String).self)
-            guard let (name, rule) = running else { return nil }
+            let (_, today) = try await cafeDay(at: now, on: connection)
+            guard let running = try await runningCampaign("referral", as: ReferralReward.self, on: today, on: connection) else {
+                return nil
+            }
             let code = try await connection.run(
                 """
                 UPDATE customers
@@ -72,23 +71,23 @@ extension LoyaltyStore {
                 """, logger: logger
             ).collect().first?.decode(String.self)
             guard let code else { return nil }
-            return Invite(code: code, campaign: name, reward: try JSONDecoder().decode(ReferralReward.self, from: Data(rule.utf8)))
+            return Invite(code: code, campaign: running.name, reward: running.rule)
         }
     }
 
     /// Makes the guest who has just registered through `inviteCode` the friend of that code's
-    /// owner, while a bring-a-friend campaign runs. Refused, quietly: an unknown or blocked
+    /// owner, while a bring-a-friend campaign runs today. Refused, quietly: an unknown or blocked
     /// referrer, one's own phone number or Telegram account, staff on either side, and a phone
     /// number or account that was referred, or had a welcome bonus on another account, before.
     /// Runs in the registration's transaction.
     func recordReferral(of friend: Customer, inviteCode: String, at now: Date, on connection: PostgresConnection) async throws {
         let phone = friend.phone.e164
         let telegram = String(friend.telegramID)
+        let (_, today) = try await cafeDay(at: now, on: connection)
+        guard let running = try await runningCampaign("referral", as: ReferralReward.self, on: today, on: connection) else { return }
         try await connection.run(
             """
-            WITH running AS (
-                SELECT id, version FROM campaigns WHERE kind = 'referral' AND status = 'active' ORDER BY id DESC LIMIT 1
-            ), referrer AS (
+            WITH referrer AS (
                 SELECT r.id FROM customers r
                 WHERE r.invite_code = \(inviteCode) AND r.id <> \(friend.id) AND r.anonymised_at IS NULL AND r.blocked_at IS NULL
                   AND r.telegram_id IS DISTINCT FROM \(friend.telegramID) AND r.phone IS DISTINCT FROM \(phone)
@@ -96,8 +95,8 @@ extension LoyaltyStore {
             )
             INSERT INTO referrals (friend_id, referrer_id, friend_phone_hash, friend_telegram_hash, campaign_id, version, invited_at)
             SELECT \(friend.id), referrer.id, sha256(convert_to(\(phone), 'UTF8')), sha256(convert_to(\(telegram), 'UTF8')),
-                   running.id, running.version, \(now)
-            FROM running, referrer
+                   \(running.id), \(running.version), \(now)
+            FROM referrer
             WHERE NOT EXISTS (
                 SELECT 1 FROM welcome_grants w
                 WHERE w.customer_id <> \(friend.id)

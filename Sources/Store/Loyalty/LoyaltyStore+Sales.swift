@@ -71,9 +71,10 @@ extension LoyaltyStore {
             balance: guest.balance, debt: guest.debt, tier: Tier(stored: guest.tier),
             qualificationSpend: Money(kopecks: guest.qualificationSpend)
         )
+        let moment = SaleMoment(now, in: guest.settings.cafeTimeZone, locationID: locationID)
         let quote = try SaleQuote.compute(
             amount: request.amount, redeem: request.redeem, account: account, rules: guest.settings.rules, campaigns: guest.campaigns,
-            at: SaleMoment(now, in: guest.settings.cafeTimeZone, locationID: locationID))
+            at: moment)
         try await lockUsableGifts(request.giftIDs, customerID: guest.customerID, at: now, on: connection)
 
         let after = account.applying(quote)
@@ -86,7 +87,7 @@ extension LoyaltyStore {
         let settings = guest.settings
         // Every Nth visit: read under the guest's lock, so concurrent sales stamp one at a time.
         var visit: (running: RunningVisitCard, progress: VisitProgress)?
-        if let running = guest.visitCard {
+        if let running = guest.visitCards.first(where: { $0.card.runs(on: moment.day) }) {
             let (counted, last) = try await countedVisits(campaignID: running.id, customerID: guest.customerID, on: connection)
             if running.card.counts(paid: quote.amountToPay, lastVisit: last, now: now) {
                 visit = (running, running.card.stamp(after: counted))
@@ -105,7 +106,7 @@ extension LoyaltyStore {
             try await stampVisit(
                 orderID: orderID, running: visit.running, customerID: guest.customerID, progress: visit.progress, at: now, on: connection)
         }
-        if let referral = guest.referral {
+        if let referral = guest.referral, referral.rule.runs(on: moment.day) {
             try await rewardReferral(
                 referral, friendID: guest.customerID, orderID: orderID, paid: quote.amountToPay, settings: settings, at: now, on: connection
             )

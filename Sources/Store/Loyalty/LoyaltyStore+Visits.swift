@@ -17,10 +17,11 @@ public struct VisitCardStatus: Sendable, Equatable {
 }
 
 extension LoyaltyStore {
-    /// The running visit campaign (the newest, when several run), for a sale's own statement.
+    /// The active visit campaigns, newest first, for a sale's own statement: the sale counts on
+    /// the newest whose dates include its day.
     static let runningVisitCardSelect = """
-        SELECT json_build_object('id', id, 'version', version, 'name', name, 'card', rule)::text
-        FROM campaigns WHERE status = 'active' AND kind = 'visits' ORDER BY id DESC LIMIT 1
+        SELECT coalesce(json_agg(json_build_object('id', id, 'version', version, 'name', name, 'card', rule) ORDER BY id DESC), '[]')::text
+        FROM campaigns WHERE status = 'active' AND kind = 'visits'
         """
 
     /// The visits the guest has on `campaignID`'s card, and when the last was counted. Read
@@ -74,15 +75,13 @@ extension LoyaltyStore {
             """, logger: logger)
     }
 
-    /// The guest's card on the running visit campaign, if one runs.
-    public func visitCard(customerID: Int64) async throws -> VisitCardStatus? {
+    /// The guest's card on the visit campaign running today, if one runs.
+    public func visitCard(customerID: Int64, at now: Date) async throws -> VisitCardStatus? {
         try await session.withConnection { connection in
-            let json = try await connection.run(PostgresQuery(unsafeSQL: Self.runningVisitCardSelect), logger: logger)
-                .collect().first?.decode(String.self)
-            guard let json else { return nil }
-            let running = try JSONDecoder().decode(RunningVisitCard.self, from: Data(json.utf8))
+            let (_, today) = try await cafeDay(at: now, on: connection)
+            guard let running = try await runningCampaign("visits", as: VisitCard.self, on: today, on: connection) else { return nil }
             let (counted, _) = try await countedVisits(campaignID: running.id, customerID: customerID, on: connection)
-            return VisitCardStatus(campaign: running.name, progress: running.card.progress(after: counted))
+            return VisitCardStatus(campaign: running.name, progress: running.rule.progress(after: counted))
         }
     }
 }

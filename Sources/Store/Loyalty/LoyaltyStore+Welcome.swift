@@ -3,19 +3,14 @@ import Foundation
 import PostgresNIO
 
 extension LoyaltyStore {
-    /// Gives a guest who has just registered the running welcome bonus (the newest, when several
-    /// run), unless their phone number or Telegram account already had one, ever. Runs in the
+    /// Gives a guest who has just registered the running welcome bonus (the newest running today,
+    /// when several run), unless their phone number or Telegram account already had one, ever. Runs in the
     /// registration's transaction: the guest exists with their bonus, or not at all. Returns the
     /// points credited.
     func grantWelcomeBonus(to customer: Customer, at now: Date, on connection: PostgresConnection) async throws -> Int {
-        let running = try await connection.run(
-            """
-            SELECT id, version, name, rule::text FROM campaigns
-            WHERE kind = 'welcome' AND status = 'active' ORDER BY id DESC LIMIT 1
-            """, logger: logger
-        ).collect().first?.decode((Int64, Int, String, String).self)
-        guard let (campaignID, version, name, rule) = running else { return 0 }
-        let bonus = try JSONDecoder().decode(WelcomeBonus.self, from: Data(rule.utf8))
+        let (settings, today) = try await cafeDay(at: now, on: connection)
+        guard let running = try await runningCampaign("welcome", as: WelcomeBonus.self, on: today, on: connection) else { return 0 }
+        let (campaignID, version, name, bonus) = (running.id, running.version, running.name, running.rule)
         // A gift the owner has since taken out of the catalogue is not given, and no bonus is spent.
         if let catalogID = bonus.giftCatalogID, try await !catalogOffers(catalogID, on: connection) { return 0 }
         let granted =
@@ -38,7 +33,6 @@ extension LoyaltyStore {
                 "UPDATE welcome_grants SET gift_id = \(gift.id) WHERE customer_id = \(customer.id)", logger: logger)
             return 0
         }
-        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
         let (_, balance) = try await creditCampaignPoints(
             bonus.points, to: customer.id, reason: name, actor: actor, settings: settings, at: now, on: connection)
         try await OutboxWriter.insert(

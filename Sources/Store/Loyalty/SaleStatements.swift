@@ -23,8 +23,8 @@ struct LockedGuest: Sendable {
     var settings: LoyaltySettings
     /// The campaigns running now (their windows are checked against the sale's moment).
     var campaigns: [Campaign]
-    /// The running "every Nth visit" campaign, if any.
-    var visitCard: RunningVisitCard?
+    /// The active "every Nth visit" campaigns, newest first.
+    var visitCards: [RunningVisitCard]
     /// The guest's referral, while it waits for their first qualifying sale.
     var referral: PendingReferral?
     var saleExists: Bool
@@ -47,8 +47,7 @@ struct LockedGuest: Sendable {
         let values: [String] = try column("setting_values")
         settings = LoyaltySettings(values: Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first }))
         campaigns = try JSONDecoder().decode([Campaign].self, from: Data(try column("campaigns", as: String.self).utf8))
-        let visitCard: String? = try column("visit_card")
-        self.visitCard = try visitCard.map { try JSONDecoder().decode(RunningVisitCard.self, from: Data($0.utf8)) }
+        visitCards = try JSONDecoder().decode([RunningVisitCard].self, from: Data(try column("visit_cards", as: String.self).utf8))
         let referral: String? = try column("referral")
         self.referral = try referral.map { try JSONDecoder().decode(PendingReferral.self, from: Data($0.utf8)) }
         saleExists = try column("sale_exists")
@@ -66,7 +65,7 @@ struct LockedGuest: Sendable {
             SELECT c.id AS customer_id, c.telegram_id, c.language, c.tier, c.points_balance, c.points_debt,
                    c.qualification_spend_kopecks, c.blocked_at IS NOT NULL OR c.anonymised_at IS NOT NULL AS blocked,
                    \(code), s.keys AS setting_keys, s.values AS setting_values,
-                   (\(CampaignStore.runningSelect)) AS campaigns, (\(LoyaltyStore.runningVisitCardSelect)) AS visit_card,
+                   (\(CampaignStore.runningSelect)) AS campaigns, (\(LoyaltyStore.runningVisitCardSelect)) AS visit_cards,
                    (\(LoyaltyStore.pendingReferralSelect)) AS referral,
                    EXISTS (SELECT 1 FROM orders WHERE idempotency_key = $1) AS sale_exists
             FROM \(source),
