@@ -23,7 +23,7 @@ public final class FakeTelegramBotAPI: Sendable {
     /// The `sendMessage` calls once at least `count` have arrived (or `timeout` passed), after
     /// `settle` more, long enough for a wrong extra message to arrive too.
     public func messages(
-        atLeast count: Int, within timeout: Duration = .seconds(30), settle: Duration = .seconds(2)
+        atLeast count: Int, within timeout: Duration = .seconds(90), settle: Duration = .seconds(2)
     ) async throws -> [RecordedCall] {
         let end = ContinuousClock.now + timeout
         while await calls("sendMessage").count < count, ContinuousClock.now < end {

@@ -11,7 +11,7 @@ import Testing
     static let morning = Date(timeIntervalSince1970: 1_803_794_400)
     static let today = CalendarDate(year: 2027, month: 2, day: 28)
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aServedInstanceGivesTodaysBirthdayGiftsWithNoOneAsking() async throws {
         try await withTestDatabase { url in
             try await FakeTelegramBotAPI.withRunning { fake in

@@ -6,7 +6,7 @@ import Testing
 /// The real `crema serve` process with its background jobs, against the fake Bot API: what the
 /// webhook queues reaches Telegram through the instance's own outbox sender.
 @Suite struct ClientBotLiveTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aServedInstanceDeliversTheReceiptAndQueuedRepliesThroughItsOutbox() async throws {
         try await withTestDatabase { url in
             try await FakeTelegramBotAPI.withRunning { fake in

@@ -171,7 +171,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func theHealthCheckPassesOnlyWhileTheInstanceAnswers() async throws {
         try await withTestDatabase { url in
             let port = try await ClusterScript.freePort()
@@ -189,7 +189,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func serveLogsJSONAndShutsDownCleanlyOnSIGTERM() async throws {
         try await withTestDatabase { url in
             let port = try await ClusterScript.freePort()

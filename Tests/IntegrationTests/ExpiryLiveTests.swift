@@ -11,7 +11,7 @@ import Testing
     static let morning = Date(timeIntervalSince1970: 1_803_794_400)
     static let day: TimeInterval = 86_400
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func twoServedInstancesExpirePointsAndRemindGuestsOnceWithNoOneAsking() async throws {
         try await withTestDatabase { url in
             try await FakeTelegramBotAPI.withRunning { fake in

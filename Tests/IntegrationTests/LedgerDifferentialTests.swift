@@ -99,7 +99,7 @@ import Testing
 }
 
 /// A small deterministic generator, so a failing seed replays exactly.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }

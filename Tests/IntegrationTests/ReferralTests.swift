@@ -250,7 +250,7 @@ import Testing
     func cancelCyclesNeverMintPoints(seed: Int) async throws {
         try await LoyaltyFixture.with { fixture in
             try await startReferrals(fixture)
-            var random = CycleRandom(seed: UInt64(seed))
+            var random = SplitMix(seed: UInt64(seed))
             let barista = try await fixture.staff(.barista)
             let manager = try await fixture.staff(.manager)
             let maria = try await fixture.guest(111_111_111, name: "Мария")
@@ -275,18 +275,5 @@ import Testing
             )
             #expect(try await fixture.checkLedger().isClean)
         }
-    }
-}
-
-/// A small seeded generator, so a failing cycle can be replayed.
-private struct CycleRandom: RandomNumberGenerator {
-    var seed: UInt64
-
-    mutating func next() -> UInt64 {
-        seed &+= 0x9E37_79B9_7F4A_7C15
-        var z = seed
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -77,13 +77,13 @@ extension AdminController {
             "campaigns/:id/revise",
             use: gate.page(.admin) { request, admin in
                 let id = try Self.campaignID(request)
-                let locationIDs = try await locations.all().map(\.id)
-                switch CampaignForm.read(admin.form, locationIDs: locationIDs) {
+                guard let record = try await campaigns.list().first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
+                switch try await readCampaign(like: record.rule, from: admin.form) {
                 case .failure(let problem):
                     return try await campaignEditPage(id, admin, typed: admin.form, error: Self.campaignProblem(problem, admin.texts))
-                case .success(let (name, multiplier)):
+                case .success(let (name, rule)):
                     let revised = try await campaigns.revise(
-                        id, name: name, rule: .multiplier(multiplier), by: "admin:\(admin.session.account.id)", at: dependencies.clock.now)
+                        id, name: name, rule: rule, by: "admin:\(admin.session.account.id)", at: dependencies.clock.now)
                     return AdminGate.redirect(to: "/admin/campaigns?done=\(revised ? "campaign_revised" : "nothing")")
                 }
             })
@@ -152,7 +152,7 @@ extension AdminController {
                     "status": texts.campaignStatus(record.status, dates: record.rule.dates, today: today),
                     "active": record.status == .active,
                     "paused": record.status == .paused, "ended": record.status == .ended,
-                    "editable": record.status != .ended && record.rule.isMultiplier,
+                    "editable": record.status != .ended,
                     "sales": record.sales, "points": record.points, "new_guests": record.newGuests,
                     "revenue": format.money(record.revenue.kopecks),
                     "created": format.date(record.createdAt),
@@ -165,26 +165,11 @@ extension AdminController {
         values["error"] = error
         values["welcome_error"] = welcomeError
         values["visits_error"] = visitsError
-        values["form_visits_name"] = admin.form["visits_name"] ?? ""
-        values["form_visits_every"] = admin.form["visits_every"] ?? "6"
-        values["form_visits_minimum"] = admin.form["visits_minimum"] ?? ""
-        values["form_visits_hours"] = admin.form["visits_hours"] ?? "4"
-        values["gift_options"] = catalog.filter(\.active).map { item in
-            ["value": item.id, "label": item.name[texts.language], "selected": admin.form["gift"] == String(item.id)] as [String: Any]
-        }
         values["referral_error"] = referralError
-        values["form_referral_name"] = admin.form["referral_name"] ?? ""
-        values["form_referral_referrer_points"] = admin.form["referral_referrer_points"] ?? "100"
-        values["form_referral_friend_points"] = admin.form["referral_friend_points"] ?? "50"
-        values["form_referral_minimum"] = admin.form["referral_minimum"] ?? "300"
-        values["form_referral_cap"] = admin.form["referral_cap"] ?? "10"
-        for prefix in ["welcome_", "visits_", "referral_"] {
-            values["form_\(prefix)starts_on"] = admin.form["\(prefix)starts_on"] ?? ""
-            values["form_\(prefix)ends_on"] = admin.form["\(prefix)ends_on"] ?? ""
-        }
-        values["form_welcome_name"] = admin.form["welcome_name"] ?? ""
-        values["form_welcome_points"] = admin.form["welcome_points"] ?? "100"
-        values["form_welcome_gift"] = admin.form["welcome_kind"] == "gift"
+        values.merge(Self.otherFormValues(admin.form, catalog: catalog, texts: texts)) { _, form in form }
+        values["welcome_action"] = "/admin/campaigns/welcome"
+        values["visits_action"] = "/admin/campaigns/visits"
+        values["referral_action"] = "/admin/campaigns/referral"
         values["notice"] = Self.notice(request, texts)
         values["preview"] = try await campaignPreview(request, texts: texts, format: format)
         values["preview_amount"] = request.uri.queryParameters.get("amount") ?? "450"
@@ -237,21 +222,71 @@ extension AdminController {
         ]
     }
 
-    /// The edit page of a multiplier campaign: its current rule as the form's fields.
+    /// The edit page of a campaign, of any kind: its current rule as its form's fields.
     func campaignEditPage(_ id: Int64, _ admin: AdminRequest, typed: FormFields? = nil, error: String? = nil) async throws -> Response {
-        guard let record = try await campaigns.list().first(where: { $0.id == id }), record.status != .ended,
-            case .multiplier(let rule) = record.rule
-        else { throw HTTPError(.notFound) }
-        let allLocations = try await locations.all().filter { !$0.archived }
-        var values = Self.multiplierFormValues(
-            typed ?? CampaignForm.fields(name: record.name, rule), texts: admin.texts, locations: allLocations)
-        values["form_action"] = "/admin/campaigns/\(id)/revise"
-        values["editing"] = true
-        values["error"] = error
+        guard let record = try await campaigns.list().first(where: { $0.id == id }), record.status != .ended else {
+            throw HTTPError(.notFound)
+        }
+        let action = "/admin/campaigns/\(id)/revise"
+        var values: [String: Any] = ["editing": true]
+        switch record.rule {
+        case .multiplier(let rule):
+            let allLocations = try await locations.all().filter { !$0.archived }
+            values.merge(
+                Self.multiplierFormValues(
+                    typed ?? CampaignForm.fields(name: record.name, rule), texts: admin.texts, locations: allLocations)
+            ) { _, form in form }
+            (values["is_multiplier"], values["form_action"], values["error"]) = (true, action, error)
+        case .welcome, .visits, .referral:
+            let catalog = try await dependencies.store.pool.loyalty.giftCatalog()
+            let form = typed ?? CampaignForm.fields(name: record.name, record.rule)
+            values.merge(Self.otherFormValues(form, catalog: catalog, texts: admin.texts)) { _, form in form }
+            let kind = record.rule.kindName
+            (values["is_\(kind)"], values["\(kind)_action"], values["\(kind)_error"]) = (true, action, error)
+        }
         return views.page(
             "campaign", title: "Edit campaign", session: admin.session, section: "campaigns",
             status: error == nil ? .ok : .unprocessableContent,
             values)
+    }
+
+    /// The welcome, visits and bring-a-friend forms' fields, filled from `form` (what was typed, or
+    /// the campaign edited), with the defaults a new campaign starts from.
+    static func otherFormValues(_ form: FormFields, catalog: [GiftCatalogItem], texts: AdminTexts) -> [String: Any] {
+        var values: [String: Any] = [
+            "form_welcome_name": form["welcome_name"] ?? "", "form_welcome_points": form["welcome_points"] ?? "100",
+            "form_welcome_gift": form["welcome_kind"] == "gift",
+            "form_visits_name": form["visits_name"] ?? "", "form_visits_every": form["visits_every"] ?? "6",
+            "form_visits_minimum": form["visits_minimum"] ?? "", "form_visits_hours": form["visits_hours"] ?? "4",
+            "form_referral_name": form["referral_name"] ?? "",
+            "form_referral_referrer_points": form["referral_referrer_points"] ?? "100",
+            "form_referral_friend_points": form["referral_friend_points"] ?? "50",
+            "form_referral_minimum": form["referral_minimum"] ?? "300", "form_referral_cap": form["referral_cap"] ?? "10",
+            "gift_options": catalog.filter(\.active).map { item in
+                ["value": item.id, "label": item.name[texts.language], "selected": form["gift"] == String(item.id)] as [String: Any]
+            },
+        ]
+        for prefix in ["welcome_", "visits_", "referral_"] {
+            values["form_\(prefix)starts_on"] = form["\(prefix)starts_on"] ?? ""
+            values["form_\(prefix)ends_on"] = form["\(prefix)ends_on"] ?? ""
+        }
+        return values
+    }
+
+    /// A campaign of `rule`'s kind as its form was filled in.
+    func readCampaign(like rule: CampaignRule, from form: FormFields) async throws -> Result<(String, CampaignRule), CampaignProblem> {
+        switch rule {
+        case .multiplier:
+            return CampaignForm.read(form, locationIDs: try await locations.all().map(\.id)).map { ($0.0, .multiplier($0.1)) }
+        case .welcome:
+            let catalog = try await dependencies.store.pool.loyalty.giftCatalog().filter(\.active).map(\.id)
+            return CampaignForm.readWelcome(form, catalogIDs: catalog).map { ($0.0, .welcome($0.1)) }
+        case .visits:
+            let catalog = try await dependencies.store.pool.loyalty.giftCatalog().filter(\.active).map(\.id)
+            return CampaignForm.readVisits(form, catalogIDs: catalog).map { ($0.0, .visits($0.1)) }
+        case .referral:
+            return CampaignForm.readReferral(form).map { ($0.0, .referral($0.1)) }
+        }
     }
 
     static func multiplierText(_ percent: Int) -> String {
@@ -287,7 +322,7 @@ extension AdminController {
                 ru: "Баллов каждой стороне — от 0 до 10 000, и хотя бы одной больше нуля.",
                 en: "Each side gets 0 to 10,000 points, and at least one side more than 0.")
         case .referralCapOutOfRange:
-            return texts(ru: "Наград в месяц на одного гостя — от 1 до 100.", en: "Rewards a month per guest: 1 to 100.")
+            return texts(ru: "Наград в месяц на пригласившего — от 1 до 100.", en: "Rewards a month per referrer: 1 to 100.")
         case .badMinimum:
             return texts(
                 ru: "Минимальная сумма — в рублях, например 300 или 299,90.", en: "The smallest sale is in roubles, e.g. 300 or 299.90.")

@@ -107,6 +107,47 @@ enum CampaignForm {
         return .success(dates)
     }
 
+    /// A campaign's rule, of any kind, as its form's fields, for its edit page.
+    static func fields(name: String, _ rule: CampaignRule) -> FormFields {
+        var values: [String: String] = [:]
+        func dates(_ dates: CampaignDates?, _ prefix: String) {
+            values[prefix + "starts_on"] = dates?.startsOn?.description
+            values[prefix + "ends_on"] = dates?.endsOn?.description
+        }
+        switch rule {
+        case .multiplier(let multiplier):
+            return fields(name: name, multiplier)
+        case .welcome(let bonus):
+            values["welcome_name"] = name
+            if let gift = bonus.giftCatalogID {
+                (values["welcome_kind"], values["gift"]) = ("gift", String(gift))
+            } else {
+                (values["welcome_kind"], values["welcome_points"]) = ("points", String(bonus.points))
+            }
+            dates(bonus.dates, "welcome_")
+        case .visits(let card):
+            values["visits_name"] = name
+            values["visits_every"] = String(card.every)
+            values["visits_minimum"] = roubles(card.minimumKopecks)
+            values["visits_hours"] = String(card.hoursBetween)
+            values["gift"] = String(card.giftCatalogID)
+            dates(card.dates, "visits_")
+        case .referral(let reward):
+            values["referral_name"] = name
+            values["referral_referrer_points"] = String(reward.referrerPoints)
+            values["referral_friend_points"] = String(reward.friendPoints)
+            values["referral_minimum"] = roubles(reward.minimumKopecks)
+            values["referral_cap"] = String(reward.monthlyCap)
+            dates(reward.dates, "referral_")
+        }
+        return FormFields(values: values)
+    }
+
+    /// 30000 → "300", 29990 → "299,90": an amount as an owner types it back.
+    static func roubles(_ kopecks: Int64) -> String {
+        kopecks % 100 == 0 ? String(kopecks / 100) : String(kopecks / 100) + "," + String(format: "%02d", Int(kopecks % 100))
+    }
+
     /// A campaign's rule as the form's fields, for its edit page.
     static func fields(name: String, _ rule: PointsMultiplier) -> FormFields {
         var values = ["name": name, "multiplier": AdminController.multiplierText(rule.percent).replacingOccurrences(of: "×", with: "")]

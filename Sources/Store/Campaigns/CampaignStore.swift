@@ -180,10 +180,8 @@ public enum CampaignRule: Sendable, Equatable {
         }
     }
 
-    public var isMultiplier: Bool {
-        if case .multiplier = self { return true }
-        return false
-    }
+    /// "multiplier", "welcome", "visits" or "referral", as `campaigns.kind` stores it.
+    public var kindName: String { kind }
 
     var kind: String {
         switch self {

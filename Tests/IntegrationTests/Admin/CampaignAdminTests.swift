@@ -1,5 +1,8 @@
 import CremaTestSupport
+import Domain
 import Foundation
+import Logging
+import Store
 import Testing
 
 /// The campaigns page: an owner starts a happy hour, previews a sale, pauses and ends it, and
@@ -100,6 +103,50 @@ import Testing
 
             let viewer = try await AdminPagesTests.signedIn(app, client, role: .viewer)
             #expect(try await viewer.get("/admin/campaigns").status == 403)
+        }
+    }
+
+    /// Welcome bonuses, visit cards and bring-a-friend are edited as multipliers are: the form
+    /// filled with the campaign as it stands, a mistake refused with what was typed kept, and a
+    /// save as a new version.
+    @Test func everyKindOfCampaignIsEditedAsANewVersion() async throws {
+        try await TestApp.with { app, client in
+            let owner = try await AdminPagesTests.signedIn(app, client, role: .owner)
+            let campaigns = CampaignStore(database: app.database, logger: Logger(label: "test"))
+            let referral = try await campaigns.create(
+                name: "Friends",
+                rule: .referral(
+                    ReferralReward(
+                        referrerPoints: 100, friendPoints: 50, minimumKopecks: 29_990, monthlyCap: 5,
+                        dates: CampaignDates(endsOn: CalendarDate(year: 2027, month: 1, day: 31)))),
+                createdBy: "admin:owner", at: TestDefaults.now)
+            let welcome = try await campaigns.create(
+                name: "Start", rule: .welcome(WelcomeBonus(points: 100)), createdBy: "admin:owner", at: TestDefaults.now)
+
+            let page = try await owner.get("/admin/campaigns/\(referral)/edit")
+            #expect(page.status == 200)
+            #expect(page.contains(#"name="referral_minimum" value="299,90""#) && page.contains(#"name="referral_cap" value="5""#))
+            #expect(page.contains(#"name="referral_ends_on" value="2027-01-31""#))
+            #expect(page.contains("Save as a new version") && !page.contains(#"name="welcome_name""#))
+
+            let refused = try await owner.post(
+                "/admin/campaigns/\(referral)/revise",
+                ["referral_name": "Friends", "referral_referrer_points": "100", "referral_friend_points": "50", "referral_cap": "500"])
+            #expect(refused.status == 422 && refused.contains("Rewards a month per referrer: 1 to 100."))
+            #expect(refused.contains(#"name="referral_cap" value="500""#))
+            #expect(
+                try await owner.post(
+                    "/admin/campaigns/\(referral)/revise",
+                    ["referral_name": "Friends+", "referral_referrer_points": "150", "referral_friend_points": "50", "referral_cap": "5"]
+                ).status == 303)
+            #expect(
+                try await owner.post(
+                    "/admin/campaigns/\(welcome)/revise", ["welcome_name": "Start", "welcome_kind": "points", "welcome_points": "200"]
+                ).status == 303)
+            let listed = try await campaigns.list()
+            #expect(listed.first { $0.id == referral }?.version == 2 && listed.first { $0.id == referral }?.name == "Friends+")
+            #expect(listed.first { $0.id == welcome }?.rule == .welcome(WelcomeBonus(points: 200)))
+            #expect(try await owner.get("/admin/campaigns").contains("on registering: +200 points"))
         }
     }
 }
