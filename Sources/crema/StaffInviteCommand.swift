@@ -39,6 +39,6 @@ struct StaffInviteCommand: AsyncParsableCommand {
 
     /// The staff bot's username from Telegram, for the link; nil when Telegram cannot be asked.
     private func staffBotUsername(_ telegram: AppConfiguration.TelegramConfiguration) async -> String? {
-        await telegram.api(for: .staff, timeout: .seconds(5)).username()
+        await telegram.api(for: .staff, timeout: .seconds(15)).username()
     }
 }
