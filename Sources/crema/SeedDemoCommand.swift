@@ -13,7 +13,10 @@ struct SeedDemoCommand: AsyncParsableCommand {
     /// Printed for local runs only; production gets no demo admin.
     static let demoAdminPassword = "crema-demo-2026"
 
-    @Flag(help: "Also write a believable last month of the café (sales, gifts, reviews, a broadcast) when it has no orders yet.")
+    @Flag(
+        help:
+            "Also write a believable last month of the café (sales, gifts, reviews, a broadcast) when it has no orders yet, then start three demo campaigns once."
+    )
     var month = false
 
     @Option(help: "Synthetic guests to add for scale tests (e.g. 1000000).")
@@ -50,6 +53,11 @@ struct SeedDemoCommand: AsyncParsableCommand {
                         )
                     } else {
                         print("demo month: the café already has sales; nothing added")
+                    }
+                    // After the month, so its history is the engine's without them.
+                    if !production {
+                        let started = try await DemoCampaigns().run(on: database, logger: logger, at: bootstrap.clock.now)
+                        print("demo campaigns: \(started) started\(started == 0 ? " (the café already has campaigns)" : "")")
                     }
                 }
                 if customers > 0 {

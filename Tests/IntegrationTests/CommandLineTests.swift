@@ -68,6 +68,8 @@ import Testing
             #expect(first.status == 0 && again.status == 0, "\(first.stderr)\(again.stderr)")
             #expect(first.stdout.contains("demo month: 20 more guests, "))
             #expect(again.stdout.contains("demo month: the café already has sales; nothing added"))
+            #expect(first.stdout.contains("demo campaigns: 3 started"))
+            #expect(again.stdout.contains("demo campaigns: 0 started (the café already has campaigns)"))
             try await RunningDatabase.with(url: url) { database in
                 let fixture = try await LoyaltyFixture.over(database)
                 let orders = try await fixture.count("SELECT count(*)::int FROM orders")
