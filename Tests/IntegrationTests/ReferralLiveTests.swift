@@ -45,13 +45,21 @@ import Testing
                     try await client.send(maria, text: "/start")
                     try await client.share(maria, phone: "+7 900 111-11-11")
                     // The bot's name is asked of Telegram in the background: the link carries it once known.
-                    var invite = try await client.send(maria, text: "/invite").text
+                    var reply = try await client.send(maria, text: "/invite")
                     let named = ContinuousClock.now + .seconds(30)
-                    while !invite.contains("https://t.me/"), ContinuousClock.now < named {
+                    while !reply.text.contains("https://t.me/"), ContinuousClock.now < named {
                         try await Task.sleep(for: .milliseconds(200))
-                        invite = try await client.send(maria, text: "/invite").text
+                        reply = try await client.send(maria, text: "/invite")
                     }
+                    let invite = reply.text
                     let link = try #require(invite.firstMatch(of: /https:\/\/t\.me\/crema_test_bot\?start=(ref_[a-z0-9]{10})/), "\(invite)")
+
+                    // "Send to a friend" opens Telegram's share page with the link and a line ready.
+                    let share = try #require(reply.links.first, "\(reply.json)")
+                    #expect(share.hasPrefix("https://t.me/share/url?url=https%3A%2F%2Ft.me%2Fcrema_test_bot%3Fstart%3D\(link.1)&text="))
+                    #expect(
+                        share.removingPercentEncoding?.hasSuffix(
+                            "по этому приглашению после первой покупки от 300 ₽ получишь 50 баллов.") == true, "\(share)")
 
                     let anna = LiveChat.User(id: 222_222_222, name: "Анна")
                     try await client.send(anna, text: "/start \(link.1)")
@@ -95,9 +103,10 @@ struct LiveChat {
     struct Reply {
         var json: [String: Any]
         var text: String { json["text"] as? String ?? "" }
-        var buttons: [String] {
-            let rows = (json["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]] ?? []
-            return rows.flatMap { $0.compactMap { $0["callback_data"] as? String } }
+        var buttons: [String] { inline.compactMap { $0["callback_data"] as? String } }
+        var links: [String] { inline.compactMap { $0["url"] as? String } }
+        private var inline: [[String: Any]] {
+            ((json["reply_markup"] as? [String: Any])?["inline_keyboard"] as? [[[String: Any]]] ?? []).flatMap { $0 }
         }
     }
 

@@ -19,8 +19,20 @@ extension ClientBot {
         guard let invite = try await turn.tx.loyalty.invite(customerID: customer.id, at: turn.now) else {
             return turn.reply(turn.say(turn.texts.noInviteCampaign, turn.texts.menu))
         }
-        let link = await username?.current().map { "https://t.me/\($0)?start=\(invite.startParameter)" }
-        return turn.reply(turn.say(turn.texts.invite(invite, link: link), turn.texts.menu))
+        guard let link = await username?.current().map({ "https://t.me/\($0)?start=\(invite.startParameter)" }) else {
+            return turn.reply(turn.say(turn.texts.invite(invite, link: nil), turn.texts.menu))
+        }
+        // Telegram's share page lets the guest pick a friend's chat with the link and a line ready.
+        let share = "https://t.me/share/url?url=\(Self.queryEncoded(link))&text=\(Self.queryEncoded(turn.texts.inviteShareText(invite)))"
+        let keyboard = ReplyMarkup.inline([[ReplyMarkup.InlineButton(turn.texts.shareInviteButton, url: share)]])
+        return turn.reply(turn.say(turn.texts.invite(invite, link: link), keyboard))
+    }
+
+    /// A query value with everything but unreserved characters percent-encoded.
+    static func queryEncoded(_ value: String) -> String {
+        var unreserved = CharacterSet.alphanumerics
+        unreserved.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
 
     /// A new code voids the previous one. From the "new code" button it replaces the old

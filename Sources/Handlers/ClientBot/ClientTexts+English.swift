@@ -60,6 +60,14 @@ struct EnglishClientTexts: ClientTexts {
         "🤝 Invite friends (\(invite.campaign)): /invite"
     }
 
+    let shareInviteButton = "📤 Send to a friend"
+
+    func inviteShareText(_ invite: Invite) -> String {
+        guard invite.reward.friendPoints > 0 else { return "Come to our café — here is an invite:" }
+        let minimum = invite.reward.minimumKopecks > 0 ? " of \(Money(kopecks: invite.reward.minimumKopecks)) or more" : ""
+        return "Come to our café: with this invite you get \(invite.reward.friendPoints) points after your first purchase\(minimum)."
+    }
+
     let noInviteCampaign = "There is no bring-a-friend campaign right now — look in later."
     let invitesAreForNewGuests = "You are already with us — invites are for new guests."
 

@@ -63,6 +63,15 @@ struct RussianClientTexts: ClientTexts {
         "🤝 Приглашайте друзей по акции «\(invite.campaign)»: /invite"
     }
 
+    let shareInviteButton = "📤 Отправить другу"
+
+    func inviteShareText(_ invite: Invite) -> String {
+        guard invite.reward.friendPoints > 0 else { return "Заходи в нашу кофейню — вот приглашение:" }
+        let minimum = invite.reward.minimumKopecks > 0 ? " от \(Money(kopecks: invite.reward.minimumKopecks))" : ""
+        return "Заходи в нашу кофейню: по этому приглашению после первой покупки\(minimum) получишь "
+            + "\(RussianPlural.points(invite.reward.friendPoints))."
+    }
+
     let noInviteCampaign = "Сейчас акции «Приведи друга» нет — загляните позже."
     let invitesAreForNewGuests = "Вы уже с нами — приглашения действуют только для новых гостей."
 

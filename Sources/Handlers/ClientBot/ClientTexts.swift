@@ -45,6 +45,9 @@ protocol ClientTexts: Sendable {
     /// The profile's line about the invite link.
     func inviteHint(_ invite: Invite) -> String
     var noInviteCampaign: String { get }
+    /// The button under the invite that opens Telegram's share page, and the line it suggests.
+    var shareInviteButton: String { get }
+    func inviteShareText(_ invite: Invite) -> String
     var invitesAreForNewGuests: String { get }
     /// Said on registering through an invite link.
     func invitedBy(_ offer: ReferralOffer) -> String

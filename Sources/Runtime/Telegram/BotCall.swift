@@ -81,6 +81,8 @@ public enum ReplyMarkup: Sendable, Equatable, Encodable {
         public var data: String
         /// The HTTPS page a Mini App button opens, with init data Telegram signs.
         public var webAppURL: String?
+        /// The page a link button opens (a t.me share link, say).
+        public var url: String?
 
         public init(_ text: String, data: String) {
             precondition(data.utf8.count <= 64, "callback_data is limited to 64 bytes")
@@ -94,8 +96,14 @@ public enum ReplyMarkup: Sendable, Equatable, Encodable {
             self.webAppURL = url
         }
 
+        public init(_ text: String, url: String) {
+            self.text = text
+            self.data = ""
+            self.url = url
+        }
+
         enum CodingKeys: String, CodingKey {
-            case text
+            case text, url
             case data = "callback_data"
             case webApp = "web_app"
         }
@@ -105,6 +113,8 @@ public enum ReplyMarkup: Sendable, Equatable, Encodable {
             try container.encode(text, forKey: .text)
             if let webAppURL {
                 try container.encode(["url": webAppURL], forKey: .webApp)
+            } else if let url {
+                try container.encode(url, forKey: .url)
             } else {
                 try container.encode(data, forKey: .data)
             }
