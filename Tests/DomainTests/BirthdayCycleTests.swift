@@ -68,4 +68,13 @@ extension BirthdayCycle {
     static func isBirthday(_ birthDate: CalendarDate, on today: CalendarDate) -> Bool {
         celebration(of: birthDate, in: today.year) == today
     }
+
+    /// The day in `year` on which someone born on `birthDate` celebrates: 29 February becomes
+    /// 28 February in common years.
+    static func celebration(of birthDate: CalendarDate, in year: Int) -> CalendarDate {
+        if birthDate.month == 2, birthDate.day == 29, !CalendarDate.isLeapYear(year) {
+            return CalendarDate(year: year, month: 2, day: 28)
+        }
+        return CalendarDate(year: year, month: birthDate.month, day: birthDate.day)
+    }
 }

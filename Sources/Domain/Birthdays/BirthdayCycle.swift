@@ -47,15 +47,6 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
 /// Which birthday, if any, a given day celebrates.
 public enum BirthdayCycle {
-    /// The day in `year` on which someone born on `birthDate` celebrates: 29 February becomes
-    /// 28 February in common years.
-    public static func celebration(of birthDate: CalendarDate, in year: Int) -> CalendarDate {
-        if birthDate.month == 2, birthDate.day == 29, !CalendarDate.isLeapYear(year) {
-            return CalendarDate(year: year, month: 2, day: 28)
-        }
-        return CalendarDate(year: year, month: birthDate.month, day: birthDate.day)
-    }
-
     /// A plausible birth date for a guest: not in the future, not more than 120 years ago.
     public static func isPlausible(_ birthDate: CalendarDate, today: CalendarDate) -> Bool {
         birthDate <= today && birthDate.year >= today.year - 120

@@ -25,49 +25,22 @@ extension AdminController {
                 }
             })
 
-        admin.post(
-            "campaigns/welcome",
-            use: gate.page(.admin) { request, admin in
-                let catalog = try await dependencies.store.pool.loyalty.giftCatalog().filter(\.active).map(\.id)
-                switch CampaignForm.readWelcome(admin.form, catalogIDs: catalog) {
-                case .failure(let problem):
-                    return try await campaignsPage(request, admin, welcomeError: Self.campaignProblem(problem, admin.texts))
-                case .success(let (name, bonus)):
-                    _ = try await campaigns.create(
-                        name: name, rule: .welcome(bonus), createdBy: "admin:\(admin.session.account.id)", requestID: admin.requestID,
-                        at: dependencies.clock.now)
-                    return AdminGate.redirect(to: "/admin/campaigns?done=campaign_created")
-                }
-            })
-
-        admin.post(
-            "campaigns/visits",
-            use: gate.page(.admin) { request, admin in
-                let catalog = try await dependencies.store.pool.loyalty.giftCatalog().filter(\.active).map(\.id)
-                switch CampaignForm.readVisits(admin.form, catalogIDs: catalog) {
-                case .failure(let problem):
-                    return try await campaignsPage(request, admin, visitsError: Self.campaignProblem(problem, admin.texts))
-                case .success(let (name, card)):
-                    _ = try await campaigns.create(
-                        name: name, rule: .visits(card), createdBy: "admin:\(admin.session.account.id)", requestID: admin.requestID,
-                        at: dependencies.clock.now)
-                    return AdminGate.redirect(to: "/admin/campaigns?done=campaign_created")
-                }
-            })
-
-        admin.post(
-            "campaigns/referral",
-            use: gate.page(.admin) { request, admin in
-                switch CampaignForm.readReferral(admin.form) {
-                case .failure(let problem):
-                    return try await campaignsPage(request, admin, referralError: Self.campaignProblem(problem, admin.texts))
-                case .success(let (name, reward)):
-                    _ = try await campaigns.create(
-                        name: name, rule: .referral(reward), createdBy: "admin:\(admin.session.account.id)", requestID: admin.requestID,
-                        at: dependencies.clock.now)
-                    return AdminGate.redirect(to: "/admin/campaigns?done=campaign_created")
-                }
-            })
+        // The welcome bonus, visit card and bring-a-friend forms, each with its own errors.
+        for kind in ["welcome", "visits", "referral"] {
+            admin.post(
+                "campaigns/\(kind)",
+                use: gate.page(.admin) { request, admin in
+                    switch try await readCampaign(kind: kind, from: admin.form) {
+                    case .failure(let problem):
+                        return try await campaignsPage(request, admin, formErrors: [kind: Self.campaignProblem(problem, admin.texts)])
+                    case .success(let (name, rule)):
+                        _ = try await campaigns.create(
+                            name: name, rule: rule, createdBy: "admin:\(admin.session.account.id)", requestID: admin.requestID,
+                            at: dependencies.clock.now)
+                        return AdminGate.redirect(to: "/admin/campaigns?done=campaign_created")
+                    }
+                })
+        }
 
         admin.get(
             "campaigns/:id/edit",
@@ -78,7 +51,7 @@ extension AdminController {
             use: gate.page(.admin) { request, admin in
                 let id = try Self.campaignID(request)
                 guard let record = try await campaigns.list().first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
-                switch try await readCampaign(like: record.rule, from: admin.form) {
+                switch try await readCampaign(kind: record.rule.kindName, from: admin.form) {
                 case .failure(let problem):
                     return try await campaignEditPage(id, admin, typed: admin.form, error: Self.campaignProblem(problem, admin.texts))
                 case .success(let (name, rule)):
@@ -132,8 +105,7 @@ extension AdminController {
     }
 
     func campaignsPage(
-        _ request: Request, _ admin: AdminRequest, error: String? = nil, welcomeError: String? = nil, visitsError: String? = nil,
-        referralError: String? = nil
+        _ request: Request, _ admin: AdminRequest, error: String? = nil, formErrors: [String: String] = [:]
     ) async throws -> Response {
         let format = try await format()
         let texts = admin.texts
@@ -163,9 +135,7 @@ extension AdminController {
         values.merge(Self.multiplierFormValues(admin.form, texts: texts, locations: allLocations)) { _, form in form }
         values["form_action"] = "/admin/campaigns"
         values["error"] = error
-        values["welcome_error"] = welcomeError
-        values["visits_error"] = visitsError
-        values["referral_error"] = referralError
+        for (kind, formError) in formErrors { values["\(kind)_error"] = formError }
         values.merge(Self.otherFormValues(admin.form, catalog: catalog, texts: texts)) { _, form in form }
         values["welcome_action"] = "/admin/campaigns/welcome"
         values["visits_action"] = "/admin/campaigns/visits"
@@ -179,7 +149,7 @@ extension AdminController {
         }
         return views.page(
             "campaigns", title: "Campaigns", session: admin.session, section: "campaigns",
-            status: [error, welcomeError, visitsError, referralError].allSatisfy({ $0 == nil }) ? .ok : .unprocessableContent, values)
+            status: error == nil && formErrors.isEmpty ? .ok : .unprocessableContent, values)
     }
 
     /// "A 450 ₽ sale by a Silver guest now: +18 points, of which +9 from Happy hours", with the
@@ -273,19 +243,19 @@ extension AdminController {
         return values
     }
 
-    /// A campaign of `rule`'s kind as its form was filled in.
-    func readCampaign(like rule: CampaignRule, from form: FormFields) async throws -> Result<(String, CampaignRule), CampaignProblem> {
-        switch rule {
-        case .multiplier:
-            return CampaignForm.read(form, locationIDs: try await locations.all().map(\.id)).map { ($0.0, .multiplier($0.1)) }
-        case .welcome:
+    /// A campaign of `kind` ("multiplier", "welcome", "visits", "referral") as its form was filled in.
+    func readCampaign(kind: String, from form: FormFields) async throws -> Result<(String, CampaignRule), CampaignProblem> {
+        switch kind {
+        case "welcome":
             let catalog = try await dependencies.store.pool.loyalty.giftCatalog().filter(\.active).map(\.id)
             return CampaignForm.readWelcome(form, catalogIDs: catalog).map { ($0.0, .welcome($0.1)) }
-        case .visits:
+        case "visits":
             let catalog = try await dependencies.store.pool.loyalty.giftCatalog().filter(\.active).map(\.id)
             return CampaignForm.readVisits(form, catalogIDs: catalog).map { ($0.0, .visits($0.1)) }
-        case .referral:
+        case "referral":
             return CampaignForm.readReferral(form).map { ($0.0, .referral($0.1)) }
+        default:
+            return CampaignForm.read(form, locationIDs: try await locations.all().map(\.id)).map { ($0.0, .multiplier($0.1)) }
         }
     }
 
