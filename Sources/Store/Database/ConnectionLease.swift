@@ -14,13 +14,14 @@ public struct DatabaseUnavailable: Error, Sendable, CustomStringConvertible {
 ///
 /// `PostgresClient` lends connections only inside `withConnection`, whose wait cannot be bounded
 /// from outside. So a holder task enters `withConnection`, hands the connection over and waits
-/// until it is given back; the caller waits for the handover at most `deadline`, and when that
-/// passes it cancels the holder, which withdraws its request from the pool.
+/// until it is given back; the caller waits for the handover at most `deadline` (kept by the
+/// pool's `LeaseDeadlines`), and when that passes the holder is cancelled, which withdraws its
+/// request from the pool.
 struct ConnectionLease: Sendable {
     let connection: PostgresConnection
     private let handover: Handover
 
-    static func take(from client: PostgresClient, within deadline: Duration) async throws -> ConnectionLease {
+    static func take(from client: PostgresClient, within deadline: Duration, deadlines: LeaseDeadlines) async throws -> ConnectionLease {
         let handover = Handover()
         let holder = Task {
             do {
@@ -33,11 +34,10 @@ struct ConnectionLease: Sendable {
                 throw error
             }
         }
-        let timer = Task {
-            try await Task.sleep(for: deadline)
+        let ticket = deadlines.watch(until: .now + deadline) {
             if handover.fail(DatabaseUnavailable(waited: deadline)) { holder.cancel() }
         }
-        defer { timer.cancel() }
+        defer { deadlines.forget(ticket) }
         let connection = try await withTaskCancellationHandler {
             try await handover.connection()
         } onCancel: {

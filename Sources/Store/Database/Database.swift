@@ -17,6 +17,7 @@ public struct Database: Sendable {
     /// Tells "away" from "busy"; without one, a slow lease is always waited for.
     let reachability: DatabaseReachability?
     let observer: DatabaseObserver
+    let deadlines = LeaseDeadlines()
 
     public init(
         client: PostgresClient, maximumConnections: Int, reachability: DatabaseReachability? = nil,
@@ -52,10 +53,10 @@ public struct Database: Sendable {
 
     private func lease() async throws -> ConnectionLease {
         do {
-            return try await ConnectionLease.take(from: client, within: leaseDeadline)
+            return try await ConnectionLease.take(from: client, within: leaseDeadline, deadlines: deadlines)
         } catch let unavailable as DatabaseUnavailable {
             if let reachability, await reachability.isAway() { throw unavailable }
-            return try await ConnectionLease.take(from: client, within: busyDeadline)
+            return try await ConnectionLease.take(from: client, within: busyDeadline, deadlines: deadlines)
         }
     }
 
