@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import PropertyBased
 import Testing
 
@@ -82,6 +83,28 @@ import Testing
             // The same request gives the same quote: what the barista saw is what confirm writes.
             let again = try? SaleQuote.compute(amount: Money(kopecks: Int64(kopecks)), redeem: redeem, account: standing, rules: rules)
             #expect(again == quote)
+        }
+    }
+
+    /// The staff bot shows the "most points" quote as the sale's quote when nothing can be spent
+    /// (`StaffBot.takeAmount`): that is only right if the two are the same, campaigns included.
+    @Test func withNothingToSpendTheMostPointsQuoteIsTheNoPointsQuote() async {
+        let happyHours = Campaign(id: 1, version: 1, name: "×2", multiplier: PointsMultiplier(percent: 200))
+        let moment = SaleMoment(Date(timeIntervalSince1970: 1_790_000_000), in: TimeZone(identifier: "Europe/Moscow")!, locationID: 1)
+        await propertyCheck(
+            count: 300, input: Gen.int(in: 1...10_000_000), Gen.int(in: 0...50_000), Gen.int(in: 0...40), Gen.int(in: 0...1)
+        ) { kopecks, balance, debt, withCampaign in
+            let standing = account(balance: balance, debt: debt)
+            let amount = Money(kopecks: Int64(kopecks))
+            let campaigns = withCampaign == 1 ? [happyHours] : []
+            guard
+                let most = try? SaleQuote.compute(
+                    amount: amount, redeem: .maximum, account: standing, rules: rules, campaigns: campaigns, at: moment),
+                most.pointsRedeemed == 0
+            else { return }
+            let none = try? SaleQuote.compute(
+                amount: amount, redeem: .none, account: standing, rules: rules, campaigns: campaigns, at: moment)
+            #expect(none == most)
         }
     }
 }

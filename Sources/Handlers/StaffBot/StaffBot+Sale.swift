@@ -58,14 +58,15 @@ extension StaffBot {
         guard let amount = Money(parsing: text) else { return turn.reply(turn.say(turn.texts.amountUnreadable)) }
         do {
             // Validates the amount and finds how many points could be spent on it.
-            let most = try await turn.tx.loyalty.quote(
+            let (card, most) = try await turn.tx.loyalty.quotedCard(
                 code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, locationID: turn.member.locationID, at: turn.now)
             draft.amount = amount
-            let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
             let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
             if most.pointsRedeemed == 0 && gifts.isEmpty {
+                // Nothing to spend: the quote for the most points is the quote for none, and the
+                // card and gifts were just read, so the sale's busiest step asks nothing twice.
                 draft.redeem = RedeemRequest.none
-                return turn.reply(try await presentQuote(draft, turn: turn, replacing: nil))
+                return turn.reply(try await showQuote(most, of: draft, gifts: gifts, turn: turn, replacing: nil))
             }
             try await turn.conversations.set(.saleRedeem(draft), chatID: turn.chatID, at: turn.now)
             return turn.reply(redeemChoice(draft, maximum: most.pointsRedeemed, gifts: gifts, turn: turn, replacing: nil))
@@ -114,10 +115,16 @@ extension StaffBot {
     /// Computes the quote and shows it with Confirm; a fresh nonce ties the button to this draft.
     func presentQuote(_ draft: SaleDraft, turn: StaffTurn, replacing messageID: Int64?) async throws -> BotCall {
         guard let amount = draft.amount, let redeem = draft.redeem else { throw LoyaltyError.invalidAmount }
-        let quote = try await turn.tx.loyalty.quote(
+        let (card, quote) = try await turn.tx.loyalty.quotedCard(
             code: draft.code, by: turn.member.id, amount: amount, redeem: redeem, locationID: turn.member.locationID, at: turn.now)
-        let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
         let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
+        return try await showQuote(quote, of: draft, gifts: gifts, turn: turn, replacing: messageID)
+    }
+
+    /// Shows `quote` with Confirm; the chat now waits for that button.
+    func showQuote(
+        _ quote: SaleQuote, of draft: SaleDraft, gifts: [CustomerGift], turn: StaffTurn, replacing messageID: Int64?
+    ) async throws -> BotCall {
         let confirmNonce = nonce()
         try await turn.conversations.set(.saleQuote(draft, nonce: confirmNonce), chatID: turn.chatID, at: turn.now)
         let names = gifts.filter { draft.giftIDs.contains($0.id) }.map { $0.name[turn.texts.language] }

@@ -36,7 +36,8 @@ final class LeaseDeadlines: Sendable {
             return (ticket, !state.watching)
         }
         if startWatcher {
-            Task { await self.watchUntilIdle() }
+            // Detached: the watcher outlives the request that started it and keeps none of its task-locals.
+            Task.detached { await self.watchUntilIdle() }
         }
         return ticket
     }

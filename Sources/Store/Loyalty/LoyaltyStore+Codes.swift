@@ -141,13 +141,21 @@ extension LoyaltyStore {
     ) async throws
         -> SaleQuote
     {
+        try await quotedCard(code: code, by: staffID, amount: amount, redeem: redeem, locationID: locationID, at: now).quote
+    }
+
+    /// The quote together with the guest's card it was computed from, for a caller that shows both.
+    public func quotedCard(
+        code: PaymentCode, by staffID: Int64? = nil, amount: Money, redeem: RedeemRequest, locationID: Int64? = nil, at now: Date
+    ) async throws -> (card: CustomerCard, quote: SaleQuote) {
         try await session.withConnection { connection in
             let card = try await lookUp(code: code, by: staffID, at: now, on: connection)
             let settings = try await LoyaltySettings.load(on: connection, logger: logger)
             let campaigns = try await runningCampaigns(on: connection)
-            return try SaleQuote.compute(
+            let quote = try SaleQuote.compute(
                 amount: amount, redeem: redeem, account: card.account, rules: settings.rules, campaigns: campaigns,
                 at: SaleMoment(now, in: settings.cafeTimeZone, locationID: locationID))
+            return (card, quote)
         }
     }
 
