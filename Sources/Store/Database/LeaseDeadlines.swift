@@ -5,7 +5,7 @@ import Synchronization
 /// One watcher for the whole pool, waking every `tick` while anything waits, instead of a
 /// sleeping task per lease: almost every lease is served within microseconds, and a cancelled
 /// `Task.sleep` keeps its task and its dispatch timer until the deadline it was set for, so a
-/// timer per lease cost two allocations that lived 1.5 s each and a task spawn on every query.
+/// timer per lease cost a task spawn on every query and a task and a timer that lived 1.5 s each.
 /// A wait ends at most one `tick` after its deadline.
 final class LeaseDeadlines: Sendable {
     private struct Waiting {
