@@ -30,6 +30,11 @@ struct ClientBot: TelegramBot {
         return .none
     }
 
+    /// Most updates read or end the chat's step; knowing it has none saves the delete.
+    func prefetch(for update: TelegramUpdate) -> UpdateLog.Prefetch {
+        UpdateLog.Prefetch(chatID: update.privateChatID)
+    }
+
     func apology(for update: TelegramUpdate) -> BotReply {
         let texts = clientTexts(Language(telegramLanguageCode: update.sender?.languageCode))
         if let callback = update.callbackQuery {

@@ -33,12 +33,18 @@ extension StaffBot {
         } catch let error as LoyaltyError where error == .codeInUse {
             return turn.reply(turn.say(turn.texts.error(error)))
         }
-        try await drop(step, turn: turn)
+        // The step ends here. Its drafted sale lets go of its code now; the chat's row is
+        // replaced by the new sale's draft, or cleared when the new sale cannot go ahead.
+        if let previous = step.saleDraft {
+            try await turn.till.release(previous.code)
+        }
         guard try await turn.tx.loyalty.holdCode(code, for: turn.member.id, at: turn.now) else {
+            try await turn.conversations.clear(chatID: turn.chatID)
             return turn.reply(turn.say(turn.texts.error(.codeInUse), turn.menu))
         }
-        if try await turn.till.isOwnAccount(card.customerID) {
+        if turn.till.isOwnAccount(card) {
             try await turn.till.release(code)
+            try await turn.conversations.clear(chatID: turn.chatID)
             return turn.reply(turn.say(turn.texts.notForYourself, turn.menu))
         }
         let notice = step.saleDraft == nil ? turn.texts.previousActionDropped : turn.texts.previousSaleDropped

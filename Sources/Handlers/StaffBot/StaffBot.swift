@@ -25,6 +25,11 @@ struct StaffBot: TelegramBot {
         return .none
     }
 
+    /// Every update asks who the sender is and where their chat stands.
+    func prefetch(for update: TelegramUpdate) -> UpdateLog.Prefetch {
+        UpdateLog.Prefetch(chatID: update.privateChatID, staffTelegramID: update.sender?.id)
+    }
+
     func apology(for update: TelegramUpdate) -> BotReply {
         let texts = StaffTexts(language: Language(telegramLanguageCode: update.sender?.languageCode))
         if let callback = update.callbackQuery {

@@ -8,6 +8,8 @@ import Store
 protocol TelegramBot: Sendable {
     var bot: OutboxStore.Bot { get }
     func handle(_ update: TelegramUpdate, in transaction: UpdateTransaction) async throws -> BotReply
+    /// What `handle` reads first, fetched with the update's log row in one statement.
+    func prefetch(for update: TelegramUpdate) -> UpdateLog.Prefetch
     /// What to say when handling failed unexpectedly; the change was rolled back.
     func apology(for update: TelegramUpdate) -> BotReply
 }

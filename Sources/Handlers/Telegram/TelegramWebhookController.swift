@@ -82,7 +82,10 @@ struct TelegramWebhookController {
     private func handleOnce(_ update: TelegramUpdate, bot: any TelegramBot, logger: Logger) async throws -> BotCall? {
         try await store.transaction(logger: logger, retryingRaces: 3) { tx in
             let now = clock.now
-            guard try await tx.updates.record(bot: bot.bot, updateID: update.updateID, kind: update.kind, at: now) else {
+            guard
+                try await tx.updates.record(
+                    bot: bot.bot, updateID: update.updateID, kind: update.kind, at: now, prefetching: bot.prefetch(for: update))
+            else {
                 logger.debug("duplicate Telegram update ignored")
                 return nil
             }

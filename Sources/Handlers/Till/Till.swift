@@ -54,7 +54,7 @@ struct Till {
     func openSale(code: PaymentCode) async throws -> Result<CustomerCard, Refusal> {
         let found = try await card(for: code, holdingForSale: true)
         guard case .success(let card) = found else { return found }
-        if try await isOwnAccount(card.customerID) {
+        if isOwnAccount(card) {
             try await release(code)
             return .failure(.ownAccount)
         }
@@ -62,8 +62,8 @@ struct Till {
     }
 
     /// Whether the guest is the staff member themselves, on their own Telegram account.
-    func isOwnAccount(_ customerID: Int64) async throws -> Bool {
-        try await tx.loyalty.customer(id: customerID)?.telegramID == telegramID
+    func isOwnAccount(_ card: CustomerCard) -> Bool {
+        card.telegramID == telegramID
     }
 
     func release(_ code: PaymentCode) async throws {

@@ -29,7 +29,7 @@ extension LoyaltyStore {
 
     /// The café's settings and its calendar day at `now`.
     func cafeDay(at now: Date, on connection: PostgresConnection) async throws -> (LoyaltySettings, CalendarDate) {
-        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+        let settings = try await session.settings(on: connection)
         return (settings, CalendarDate(now, in: settings.cafeTimeZone))
     }
 }

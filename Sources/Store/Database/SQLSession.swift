@@ -9,7 +9,7 @@ import PostgresNIO
 struct SQLSession: Sendable {
     private enum Target: Sendable {
         case pool(Database)
-        case transaction(PostgresConnection)
+        case transaction(PostgresConnection, TransactionMemo)
     }
 
     private let target: Target
@@ -20,7 +20,14 @@ struct SQLSession: Sendable {
     }
 
     static func transaction(_ connection: PostgresConnection, logger: Logger) -> SQLSession {
-        SQLSession(target: .transaction(connection), logger: logger)
+        SQLSession(target: .transaction(connection, TransactionMemo()), logger: logger)
+    }
+
+    /// What the caller's transaction already read; nil on the pool, where every command is a
+    /// transaction of its own.
+    var memo: TransactionMemo? {
+        if case .transaction(_, let memo) = target { return memo }
+        return nil
     }
 
     /// True inside a caller's transaction: a failed statement there aborts the whole transaction,
@@ -34,7 +41,7 @@ struct SQLSession: Sendable {
     func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         switch target {
         case .pool(let database): return try await database.withConnection(logger: logger, body)
-        case .transaction(let connection): return try await body(connection)
+        case .transaction(let connection, _): return try await body(connection)
         }
     }
 
@@ -42,7 +49,7 @@ struct SQLSession: Sendable {
     func withTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         switch target {
         case .pool(let database): return try await database.withTransaction(logger: logger, body)
-        case .transaction(let connection): return try await body(connection)
+        case .transaction(let connection, _): return try await body(connection)
         }
     }
 }

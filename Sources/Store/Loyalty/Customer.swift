@@ -28,6 +28,8 @@ public struct CustomerCard: Sendable, Equatable {
     public var firstName: String
     public var account: LoyaltyAccount
     public var codeExpiresAt: Date
+    /// The guest's Telegram account, so a till can tell its own barista's account apart.
+    public var telegramID: Int64?
 }
 
 /// How the till identifies the guest: the code from the client bot, or (a POS that looked the

@@ -99,3 +99,14 @@ extension LoyaltySettings {
         expiryReminderDays = integer("expiry_reminder_days", 14)
     }
 }
+
+extension SQLSession {
+    /// The owner's settings, read once per transaction (`TransactionMemo` says why) and once per
+    /// command on the pool.
+    func settings(on connection: PostgresConnection) async throws -> LoyaltySettings {
+        if let known = memo?.settings { return known }
+        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+        memo?.settings = settings
+        return settings
+    }
+}

@@ -31,7 +31,7 @@ extension LoyaltyStore {
             )
             let after = try account.applying(adjustment)
             let kind = points > 0 ? "manual_credit" : "manual_debit"
-            let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+            let settings = try await session.settings(on: connection)
             var lots = try await openLots(of: customerID, balance: account.balance, on: connection)
             let moves: [LotMovement]
             if points > 0 {

@@ -24,7 +24,7 @@ extension LoyaltyStore {
     static let birthdayJobLock: Int64 = 0x6372_656D_615F_6264
 
     private func issueBirthdayGifts(today: CalendarDate, at now: Date, on connection: PostgresConnection) async throws -> Int {
-        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+        let settings = try await session.settings(on: connection)
         let celebrated = BirthdayCycle.birthDatesCelebrated(on: today)
         let months = celebrated.map(\.month)
         let days = celebrated.map(\.day)

@@ -13,7 +13,7 @@ extension LoyaltyStore {
         try await session.withTransaction { connection in
             let reason = String(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
             let cancelReason = reason.isEmpty ? "no reason given" : reason
-            let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+            let settings = try await session.settings(on: connection)
             let sale = try await lockSale(orderID, on: connection)
             guard !sale.cancelled else { throw LoyaltyError.alreadyCancelled }
             try CancellationPolicy(windowMinutes: settings.cancelWindowMinutes)

@@ -22,7 +22,7 @@ extension LoyaltyStore {
     }
 
     private func issueCode(customerID: Int64, at now: Date, on connection: PostgresConnection) async throws -> IssuedCode {
-        let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+        let settings = try await session.settings(on: connection)
         let expiresAt = now.addingTimeInterval(TimeInterval(settings.codeLifetimeSeconds))
         for _ in 0..<8 {
             let code = drawCode()
@@ -70,21 +70,21 @@ extension LoyaltyStore {
         let rows = try await connection.run(
             """
             SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
-                   p.expires_at, p.held_by_staff_id, p.held_until
+                   p.expires_at, p.held_by_staff_id, p.held_until, c.telegram_id
             FROM payment_codes p JOIN customers c ON c.id = p.customer_id
             WHERE p.code = \(code.digits)
             """,
             logger: logger
         )
-        for try await (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil) in rows.decode(
-            (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?).self
+        for try await (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil, telegramID) in rows.decode(
+            (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?, Int64?).self
         ) {
             let validity = CodeValidity(expiresAt: expiresAt, heldBy: heldBy, heldUntil: heldUntil)
             if let refusal = validity.refusal(for: staffID, at: now) { throw refusal }
             return CustomerCard(
                 customerID: customerID, firstName: firstName,
                 account: LoyaltyAccount(balance: balance, debt: debt, tier: Tier(stored: tier), qualificationSpend: Money(kopecks: spend)),
-                codeExpiresAt: validity.usableUntil(by: staffID)
+                codeExpiresAt: validity.usableUntil(by: staffID), telegramID: telegramID
             )
         }
         throw LoyaltyError.codeNotFound
@@ -97,7 +97,7 @@ extension LoyaltyStore {
     @discardableResult
     public func holdCode(_ code: PaymentCode, for staffID: Int64, at now: Date) async throws -> Bool {
         try await session.withConnection { connection in
-            let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+            let settings = try await session.settings(on: connection)
             guard settings.codeHoldMinutes > 0 else { return true }
             let until = now.addingTimeInterval(TimeInterval(settings.codeHoldMinutes * 60))
             let taken =
@@ -150,7 +150,7 @@ extension LoyaltyStore {
     ) async throws -> (card: CustomerCard, quote: SaleQuote) {
         try await session.withConnection { connection in
             let card = try await lookUp(code: code, by: staffID, at: now, on: connection)
-            let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+            let settings = try await session.settings(on: connection)
             let campaigns = try await runningCampaigns(on: connection)
             let quote = try SaleQuote.compute(
                 amount: amount, redeem: redeem, account: card.account, rules: settings.rules, campaigns: campaigns,

@@ -42,7 +42,7 @@ extension LoyaltyStore {
     /// takes none. Managers refund their own location's sales, the back office any.
     public func refundSale(_ request: RefundRequest, by actor: Actor, at now: Date) async throws -> RefundedSale {
         try await session.withTransaction { connection in
-            let settings = try await LoyaltySettings.load(on: connection, logger: logger)
+            let settings = try await session.settings(on: connection)
             let sale = try await lockSale(request.orderID, on: connection)
             if let earlier = try await existingRefund(request, on: connection) { return earlier }
             guard !sale.cancelled else { throw LoyaltyError.alreadyCancelled }

@@ -26,7 +26,7 @@ public struct LoyaltyStore: SessionStore {
 
     public func settings() async throws -> LoyaltySettings {
         try await session.withConnection { connection in
-            try await LoyaltySettings.load(on: connection, logger: logger)
+            try await session.settings(on: connection)
         }
     }
 }

@@ -25,19 +25,27 @@ public struct RateLimiter: SessionStore {
 
     /// Seconds until the window of the first exhausted limit ends, or nil while all have room.
     public func retryAfter(_ limits: [Limit], at now: Date) async throws -> TimeInterval? {
-        try await session.withConnection { connection in
-            for limit in limits {
-                let start = limit.windowStart(at: now)
-                let hits =
-                    try await connection.run(
-                        "SELECT hits FROM rate_limit_counters WHERE key = \(limit.key) AND window_start = \(start)", logger: logger
-                    ).collect().first?.decode(Int.self) ?? 0
-                if hits >= limit.maximum {
-                    return max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up))
-                }
-            }
-            return nil
+        guard !limits.isEmpty else { return nil }
+        let starts = limits.map { $0.windowStart(at: now) }
+        // One statement for all the limits; a window nobody hit has no row.
+        let rows = try await session.withConnection { connection in
+            try await connection.run(
+                """
+                SELECT c.key, c.window_start, c.hits FROM rate_limit_counters c
+                JOIN unnest(\(limits.map(\.key)), \(starts)) AS asked (key, window_start)
+                  ON c.key = asked.key AND c.window_start = asked.window_start
+                """,
+                logger: logger
+            ).collect()
         }
+        let counted = try rows.map { try $0.decode((String, Date, Int).self) }
+        for (limit, start) in zip(limits, starts) {
+            let hits = counted.first { $0.0 == limit.key && $0.1 == start }?.2 ?? 0
+            if hits >= limit.maximum {
+                return max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up))
+            }
+        }
+        return nil
     }
 
     /// Takes one hit from every limit in one statement each, before the work it guards: of any

@@ -19,21 +19,33 @@ public struct StaffMember: Sendable, Equatable {
 public struct StaffStore: SessionStore {
     let session: SQLSession
 
-    /// The staff member bound to this Telegram account, active or not; nil for strangers.
+    /// The staff member bound to this Telegram account, active or not; nil for strangers. The
+    /// update's first statement may have fetched it already (`UpdateLog.Prefetch`).
     public func member(telegramID: Int64) async throws -> StaffMember? {
-        try await session.withConnection { connection in
+        if let fetched = session.memo?.takeStaffMember(telegramID: telegramID) { return fetched }
+        return try await session.withConnection { connection in
             let rows = try await connection.run(
                 "SELECT id, display_name, role, location_id, language, active FROM staff WHERE telegram_id = \(telegramID)",
                 logger: logger
             )
-            for try await (id, name, role, location, language, active) in rows.decode((Int64, String, String, Int64, String, Bool).self) {
-                return StaffMember(
-                    id: id, displayName: name, role: Actor.StaffRole(rawValue: role) ?? .barista, locationID: location,
-                    language: Language(rawValue: language) ?? .ru, active: active
-                )
+            for try await row in rows.decode(StaffMember.Row.self) {
+                return StaffMember(row)
             }
             return nil
         }
+    }
+}
+
+extension StaffMember {
+    /// A staff row's id, display_name, role, location_id, language and active.
+    typealias Row = (Int64, String, String, Int64, String, Bool)
+
+    init(_ row: Row) {
+        let (id, name, role, location, language, active) = row
+        self.init(
+            id: id, displayName: name, role: Actor.StaffRole(rawValue: role) ?? .barista, locationID: location,
+            language: Language(rawValue: language) ?? .ru, active: active
+        )
     }
 }
 

@@ -23,11 +23,16 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
 
     /// The chat's current step, or nil when there is none or it expired.
     public func current(chatID: Int64, at now: Date) async throws -> State? {
-        let data = try await session.withConnection { connection in
-            try await connection.run(
-                "SELECT data::text FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID) AND expires_at > \(now)",
-                logger: logger
-            ).collect().first?.decode(String.self)
+        let data: String?
+        if let known = session.memo?.conversation(bot: bot, chatID: chatID) {
+            data = known
+        } else {
+            data = try await session.withConnection { connection in
+                try await connection.run(
+                    "SELECT data::text FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID) AND expires_at > \(now)",
+                    logger: logger
+                ).collect().first?.decode(String.self)
+            }
         }
         guard let data else { return nil }
         do {
@@ -51,13 +56,18 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
                 logger: logger
             )
         }
+        session.memo?.remember(conversation: data, bot: bot, chatID: chatID)
     }
 
+    /// Ends the chat's step. When the update's first statement found the chat without one,
+    /// there is nothing to delete (an expired row may stay; it reads as none until replaced).
     public func clear(chatID: Int64) async throws {
+        if case .some(.none) = session.memo?.conversation(bot: bot, chatID: chatID) { return }
         try await session.withConnection { connection in
             try await connection.run(
                 "DELETE FROM conversations WHERE bot = \(bot.rawValue) AND chat_id = \(chatID)", logger: logger
             )
         }
+        session.memo?.remember(conversation: nil, bot: bot, chatID: chatID)
     }
 }

@@ -6,21 +6,73 @@ import PostgresNIO
 public struct UpdateLog: SessionStore {
     let session: SQLSession
 
+    /// What a bot reads first on every update, fetched by the statement that records it: one
+    /// round trip where there were three (`TransactionMemo` keeps the rows for the stores).
+    public struct Prefetch: Sendable {
+        /// The chat whose conversation the update continues.
+        public var chatID: Int64?
+        /// The Telegram account to find a staff member for (the staff bot's door).
+        public var staffTelegramID: Int64?
+
+        public init(chatID: Int64? = nil, staffTelegramID: Int64? = nil) {
+            self.chatID = chatID
+            self.staffTelegramID = staffTelegramID
+        }
+
+        public static let nothing = Prefetch()
+    }
+
     /// Records the update, inside the caller's transaction (`tx.updates`). False when it was
     /// recorded before: a redelivery, or a concurrent duplicate whose transaction committed first
-    /// (the insert waits for it, then finds the row).
-    public func record(bot: OutboxStore.Bot, updateID: Int64, kind: String, at now: Date) async throws -> Bool {
-        try await session.withConnection { connection in
+    /// (the insert waits for it, then finds the row). A fresh update's `prefetch` rows are read
+    /// in the same statement and kept for the conversation and staff stores.
+    public func record(
+        bot: OutboxStore.Bot, updateID: Int64, kind: String, at now: Date, prefetching prefetch: Prefetch = .nothing
+    ) async throws -> Bool {
+        guard prefetch.chatID != nil || prefetch.staffTelegramID != nil else {
+            return try await session.withConnection { connection in
+                try await connection.run(
+                    """
+                    INSERT INTO telegram_updates (bot, update_id, kind, received_at)
+                    VALUES (\(bot.rawValue), \(updateID), \(String(kind.prefix(40))), \(now))
+                    ON CONFLICT DO NOTHING
+                    RETURNING 1
+                    """,
+                    logger: logger
+                ).collect().count == 1
+            }
+        }
+        let rows = try await session.withConnection { connection in
             try await connection.run(
                 """
-                INSERT INTO telegram_updates (bot, update_id, kind, received_at)
-                VALUES (\(bot.rawValue), \(updateID), \(String(kind.prefix(40))), \(now))
-                ON CONFLICT DO NOTHING
-                RETURNING 1
+                WITH recorded AS (
+                    INSERT INTO telegram_updates (bot, update_id, kind, received_at)
+                    VALUES (\(bot.rawValue), \(updateID), \(String(kind.prefix(40))), \(now))
+                    ON CONFLICT DO NOTHING
+                    RETURNING 1
+                )
+                SELECT (SELECT data::text FROM conversations
+                        WHERE bot = \(bot.rawValue) AND chat_id = \(prefetch.chatID) AND expires_at > \(now)),
+                       s.id, s.display_name, s.role, s.location_id, s.language, s.active
+                FROM recorded LEFT JOIN staff s ON s.telegram_id = \(prefetch.staffTelegramID)
                 """,
                 logger: logger
-            ).collect().count == 1
+            ).collect()
         }
+        guard let row = rows.first else { return false }
+        let (conversation, id, name, role, location, language, active) = try row.decode(
+            (String?, Int64?, String?, String?, Int64?, String?, Bool?).self)
+        if let chatID = prefetch.chatID {
+            session.memo?.remember(conversation: conversation, bot: bot, chatID: chatID)
+        }
+        if let telegramID = prefetch.staffTelegramID {
+            var member: StaffMember?
+            if let id, let name, let role, let location, let language, let active {
+                member = StaffMember((id, name, role, location, language, active))
+            }
+            session.memo?.remember(staffMember: member, telegramID: telegramID)
+        }
+        return true
     }
 
     /// Forgets updates older than Telegram's redelivery window; returns how many went.
