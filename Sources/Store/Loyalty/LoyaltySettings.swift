@@ -47,8 +47,8 @@ public struct LoyaltySettings: Sendable, Equatable {
 
     public static func load(on connection: PostgresConnection, logger: Logger) async throws -> LoyaltySettings {
         var values: [String: String] = [:]
-        let rows = try await connection.run("SELECT key, value #>> '{}' FROM settings", logger: logger)
-        for try await (key, value) in rows.decode((String, String).self) {
+        for try await row in try await connection.run(LoadSettings(), logger: logger) {
+            let (key, value) = try row.decode((String, String).self)
             values[key] = value
         }
         return LoyaltySettings(values: values)
@@ -109,4 +109,10 @@ extension SQLSession {
         memo?.settings = settings
         return settings
     }
+}
+
+/// Every setting as text.
+struct LoadSettings: PlannedStatement {
+    static let parameters = StatementParameters<LoadSettings>([])
+    static let sql = "SELECT key, value #>> '{}' FROM settings"
 }

@@ -65,19 +65,8 @@ extension LoyaltyStore {
     public func activeGifts(customerID: Int64, at now: Date) async throws -> [CustomerGift] {
         try await session.withConnection { connection in
             var gifts: [CustomerGift] = []
-            let rows = try await connection.run(
-                """
-                SELECT g.id, g.name, g.name_en, g.reason, g.issued_at, g.expires_at
-                FROM customer_gifts g
-                WHERE g.customer_id = \(customerID) AND g.expires_at > \(now)
-                  AND NOT EXISTS (SELECT 1 FROM gift_redemptions r WHERE r.gift_id = g.id)
-                ORDER BY g.expires_at, g.id
-                """,
-                logger: logger
-            )
-            for try await (id, name, englishName, reason, issuedAt, expiresAt) in rows.decode(
-                (Int64, String, String, String, Date, Date).self)
-            {
+            for try await row in try await connection.run(ActiveGifts(customerID: customerID, now: now), logger: logger) {
+                let (id, name, englishName, reason, issuedAt, expiresAt) = try row.decode((Int64, String, String, String, Date, Date).self)
                 gifts.append(
                     CustomerGift(
                         id: id, customerID: customerID, name: LocalizedName(russian: name, english: englishName), reason: reason,
@@ -88,4 +77,24 @@ extension LoyaltyStore {
         }
     }
 
+}
+
+/// A guest's gifts still to be used, soonest to expire first.
+struct ActiveGifts: PlannedStatement {
+    static let parameters = StatementParameters<ActiveGifts>([
+        .init("customer_id", .int8) { $0.customerID },
+        .init("now", .timestamptz) { $0.now },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        SELECT g.id, g.name, g.name_en, g.reason, g.issued_at, g.expires_at
+        FROM customer_gifts g
+        WHERE g.customer_id = :customer_id AND g.expires_at > :now
+          AND NOT EXISTS (SELECT 1 FROM gift_redemptions r WHERE r.gift_id = g.id)
+        ORDER BY g.expires_at, g.id
+        """)
+
+    var customerID: Int64
+    var now: Date
 }

@@ -26,21 +26,9 @@ extension LoyaltyStore {
         let expiresAt = now.addingTimeInterval(TimeInterval(settings.codeLifetimeSeconds))
         for _ in 0..<8 {
             let code = drawCode()
-            let issued =
-                try await connection.run(
-                    """
-                    INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
-                    SELECT id, \(code.digits), \(now), \(expiresAt)
-                    FROM customers
-                    WHERE id = \(customerID) AND blocked_at IS NULL AND anonymised_at IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND customer_id <> \(customerID))
-                    ON CONFLICT (customer_id) DO UPDATE
-                        SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
-                            held_by_staff_id = NULL, held_until = NULL
-                    RETURNING customer_id
-                    """,
-                    logger: logger
-                ).collect().count == 1
+            let statement = IssueCode(customerID: customerID, code: code.digits, now: now, expiresAt: expiresAt)
+            var issued = false
+            for try await _ in try await connection.run(statement, logger: logger) { issued = true }
             if issued { return IssuedCode(code: code, expiresAt: expiresAt) }
             if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
             // Another guest holds this code: free it if it expired, then draw again.
@@ -67,18 +55,9 @@ extension LoyaltyStore {
 
     private func lookUp(code: PaymentCode, by staffID: Int64?, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard
     {
-        let rows = try await connection.run(
-            """
-            SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
-                   p.expires_at, p.held_by_staff_id, p.held_until, c.telegram_id
-            FROM payment_codes p JOIN customers c ON c.id = p.customer_id
-            WHERE p.code = \(code.digits)
-            """,
-            logger: logger
-        )
-        for try await (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil, telegramID) in rows.decode(
-            (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?, Int64?).self
-        ) {
+        for try await row in try await connection.run(LookUpCode(code: code.digits), logger: logger) {
+            let (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil, telegramID) = try row.decode(
+                (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?, Int64?).self)
             let validity = CodeValidity(expiresAt: expiresAt, heldBy: heldBy, heldUntil: heldUntil)
             if let refusal = validity.refusal(for: staffID, at: now) { throw refusal }
             return CustomerCard(
@@ -100,16 +79,12 @@ extension LoyaltyStore {
             let settings = try await session.settings(on: connection)
             guard settings.codeHoldMinutes > 0 else { return true }
             let until = now.addingTimeInterval(TimeInterval(settings.codeHoldMinutes * 60))
-            let taken =
-                try await connection.run(
-                    """
-                    UPDATE payment_codes SET held_by_staff_id = \(staffID), held_until = \(until)
-                    WHERE code = \(code.digits) AND expires_at > \(now)
-                      AND (held_by_staff_id IS NULL OR held_until <= \(now) OR held_by_staff_id = \(staffID))
-                    RETURNING 1
-                    """,
-                    logger: logger
-                ).collect().count == 1
+            var taken = false
+            for try await _ in try await connection.run(
+                HoldCode(code: code.digits, staffID: staffID, now: now, until: until), logger: logger)
+            {
+                taken = true
+            }
             if taken { return true }
             return try await connection.run(
                 """
@@ -183,4 +158,71 @@ extension LoyaltyStore {
         case .some(false): return nil
         }
     }
+}
+
+/// The guest behind a payment code, with the code's lifetime and hold.
+struct LookUpCode: PlannedStatement {
+    static let parameters = StatementParameters<LookUpCode>([.init("code", .text) { $0.code }])
+
+    static let sql = parameters.sql(
+        """
+        SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
+               p.expires_at, p.held_by_staff_id, p.held_until, c.telegram_id
+        FROM payment_codes p JOIN customers c ON c.id = p.customer_id
+        WHERE p.code = :code
+        """)
+
+    var code: String
+}
+
+/// Gives a guest who may buy a fresh code, replacing their previous one; no row when the guest
+/// may not, or another guest holds this code.
+struct IssueCode: PlannedStatement {
+    static let parameters = StatementParameters<IssueCode>([
+        .init("customer_id", .int8) { $0.customerID },
+        .init("code", .text) { $0.code },
+        .init("now", .timestamptz) { $0.now },
+        .init("expires_at", .timestamptz) { $0.expiresAt },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        INSERT INTO payment_codes (customer_id, code, issued_at, expires_at)
+        SELECT id, :code, :now, :expires_at
+        FROM customers
+        WHERE id = :customer_id AND blocked_at IS NULL AND anonymised_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM payment_codes WHERE code = :code AND customer_id <> :customer_id)
+        ON CONFLICT (customer_id) DO UPDATE
+            SET code = EXCLUDED.code, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at,
+                held_by_staff_id = NULL, held_until = NULL
+        RETURNING customer_id
+        """)
+
+    var customerID: Int64
+    var code: String
+    var now: Date
+    var expiresAt: Date
+}
+
+/// Holds a fresh code for a barista until `until`, unless another barista's hold still runs.
+struct HoldCode: PlannedStatement {
+    static let parameters = StatementParameters<HoldCode>([
+        .init("code", .text) { $0.code },
+        .init("staff_id", .int8) { $0.staffID },
+        .init("now", .timestamptz) { $0.now },
+        .init("until", .timestamptz) { $0.until },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        UPDATE payment_codes SET held_by_staff_id = :staff_id, held_until = :until
+        WHERE code = :code AND expires_at > :now
+          AND (held_by_staff_id IS NULL OR held_until <= :now OR held_by_staff_id = :staff_id)
+        RETURNING 1
+        """)
+
+    var code: String
+    var staffID: Int64
+    var now: Date
+    var until: Date
 }

@@ -73,9 +73,12 @@ extension LoyaltyStore {
     }
 
     public func customer(telegramID: Int64) async throws -> Customer? {
-        try await firstCustomer(
-            "SELECT \(unescaped: Self.customerColumns) FROM customers WHERE telegram_id = \(telegramID) AND anonymised_at IS NULL"
-        )
+        try await session.withConnection { connection in
+            for try await row in try await connection.run(CustomerByTelegramID(telegramID: telegramID), logger: logger) {
+                return try Customer(row: row)
+            }
+            return nil
+        }
     }
 
     public func customer(phone: PhoneNumber) async throws -> Customer? {
@@ -91,7 +94,7 @@ extension LoyaltyStore {
     }
 
     /// What `Customer.init(_ row:)` reads.
-    private static let customerColumns = """
+    static let customerColumns = """
         id, telegram_id, phone, first_name, last_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, language,
         tier, points_balance, points_debt, qualification_spend_kopecks, promo_opt_in,
         birth_date IS NULL OR birth_date_changes = 0 AS may_change_birth_date,
@@ -137,4 +140,14 @@ extension CalendarDate {
         guard parts.count == 3 else { return nil }
         self.init(year: parts[0], month: parts[1], day: parts[2])
     }
+}
+
+/// The guest behind a Telegram account: every update of the client bot asks.
+struct CustomerByTelegramID: PlannedStatement {
+    static let parameters = StatementParameters<CustomerByTelegramID>([.init("telegram_id", .int8) { $0.telegramID }])
+
+    static let sql = parameters.sql(
+        "SELECT \(LoyaltyStore.customerColumns) FROM customers WHERE telegram_id = :telegram_id AND anonymised_at IS NULL")
+
+    var telegramID: Int64
 }

@@ -28,19 +28,15 @@ public struct RateLimiter: SessionStore {
         guard !limits.isEmpty else { return nil }
         let starts = limits.map { $0.windowStart(at: now) }
         // One statement for all the limits; a window nobody hit has no row.
-        let rows = try await session.withConnection { connection in
-            try await connection.run(
-                """
-                SELECT c.key, c.window_start, c.hits FROM rate_limit_counters c
-                JOIN unnest(\(limits.map(\.key)), \(starts)) AS asked (key, window_start)
-                  ON c.key = asked.key AND c.window_start = asked.window_start
-                """,
-                logger: logger
-            ).collect()
+        let counted = try await session.withConnection { connection in
+            var counted: [(key: String, start: Date, hits: Int)] = []
+            for try await row in try await connection.run(PeekCounters(keys: limits.map(\.key), starts: starts), logger: logger) {
+                counted.append(try row.decode((String, Date, Int).self))
+            }
+            return counted
         }
-        let counted = try rows.map { try $0.decode((String, Date, Int).self) }
         for (limit, start) in zip(limits, starts) {
-            let hits = counted.first { $0.0 == limit.key && $0.1 == start }?.2 ?? 0
+            let hits = counted.first { $0.key == limit.key && $0.start == start }?.hits ?? 0
             if hits >= limit.maximum {
                 return max(1, start.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up))
             }
@@ -111,4 +107,22 @@ public struct RateLimiter: SessionStore {
             ).collect().count
         }
     }
+}
+
+/// The counters of the given windows that have been hit (`keys[n]` starting at `starts[n]`).
+struct PeekCounters: PlannedStatement {
+    static let parameters = StatementParameters<PeekCounters>([
+        .init("keys", .textArray) { $0.keys },
+        .init("starts", .timestamptzArray) { $0.starts },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        SELECT c.key, c.window_start, c.hits FROM rate_limit_counters c
+        JOIN unnest(:keys::text[], :starts::timestamptz[]) AS asked (key, window_start)
+          ON c.key = asked.key AND c.window_start = asked.window_start
+        """)
+
+    var keys: [String]
+    var starts: [Date]
 }

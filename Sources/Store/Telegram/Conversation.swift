@@ -45,16 +45,10 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
 
     public func set(_ state: State, chatID: Int64, at now: Date, lifetime: TimeInterval = 30 * 60) async throws {
         let data = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        let statement = SaveConversation(
+            bot: bot.rawValue, chatID: chatID, step: state.step, data: data, expiresAt: now.addingTimeInterval(lifetime), now: now)
         try await session.withConnection { connection in
-            try await connection.run(
-                """
-                INSERT INTO conversations (bot, chat_id, state, data, expires_at, updated_at)
-                VALUES (\(bot.rawValue), \(chatID), \(state.step), \(data)::jsonb, \(now.addingTimeInterval(lifetime)), \(now))
-                ON CONFLICT (bot, chat_id) DO UPDATE
-                    SET state = EXCLUDED.state, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
-                """,
-                logger: logger
-            )
+            for try await _ in try await connection.run(statement, logger: logger) {}
         }
         session.memo?.remember(conversation: data, bot: bot, chatID: chatID)
     }
@@ -70,4 +64,31 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
         }
         session.memo?.remember(conversation: nil, bot: bot, chatID: chatID)
     }
+}
+
+/// Writes a chat's step, replacing the one before.
+struct SaveConversation: PlannedStatement {
+    static let parameters = StatementParameters<SaveConversation>([
+        .init("bot", .text) { $0.bot },
+        .init("chat_id", .int8) { $0.chatID },
+        .init("step", .text) { $0.step },
+        .init("data", .text) { $0.data },
+        .init("expires_at", .timestamptz) { $0.expiresAt },
+        .init("now", .timestamptz) { $0.now },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        INSERT INTO conversations (bot, chat_id, state, data, expires_at, updated_at)
+        VALUES (:bot, :chat_id, :step, :data::jsonb, :expires_at, :now)
+        ON CONFLICT (bot, chat_id) DO UPDATE
+            SET state = EXCLUDED.state, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
+        """)
+
+    var bot: String
+    var chatID: Int64
+    var step: String
+    var data: String
+    var expiresAt: Date
+    var now: Date
 }

@@ -43,21 +43,12 @@ public struct UpdateLog: SessionStore {
             }
         }
         let rows = try await session.withConnection { connection in
-            try await connection.run(
-                """
-                WITH recorded AS (
-                    INSERT INTO telegram_updates (bot, update_id, kind, received_at)
-                    VALUES (\(bot.rawValue), \(updateID), \(String(kind.prefix(40))), \(now))
-                    ON CONFLICT DO NOTHING
-                    RETURNING 1
-                )
-                SELECT (SELECT data::text FROM conversations
-                        WHERE bot = \(bot.rawValue) AND chat_id = \(prefetch.chatID) AND expires_at > \(now)),
-                       s.id, s.display_name, s.role, s.location_id, s.language, s.active
-                FROM recorded LEFT JOIN staff s ON s.telegram_id = \(prefetch.staffTelegramID)
-                """,
-                logger: logger
-            ).collect()
+            var rows: [PostgresRow] = []
+            let statement = RecordUpdate(
+                bot: bot.rawValue, updateID: updateID, kind: String(kind.prefix(40)), now: now, chatID: prefetch.chatID,
+                staffTelegramID: prefetch.staffTelegramID)
+            for try await row in try await connection.run(statement, logger: logger) { rows.append(row) }
+            return rows
         }
         guard let row = rows.first else { return false }
         let (conversation, id, name, role, location, language, active) = try row.decode(
@@ -83,4 +74,37 @@ public struct UpdateLog: SessionStore {
             ).collect().count
         }
     }
+}
+
+/// Records an update and, for a fresh one, reads the chat's step and the staff member writing.
+/// No row: the update was recorded before.
+struct RecordUpdate: PlannedStatement {
+    static let parameters = StatementParameters<RecordUpdate>([
+        .init("bot", .text) { $0.bot },
+        .init("update_id", .int8) { $0.updateID },
+        .init("kind", .text) { $0.kind },
+        .init("now", .timestamptz) { $0.now },
+        .init("chat_id", .int8) { $0.chatID },
+        .init("staff_telegram_id", .int8) { $0.staffTelegramID },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        WITH recorded AS (
+            INSERT INTO telegram_updates (bot, update_id, kind, received_at)
+            VALUES (:bot, :update_id, :kind, :now)
+            ON CONFLICT DO NOTHING
+            RETURNING 1
+        )
+        SELECT (SELECT data::text FROM conversations WHERE bot = :bot AND chat_id = :chat_id AND expires_at > :now),
+               s.id, s.display_name, s.role, s.location_id, s.language, s.active
+        FROM recorded LEFT JOIN staff s ON s.telegram_id = :staff_telegram_id
+        """)
+
+    var bot: String
+    var updateID: Int64
+    var kind: String
+    var now: Date
+    var chatID: Int64?
+    var staffTelegramID: Int64?
 }
