@@ -8,7 +8,7 @@ public struct UpdateLog: SessionStore {
 
     /// What a bot reads first on every update, fetched by the statement that records it: one
     /// round trip where there were three (`TransactionMemo` keeps the rows for the stores).
-    public struct Prefetch: Sendable {
+    public struct Prefetch: Sendable, Equatable {
         /// The chat whose conversation the update continues.
         public var chatID: Int64?
         /// The Telegram account to find a staff member for (the staff bot's door).
@@ -29,19 +29,7 @@ public struct UpdateLog: SessionStore {
     public func record(
         bot: OutboxStore.Bot, updateID: Int64, kind: String, at now: Date, prefetching prefetch: Prefetch = .nothing
     ) async throws -> Bool {
-        guard prefetch.chatID != nil || prefetch.staffTelegramID != nil else {
-            return try await session.withConnection { connection in
-                try await connection.run(
-                    """
-                    INSERT INTO telegram_updates (bot, update_id, kind, received_at)
-                    VALUES (\(bot.rawValue), \(updateID), \(String(kind.prefix(40))), \(now))
-                    ON CONFLICT DO NOTHING
-                    RETURNING 1
-                    """,
-                    logger: logger
-                ).collect().count == 1
-            }
-        }
+        guard prefetch != .nothing else { return try await recordAlone(bot: bot, updateID: updateID, kind: kind, at: now) }
         let rows = try await session.withConnection { connection in
             var rows: [PostgresRow] = []
             let statement = RecordUpdate(
@@ -64,6 +52,22 @@ public struct UpdateLog: SessionStore {
             session.memo?.remember(staffMember: member, telegramID: telegramID)
         }
         return true
+    }
+
+    /// The insert on its own, for an update that needs nothing read with it: the apology after a
+    /// failed attempt, which must not trip over whatever the attempt tripped over.
+    private func recordAlone(bot: OutboxStore.Bot, updateID: Int64, kind: String, at now: Date) async throws -> Bool {
+        try await session.withConnection { connection in
+            try await connection.run(
+                """
+                INSERT INTO telegram_updates (bot, update_id, kind, received_at)
+                VALUES (\(bot.rawValue), \(updateID), \(String(kind.prefix(40))), \(now))
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+                """,
+                logger: logger
+            ).collect().count == 1
+        }
     }
 
     /// Forgets updates older than Telegram's redelivery window; returns how many went.
