@@ -1,3 +1,4 @@
+import Logging
 import PostgresNIO
 
 /// A statement PostgreSQL parses and plans once per connection instead of on every call. A
@@ -14,4 +15,13 @@ extension PlannedStatement {
     func makeBindings() throws -> PostgresBindings { try Self.parameters.bindings(for: self) }
 
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+extension PostgresConnection {
+    /// Runs a planned statement and reads all its rows (none for a write without RETURNING).
+    func collect<Statement: PlannedStatement>(_ statement: Statement, logger: Logger) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await run(statement, logger: logger) { rows.append(row) }
+        return rows
+    }
 }

@@ -27,9 +27,7 @@ extension LoyaltyStore {
         for _ in 0..<8 {
             let code = drawCode()
             let statement = IssueCode(customerID: customerID, code: code.digits, now: now, expiresAt: expiresAt)
-            var issued = false
-            for try await _ in try await connection.run(statement, logger: logger) { issued = true }
-            if issued { return IssuedCode(code: code, expiresAt: expiresAt) }
+            if try await !connection.collect(statement, logger: logger).isEmpty { return IssuedCode(code: code, expiresAt: expiresAt) }
             if let refusal = try await refusalForCustomer(customerID, on: connection) { throw refusal }
             // Another guest holds this code: free it if it expired, then draw again.
             try await connection.run(
@@ -79,13 +77,8 @@ extension LoyaltyStore {
             let settings = try await session.settings(on: connection)
             guard settings.codeHoldMinutes > 0 else { return true }
             let until = now.addingTimeInterval(TimeInterval(settings.codeHoldMinutes * 60))
-            var taken = false
-            for try await _ in try await connection.run(
-                HoldCode(code: code.digits, staffID: staffID, now: now, until: until), logger: logger)
-            {
-                taken = true
-            }
-            if taken { return true }
+            let hold = HoldCode(code: code.digits, staffID: staffID, now: now, until: until)
+            if try await !connection.collect(hold, logger: logger).isEmpty { return true }
             return try await connection.run(
                 """
                 SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND held_by_staff_id = \(staffID) AND held_until > \(now)

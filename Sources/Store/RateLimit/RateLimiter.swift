@@ -28,13 +28,10 @@ public struct RateLimiter: SessionStore {
         guard !limits.isEmpty else { return nil }
         let starts = limits.map { $0.windowStart(at: now) }
         // One statement for all the limits; a window nobody hit has no row.
-        let counted = try await session.withConnection { connection in
-            var counted: [(key: String, start: Date, hits: Int)] = []
-            for try await row in try await connection.run(PeekCounters(keys: limits.map(\.key), starts: starts), logger: logger) {
-                counted.append(try row.decode((String, Date, Int).self))
-            }
-            return counted
+        let rows = try await session.withConnection { connection in
+            try await connection.collect(PeekCounters(keys: limits.map(\.key), starts: starts), logger: logger)
         }
+        let counted = try rows.map { row -> (key: String, start: Date, hits: Int) in try row.decode((String, Date, Int).self) }
         for (limit, start) in zip(limits, starts) {
             let hits = counted.first { $0.key == limit.key && $0.start == start }?.hits ?? 0
             if hits >= limit.maximum {

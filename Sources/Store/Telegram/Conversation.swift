@@ -48,7 +48,7 @@ public struct ConversationStore<State: ConversationState>: SessionStore {
         let statement = SaveConversation(
             bot: bot.rawValue, chatID: chatID, step: state.step, data: data, expiresAt: now.addingTimeInterval(lifetime), now: now)
         try await session.withConnection { connection in
-            for try await _ in try await connection.run(statement, logger: logger) {}
+            _ = try await connection.collect(statement, logger: logger)
         }
         session.memo?.remember(conversation: data, bot: bot, chatID: chatID)
     }

@@ -30,14 +30,10 @@ public struct UpdateLog: SessionStore {
         bot: OutboxStore.Bot, updateID: Int64, kind: String, at now: Date, prefetching prefetch: Prefetch = .nothing
     ) async throws -> Bool {
         guard prefetch != .nothing else { return try await recordAlone(bot: bot, updateID: updateID, kind: kind, at: now) }
-        let rows = try await session.withConnection { connection in
-            var rows: [PostgresRow] = []
-            let statement = RecordUpdate(
-                bot: bot.rawValue, updateID: updateID, kind: String(kind.prefix(40)), now: now, chatID: prefetch.chatID,
-                staffTelegramID: prefetch.staffTelegramID)
-            for try await row in try await connection.run(statement, logger: logger) { rows.append(row) }
-            return rows
-        }
+        let statement = RecordUpdate(
+            bot: bot.rawValue, updateID: updateID, kind: String(kind.prefix(40)), now: now, chatID: prefetch.chatID,
+            staffTelegramID: prefetch.staffTelegramID)
+        let rows = try await session.withConnection { connection in try await connection.collect(statement, logger: logger) }
         guard let row = rows.first else { return false }
         let (conversation, id, name, role, location, language, active) = try row.decode(
             (String?, Int64?, String?, String?, Int64?, String?, Bool?).self)
