@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sale confirmation throughput against the physical limit. pgbench runs the server's own SQL,
 # generated from its prepared statements (Tests/IntegrationTests/BenchScriptTests.swift): the
-# engine's sale alone (bench/confirm.pgbench) and the partner API's whole sale with admission and
-# idempotency (bench/confirm-api.pgbench); then the same sales through POST /api/v1/orders with wrk
+# engine's sale under the lock (bench/confirm.pgbench, the staff bot's), the engine's guarded sale
+# on the pool (bench/confirm-guarded.pgbench, the API's) and the partner API's whole sale with
+# admission and idempotency (bench/confirm-api.pgbench); then the same sales through POST /api/v1/orders with wrk
 # (bench/confirm.lua: fresh Idempotency-Keys, GUESTS guests), then whole sales through the staff bot
 # (bench/staff-sale.lua). A run in which any request was answered other than 2xx prints which
 # statuses, and no ratio: such a run measured something else.
@@ -54,11 +55,13 @@ run_pgbench() { # clients script label
 }
 pgbench_latency() { awk '/^latency average/ {print $4; exit}' "$bench_workdir/pgbench-$1-$2.txt"; }
 for clients in $connections; do
-    echo "pgbench, the engine's sale and the whole API sale: $clients clients, ${seconds}s each…" >&2
-    sale_tps=$(run_pgbench "$clients" bench/confirm.pgbench sale)
+    echo "pgbench, the engine's sale (locked, guarded) and the whole API sale: $clients clients, ${seconds}s each…" >&2
+    locked_tps=$(run_pgbench "$clients" bench/confirm.pgbench locked)
+    sale_tps=$(run_pgbench "$clients" bench/confirm-guarded.pgbench sale)
     whole_tps=$(run_pgbench "$clients" bench/confirm-api.pgbench api)
-    pgbench_at[$clients]=$sale_tps
-    rows+=("$(printf '%-44s %6s %10.0f %10s %10s %9s %9s' "pgbench, the engine's sale SQL" "$clients" "$sale_tps" "(avg $(pgbench_latency sale "$clients"))" "—" "100 %" "—")")
+    pgbench_at[$clients]=$locked_tps
+    rows+=("$(printf '%-44s %6s %10.0f %10s %10s %8.0f %% %9s' "pgbench, the locked sale SQL (staff bot)" "$clients" "$locked_tps" "(avg $(pgbench_latency locked "$clients"))" "—" "$(echo "$locked_tps * 100 / $sale_tps" | bc -l)" "—")")
+    rows+=("$(printf '%-44s %6s %10.0f %10s %10s %9s %9s' "pgbench, the guarded sale SQL (API)" "$clients" "$sale_tps" "(avg $(pgbench_latency sale "$clients"))" "—" "100 %" "—")")
     rows+=("$(printf '%-44s %6s %10.0f %10s %10s %8.0f %% %9s' "pgbench, the whole API sale's SQL" "$clients" "$whole_tps" "(avg $(pgbench_latency api "$clients"))" "—" "$(echo "$whole_tps * 100 / $sale_tps" | bc -l)" "100 %")")
 
     echo "wrk, the partner API: $clients connections, ${seconds}s…" >&2
@@ -93,6 +96,7 @@ echo
 echo "sale confirmation, $guests guests, ${seconds}s each ($configuration build)"
 printf '%-44s %6s %10s %10s %10s %9s %9s\n' path conns "sales/s" "p50 ms" "p99 ms" "vs sale" "vs whole"
 printf '%s\n' "${rows[@]}"
+echo "(vs sale: against pgbench of the guarded sale's SQL for the API, of the locked sale's for the staff bot)"
 for line in "${invalid[@]}"; do
     echo "!!! NOT A MEASUREMENT: $line"
 done

@@ -26,19 +26,32 @@ struct BenchScript: Sendable, CustomTestStringConvertible {
     var text: String
     var testDescription: String { path }
 
-    static let all = [sale, wholeAPISale, defines]
+    static let all = [sale, guardedSale, wholeAPISale, defines]
 
     static let sale = BenchScript(
         path: "bench/confirm.pgbench",
         text: """
-            -- The engine's sale for a guest named by Telegram id (no gifts, no points spent), statement for
-            -- statement as LoyaltyStore.confirmSale sends it: BEGIN, the lock (with the settings and the
+            -- The engine's sale under the lock on the guest, named by Telegram id (no gifts, no points spent),
+            -- statement for statement as LoyaltyStore.confirmSale sends it inside a transaction (the staff
+            -- bot's) or for a sale that spends points or gifts: BEGIN, the lock (with the settings and the
             -- idempotency check), the one write, COMMIT. \(generatedNote)
             \(saleVariables)
             BEGIN;
-            \(lock)
+            \(read(GuestByTelegramID<LockedRow>.self))
             \(write)
             COMMIT;
+
+            """)
+
+    static let guardedSale = BenchScript(
+        path: "bench/confirm-guarded.pgbench",
+        text: """
+            -- The engine's sale on the pool (no gifts, no points spent), statement for statement as
+            -- LoyaltyStore.confirmSale sends it for the partner API: the guest read without a lock (with the
+            -- settings and the idempotency check), then the one write guarded by what was read. \(generatedNote)
+            \(saleVariables)
+            \(read(GuestByTelegramID<UnlockedRow>.self))
+            \(write)
 
             """)
 
@@ -47,15 +60,13 @@ struct BenchScript: Sendable, CustomTestStringConvertible {
         text: """
             -- The partner API's whole sale, POST /api/v1/orders naming the guest by Telegram id, statement for
             -- statement as the server sends it: the admission (key, rate-limit counter and the Idempotency-Key's
-            -- earlier answer), then the sale of bench/confirm.pgbench. \(generatedNote)
+            -- earlier answer), then the sale of bench/confirm-guarded.pgbench. \(generatedNote)
             \(saleVariables)
             \(pgbench(
                 AdmitRequest.sql, AdmitRequest.bindingDataTypes,
                 [":secret_hash", ":now", ":window_start", ":limit_setting", ":limit_fallback", "NULL", "NULL", ":sale"]));
-            BEGIN;
-            \(lock)
+            \(read(GuestByTelegramID<UnlockedRow>.self))
             \(write)
-            COMMIT;
 
             """)
 
@@ -97,14 +108,18 @@ struct BenchScript: Sendable, CustomTestStringConvertible {
         ("limit_setting", "api_requests_per_minute"), ("limit_fallback", "600"),
     ]
 
-    /// The lock, its row kept in `lock_*` variables as the server keeps it for the write.
-    static let lock =
-        pgbench(LockGuestByTelegramID.sql, LockGuestByTelegramID.bindingDataTypes, [":sale", ":telegram_id"], end: " \\gset lock_")
-        + "\n\\set balance_after :lock_points_balance + :points_credited"
+    /// The guest's read, its row kept in `guest_*` variables as the server keeps it for the write.
+    static func read<Statement: SaleGuestStatement>(_ statement: Statement.Type) -> String {
+        pgbench(Statement.sql, Statement.bindingDataTypes, [":sale", ":telegram_id"], end: " \\gset guest_")
+            + "\n\\set balance_after :guest_points_balance + :points_credited"
+    }
 
     static let write: String = {
         let null: Set = ["code", "staff_id", "lot_expires_on"]
-        let renamed = ["customer_id": "lock_customer_id", "idempotency_key": "sale", "now": "now"]
+        let renamed = [
+            "customer_id": "guest_customer_id", "idempotency_key": "sale", "read_balance": "guest_points_balance",
+            "read_debt": "guest_points_debt", "read_spend": "guest_qualification_spend_kopecks", "read_tier": "guest_tier",
+        ]
         return pgbench(
             WriteSale.sql, WriteSale.bindingDataTypes,
             WriteSale.parameters.parameters.map { null.contains($0.name) ? "NULL" : ":" + (renamed[$0.name] ?? $0.name) }) + ";"

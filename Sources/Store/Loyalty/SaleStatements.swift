@@ -6,14 +6,16 @@ import PostgresNIO
 // them once instead of on every sale, which halves the work it does per confirmation
 // (bench/README.md, "Sale confirmation").
 
-/// The guest's account, locked for the rest of the transaction, read together with the
-/// settings and whether the sale's idempotency key already made an order, so the sale takes one
-/// round trip before its write.
-struct LockedGuest: Sendable {
+/// The guest's account as a sale reads it, together with the settings and whether the sale's
+/// idempotency key already made an order, so the sale takes one round trip before its write.
+/// Read under a lock on the guest inside a transaction, or as it stands for the sale whose
+/// write is guarded by what was read (`WriteSale`).
+struct SaleGuest: Sendable {
     var customerID: Int64
     var telegramID: Int64?
     var language: String
-    var tier: String
+    /// The tier as stored, which the guarded write compares.
+    var storedTier: String
     var balance: Int
     var debt: Int
     var qualificationSpend: Int64
@@ -29,12 +31,16 @@ struct LockedGuest: Sendable {
     var referral: PendingReferral?
     var saleExists: Bool
 
+    var account: LoyaltyAccount {
+        LoyaltyAccount(balance: balance, debt: debt, tier: Tier(stored: storedTier), qualificationSpend: Money(kopecks: qualificationSpend))
+    }
+
     init(_ row: PostgresRow) throws {
         let column = Columns(row)
         customerID = try column("customer_id")
         telegramID = try column("telegram_id")
         language = try column("language")
-        tier = try column("tier")
+        storedTier = try column("tier")
         balance = try column("points_balance")
         debt = try column("points_debt")
         qualificationSpend = try column("qualification_spend_kopecks")
@@ -73,16 +79,36 @@ struct LockedGuest: Sendable {
                   FROM settings) AS s
             """
     }
+
+    static let byCode = select(from: "payment_codes p JOIN customers c ON c.id = p.customer_id", hasCode: true) + "\nWHERE p.code = $2"
+    static let byID = select(from: "customers c", hasCode: false) + "\nWHERE c.id = $2"
+    static let byTelegramID = select(from: "customers c", hasCode: false) + "\nWHERE c.telegram_id = $2"
 }
 
-/// A lock statement: `$1` is the sale's idempotency key, `$2` names the guest.
-protocol LockGuestStatement: PostgresPreparedStatement where Row == LockedGuest {
+/// How a sale reads its guest: locked for the rest of the transaction, or as the row stands.
+protocol GuestRowLock: Sendable {
+    static var clause: String { get }
+}
+
+/// `FOR UPDATE` on the guest's row: the sale inside a transaction.
+enum LockedRow: GuestRowLock {
+    static let clause = "\nFOR UPDATE OF c"
+}
+
+/// No lock: the sale whose one write is guarded by the account it read.
+enum UnlockedRow: GuestRowLock {
+    static let clause = ""
+}
+
+/// A guest statement: `$1` is the sale's idempotency key, `$2` names the guest.
+protocol SaleGuestStatement: PostgresPreparedStatement where Row == SaleGuest {
     associatedtype Guest: PostgresNonThrowingEncodable
+    init(idempotencyKey: String, guest: Guest)
     var idempotencyKey: String { get }
     var guest: Guest { get }
 }
 
-extension LockGuestStatement {
+extension SaleGuestStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(idempotencyKey)
@@ -90,46 +116,31 @@ extension LockGuestStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> LockedGuest { try LockedGuest(row) }
+    func decodeRow(_ row: PostgresRow) throws -> SaleGuest { try SaleGuest(row) }
 }
 
-/// Locks the guest who holds payment code `$2`.
-struct LockGuestByCode: LockGuestStatement {
-    static let sql =
-        LockedGuest.select(from: "payment_codes p JOIN customers c ON c.id = p.customer_id", hasCode: true) + """
-
-            WHERE p.code = $2
-            FOR UPDATE OF c
-            """
-    static let bindingDataTypes: [PostgresDataType] = [.text, .text]
+/// The guest who holds payment code `$2`.
+struct GuestByCode<Lock: GuestRowLock>: SaleGuestStatement {
+    static var sql: String { SaleGuest.byCode + Lock.clause }
+    static var bindingDataTypes: [PostgresDataType] { [.text, .text] }
 
     var idempotencyKey: String
     var guest: String
 }
 
-/// Locks guest `$2` by customer id.
-struct LockGuestByID: LockGuestStatement {
-    static let sql =
-        LockedGuest.select(from: "customers c", hasCode: false) + """
-
-            WHERE c.id = $2
-            FOR UPDATE OF c
-            """
-    static let bindingDataTypes: [PostgresDataType] = [.text, .int8]
+/// Guest `$2` by customer id.
+struct GuestByID<Lock: GuestRowLock>: SaleGuestStatement {
+    static var sql: String { SaleGuest.byID + Lock.clause }
+    static var bindingDataTypes: [PostgresDataType] { [.text, .int8] }
 
     var idempotencyKey: String
     var guest: Int64
 }
 
-/// Locks the guest with Telegram id `$2` (the partner API names guests so).
-struct LockGuestByTelegramID: LockGuestStatement {
-    static let sql =
-        LockedGuest.select(from: "customers c", hasCode: false) + """
-
-            WHERE c.telegram_id = $2
-            FOR UPDATE OF c
-            """
-    static let bindingDataTypes: [PostgresDataType] = [.text, .int8]
+/// The guest with Telegram id `$2` (the partner API names guests so).
+struct GuestByTelegramID<Lock: GuestRowLock>: SaleGuestStatement {
+    static var sql: String { SaleGuest.byTelegramID + Lock.clause }
+    static var bindingDataTypes: [PostgresDataType] { [.text, .int8] }
 
     var idempotencyKey: String
     var guest: Int64
@@ -137,11 +148,17 @@ struct LockGuestByTelegramID: LockGuestStatement {
 
 /// One statement of data-modifying CTEs that consumes the code (when there is one) and writes
 /// the order, its ledger rows, the new balance, spend and tier, tier history, gift redemptions,
-/// the audit row and the guest's receipt. Returns the order id, or no row when the code was
-/// already consumed. Every value is bound by its name (`parameters`).
+/// the audit row and the guest's receipt. Every value is bound by its name (`parameters`).
+///
+/// The write is guarded by what the sale read: it goes ahead only while the code is still usable
+/// by this actor and the guest's account (balance, debt, spend, tier, not blocked) is what the
+/// quote was computed from. Under a lock on the guest the guard always holds; without one it
+/// returns a nil order id when it did not (nothing written), or fails with a serialization failure
+/// when the code was consumed but the account had changed (nothing written either). Either way the
+/// sale reads again.
 struct WriteSale: PostgresPreparedStatement {
     static let parameters = StatementParameters<WriteSale>([
-        .init("customer_id", .int8) { $0.customerID },
+        .init("customer_id", .int8) { $0.guest.customerID },
         .init("code", .text) { $0.code },
         .init("location_id", .int8) { $0.locationID },
         .init("actor_kind", .text) { $0.actor.kind.rawValue },
@@ -163,8 +180,12 @@ struct WriteSale: PostgresPreparedStatement {
         .init("balance_after", .int8) { $0.balanceAfter },
         .init("debt_after", .int8) { $0.debtAfter },
         .init("now", .timestamptz) { $0.now },
-        .init("telegram_id", .int8) { $0.telegramID },
-        .init("language", .text) { $0.language },
+        .init("telegram_id", .int8) { $0.guest.telegramID },
+        .init("language", .text) { $0.guest.language },
+        .init("read_balance", .int8) { $0.guest.balance },
+        .init("read_debt", .int8) { $0.guest.debt },
+        .init("read_spend", .int8) { $0.guest.qualificationSpend },
+        .init("read_tier", .text) { $0.guest.storedTier },
         .init("receipt", .text) { $0.receipt },
         .init("gift_ids", .int8Array) { $0.request.giftIDs },
         .init("draw_lot_ids", .int8Array) { $0.draws.map(\.lotID) },
@@ -178,11 +199,25 @@ struct WriteSale: PostgresPreparedStatement {
     static let sql = parameters.sql(
         """
         WITH consumed AS (
-            DELETE FROM payment_codes WHERE customer_id = :customer_id AND code = :code RETURNING code
+            -- The code as CodeValidity.refusal allows it: a live hold is its holder's alone.
+            DELETE FROM payment_codes
+            WHERE customer_id = :customer_id AND code = :code
+              AND CASE WHEN held_by_staff_id IS NOT NULL AND held_until > :now THEN held_by_staff_id = :staff_id
+                       ELSE expires_at > :now END
+            RETURNING code
+        ), account AS (
+            -- A sale by code goes ahead only if this statement consumed the code, and any sale only
+            -- while the account is the one its quote was computed from.
+            UPDATE customers
+            SET points_balance = :balance_after, points_debt = :debt_after,
+                qualification_spend_kopecks = qualification_spend_kopecks + :amount, tier = :tier_after, updated_at = :now
+            WHERE id = :customer_id AND points_balance = :read_balance AND points_debt = :read_debt
+              AND qualification_spend_kopecks = :read_spend AND tier = :read_tier
+              AND blocked_at IS NULL AND anonymised_at IS NULL
+              AND (:code::text IS NULL OR EXISTS (SELECT 1 FROM consumed))
+            RETURNING id
         ), guest AS (
-            -- A sale by code goes ahead only if this statement consumed the code.
-            SELECT consumed.code FROM (SELECT 1) AS one LEFT JOIN consumed ON true
-            WHERE :code::text IS NULL OR consumed.code IS NOT NULL
+            SELECT (SELECT code FROM consumed) AS code FROM account
         ), new_order AS (
             INSERT INTO orders (
                 customer_id, location_id, actor_kind, actor_id, staff_id, idempotency_key, request_fingerprint,
@@ -215,11 +250,6 @@ struct WriteSale: PostgresPreparedStatement {
                 SELECT 3, 0, 'earn', :points_credited::integer, 0, new_lot.id FROM new_lot
             ) AS entry
             ORDER BY entry.step, entry.position
-        ), account AS (
-            UPDATE customers
-            SET points_balance = :balance_after, points_debt = :debt_after,
-                qualification_spend_kopecks = qualification_spend_kopecks + :amount, tier = :tier_after, updated_at = :now
-            WHERE id = :customer_id AND EXISTS (SELECT 1 FROM new_order)
         ), tier_change AS (
             INSERT INTO tier_history (customer_id, from_tier, to_tier, cause, order_id, changed_at)
             SELECT :customer_id, :tier_before, :tier_after, 'sale', new_order.id, :now
@@ -247,12 +277,14 @@ struct WriteSale: PostgresPreparedStatement {
                    :language, :now, :now
             FROM new_order WHERE :telegram_id::bigint IS NOT NULL
         )
-        SELECT id FROM new_order
+        SELECT new_order.id, crema_sale_guard(EXISTS (SELECT 1 FROM account) OR NOT EXISTS (SELECT 1 FROM consumed))
+        FROM (SELECT 1) AS one LEFT JOIN new_order ON true
         """
     )
     static var bindingDataTypes: [PostgresDataType] { parameters.dataTypes }
 
-    var customerID: Int64
+    /// The guest as the sale read them: the write is guarded by their account.
+    var guest: SaleGuest
     var code: String?
     var locationID: Int64
     var actor: Actor
@@ -261,8 +293,6 @@ struct WriteSale: PostgresPreparedStatement {
     var balanceAfter: Int
     var debtAfter: Int
     var now: Date
-    var telegramID: Int64?
-    var language: String
     /// The lots the redeemed points come from, oldest first (negative movements).
     var draws: [LotMovement]
     /// When the credited points expire.
@@ -271,11 +301,11 @@ struct WriteSale: PostgresPreparedStatement {
     var receipt: String
 
     init(
-        customerID: Int64, code: String?, locationID: Int64, actor: Actor, request: SaleRequest, quote: SaleQuote,
-        balanceAfter: Int, debtAfter: Int, now: Date, telegramID: Int64?, language: String,
-        draws: [LotMovement], lotExpiresOn: CalendarDate?, visit: (campaign: String, progress: VisitProgress)? = nil
+        guest: SaleGuest, code: String?, locationID: Int64, actor: Actor, request: SaleRequest, quote: SaleQuote,
+        balanceAfter: Int, debtAfter: Int, now: Date, draws: [LotMovement], lotExpiresOn: CalendarDate?,
+        visit: (campaign: String, progress: VisitProgress)? = nil
     ) throws {
-        self.customerID = customerID
+        self.guest = guest
         self.code = code
         self.locationID = locationID
         self.actor = actor
@@ -284,8 +314,6 @@ struct WriteSale: PostgresPreparedStatement {
         self.balanceAfter = balanceAfter
         self.debtAfter = debtAfter
         self.now = now
-        self.telegramID = telegramID
-        self.language = language
         self.draws = draws
         self.lotExpiresOn = lotExpiresOn
         let notice = Notice.saleReceipt(
@@ -303,5 +331,6 @@ struct WriteSale: PostgresPreparedStatement {
         try Self.parameters.bindings(for: self)
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+    /// The new order's id, or nil when the guard did not hold and nothing was written.
+    func decodeRow(_ row: PostgresRow) throws -> Int64? { try row.decode((Int64?, Bool).self).0 }
 }
