@@ -3,7 +3,9 @@
 # bench/staff-sale.lua), each binary given on a fresh database, the binaries alternated ROUNDS
 # times so that a machine whose speed drifts compares them fairly. With STATEMENTS=1 each run
 # also prints what PostgreSQL spent per statement (pg_stat_statements with planning), costliest first.
-# Usage: bench/staff-sale.sh [seconds] [baristas] [rounds] [crema binary …]
+# With SALES=api the sales go through POST /api/v1/orders instead (bench/confirm.lua, a fresh
+# Idempotency-Key each, one connection per "barista"), for the partner API's side by side.
+# Usage: [SALES=api] [STATEMENTS=1] bench/staff-sale.sh [seconds] [baristas] [rounds] [crema binary …]
 #        (defaults 20 8 1 and the release build of this tree). Prints a table; never fails on timing.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,9 +45,17 @@ run_once() { # binary
     pid=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
     if [ "${STATEMENTS:-0}" = 1 ]; then pg_psql "$db_port" crema "SELECT pg_stat_statements_reset()" >/dev/null; fi
-    SECRET=bench-secret GUESTS=$guests THREADS=$baristas wrk -t "$baristas" -c "$baristas" -d "${seconds}s" --latency \
-        -s bench/staff-sale.lua "http://127.0.0.1:$port" >"$bench_workdir/staff.txt" 2>&1 || { cat "$bench_workdir/staff.txt" >&2; exit 1; }
-    grep '^RESULT' "$bench_workdir/staff.txt"
+    if [ "${SALES:-staff}" = api ]; then
+        # The partner limit (600 requests a minute per key) would cap the run: lifted, as bench/confirm.sh does.
+        pg_psql "$db_port" crema "UPDATE settings SET value = '1000000000' WHERE key = 'api_requests_per_minute'" >/dev/null
+        KEY=$("$bin" api-key create --name bench --scopes orders:write | head -1) GUESTS=$guests \
+            wrk -t 2 -c "$baristas" -d "${seconds}s" --latency -s bench/confirm.lua "http://127.0.0.1:$port" \
+            >"$bench_workdir/sales.txt" 2>&1 || { cat "$bench_workdir/sales.txt" >&2; exit 1; }
+    else
+        SECRET=bench-secret GUESTS=$guests THREADS=$baristas wrk -t "$baristas" -c "$baristas" -d "${seconds}s" --latency \
+            -s bench/staff-sale.lua "http://127.0.0.1:$port" >"$bench_workdir/sales.txt" 2>&1 || { cat "$bench_workdir/sales.txt" >&2; exit 1; }
+    fi
+    grep '^RESULT' "$bench_workdir/sales.txt"
     if [ "${STATEMENTS:-0}" = 1 ]; then
         pg_psql "$db_port" crema "
             WITH sales AS (SELECT greatest(count(*), 1) AS n FROM orders WHERE created_at > now() - interval '1 hour')
@@ -63,11 +73,16 @@ printf '%-6s %-40s %10s %12s %10s %10s %9s\n' round binary "sales/s" "updates/s"
 for round in $(seq 1 "$rounds"); do
     for bin in "${binaries[@]}"; do
         line=$(run_once "$bin")
-        read -r sales updates p50 p99 restarts errors < <(echo "$line" |
-            sed -nE 's/^RESULT sales=([0-9.]+) updates=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) restarts=([0-9]+) non2xx=([0-9]+).*/\1 \2 \3 \4 \5 \6/p')
+        if [ "${SALES:-staff}" = api ]; then
+            read -r sales p50 p99 errors < <(echo "$line" | sed -nE 's/^RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) non2xx=([0-9]+).*/\1 \2 \3 \4/p')
+            updates=$sales restarts=0
+        else
+            read -r sales updates p50 p99 restarts errors < <(echo "$line" |
+                sed -nE 's/^RESULT sales=([0-9.]+) updates=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) restarts=([0-9]+) non2xx=([0-9]+).*/\1 \2 \3 \4 \5 \6/p')
+        fi
         printf '%-6s %-40s %10s %12s %10s %10s %9s' "$round" "$(basename "$(dirname "$bin")")/$(basename "$bin")" "$sales" "$updates" "$p50" "$p99" "$restarts"
-        if [ "$errors" = 0 ]; then echo; else echo "   !!! $errors answers were not 200: not a measurement"; fi
+        if [ "$errors" = 0 ]; then echo; else echo "   !!! $errors answers were not 2xx: not a measurement"; fi
     done
 done
-echo "p50 and p99 are per update; a sale is four updates."
+if [ "${SALES:-staff}" = api ]; then echo "SALES=api: one request a sale; updates/s is requests/s."; else echo "p50 and p99 are per update; a sale is four updates."; fi
 bench_footer

@@ -61,6 +61,29 @@ import Testing
         }
     }
 
+    @Test func wrongCodesSlowDownSalesByCodeAndNotSalesNamingTheGuest() async throws {
+        try await withAPI { _, api, fixture in
+            let maria = try await fixture.guest()
+            var statuses: [Int] = []
+            for attempt in 0..<6 {
+                statuses.append(
+                    try await api.post(
+                        "/api/v1/orders", json: ["code": "00000\(attempt)", "amount_kopecks": 30_000], idempotencyKey: "guess-\(attempt)"
+                    ).status)
+            }
+            #expect(statuses == [404, 404, 404, 404, 404, 429])
+            let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
+            let byCode = try await api.post(
+                "/api/v1/orders", json: ["code": code.digits, "amount_kopecks": 30_000], idempotencyKey: "real")
+            #expect(byCode.status == 429)
+            // A Telegram id is not a secret to guess: such a sale neither reads nor counts wrong codes.
+            let byTelegram = try await api.post(
+                "/api/v1/orders", json: ["telegram_id": 111_111_111, "amount_kopecks": 30_000], idempotencyKey: "by-id")
+            #expect(byTelegram.status == 201)
+            #expect(try await fixture.count("SELECT count(*)::int FROM orders") == 1)
+        }
+    }
+
     @Test func aKeysLastUseIsKept() async throws {
         try await withAPI { (app: TestApp, api: APIClient, fixture: LoyaltyFixture) async throws -> Void in
             #expect(try await fixture.count("SELECT count(*)::int FROM api_keys WHERE last_used_at IS NULL") == 1)

@@ -27,9 +27,15 @@ public struct RateLimiter: SessionStore {
     public func retryAfter(_ limits: [Limit], at now: Date) async throws -> TimeInterval? {
         guard !limits.isEmpty else { return nil }
         let starts = limits.map { $0.windowStart(at: now) }
-        // One statement for all the limits; a window nobody hit has no row.
+        let windows = zip(limits.map(\.key), starts).map { (key: $0, start: $1) }
+        // One statement for every two limits (callers have one or two); a window nobody hit has no row.
         let rows = try await session.withConnection { connection in
-            try await connection.collect(PeekCounters(keys: limits.map(\.key), starts: starts), logger: logger)
+            var rows: [PostgresRow] = []
+            for first in stride(from: 0, to: windows.count, by: 2) {
+                let pair = windows[first..<min(first + 2, windows.count)]
+                rows += try await connection.collect(PeekCounters(pair), logger: logger)
+            }
+            return rows
         }
         let counted = try rows.map { row -> (key: String, start: Date, hits: Int) in try row.decode((String, Date, Int).self) }
         for (limit, start) in zip(limits, starts) {
@@ -106,20 +112,28 @@ public struct RateLimiter: SessionStore {
     }
 }
 
-/// The counters of the given windows that have been hit (`keys[n]` starting at `starts[n]`).
+/// The counters of one or two windows that have been hit. Two windows as plain parameters rather
+/// than arrays: PostgreSQL then keeps one generic plan instead of planning every call again
+/// (with arrays it planned 1,579 times in 1,571 calls, 0.17 ms each against 0.02 to run).
 struct PeekCounters: PlannedStatement {
     static let parameters = StatementParameters<PeekCounters>([
-        .init("keys", .textArray) { $0.keys },
-        .init("starts", .timestamptzArray) { $0.starts },
+        .init("first_key", .text) { $0.first.key },
+        .init("first_start", .timestamptz) { $0.first.start },
+        .init("second_key", .text) { $0.second?.key },
+        .init("second_start", .timestamptz) { $0.second?.start },
     ])
 
     static let sql = parameters.sql(
         """
-        SELECT c.key, c.window_start, c.hits FROM rate_limit_counters c
-        JOIN unnest(:keys::text[], :starts::timestamptz[]) AS asked (key, window_start)
-          ON c.key = asked.key AND c.window_start = asked.window_start
+        SELECT key, window_start, hits FROM rate_limit_counters
+        WHERE (key = :first_key AND window_start = :first_start) OR (key = :second_key AND window_start = :second_start)
         """)
 
-    var keys: [String]
-    var starts: [Date]
+    var first: (key: String, start: Date)
+    var second: (key: String, start: Date)?
+
+    init(_ windows: ArraySlice<(key: String, start: Date)>) {
+        first = windows[windows.startIndex]
+        second = windows.dropFirst().first
+    }
 }
