@@ -103,7 +103,6 @@ enum UnlockedRow: GuestRowLock {
 /// A guest statement: `$1` is the sale's idempotency key, `$2` names the guest.
 protocol SaleGuestStatement: PostgresPreparedStatement where Row == SaleGuest {
     associatedtype Guest: PostgresNonThrowingEncodable
-    init(idempotencyKey: String, guest: Guest)
     var idempotencyKey: String { get }
     var guest: Guest { get }
 }
