@@ -86,18 +86,25 @@ struct SaleGuest: Sendable {
 }
 
 /// How a sale reads its guest: locked for the rest of the transaction, or as the row stands.
+/// Each statement's text is built once: PostgresNIO asks for it on every execution.
 protocol GuestRowLock: Sendable {
-    static var clause: String { get }
+    static var byCode: String { get }
+    static var byID: String { get }
+    static var byTelegramID: String { get }
 }
 
 /// `FOR UPDATE` on the guest's row: the sale inside a transaction.
 enum LockedRow: GuestRowLock {
-    static let clause = "\nFOR UPDATE OF c"
+    static let byCode = SaleGuest.byCode + "\nFOR UPDATE OF c"
+    static let byID = SaleGuest.byID + "\nFOR UPDATE OF c"
+    static let byTelegramID = SaleGuest.byTelegramID + "\nFOR UPDATE OF c"
 }
 
 /// No lock: the sale whose one write is guarded by the account it read.
 enum UnlockedRow: GuestRowLock {
-    static let clause = ""
+    static let byCode = SaleGuest.byCode
+    static let byID = SaleGuest.byID
+    static let byTelegramID = SaleGuest.byTelegramID
 }
 
 /// A guest statement: `$1` is the sale's idempotency key, `$2` names the guest.
@@ -120,7 +127,7 @@ extension SaleGuestStatement {
 
 /// The guest who holds payment code `$2`.
 struct GuestByCode<Lock: GuestRowLock>: SaleGuestStatement {
-    static var sql: String { SaleGuest.byCode + Lock.clause }
+    static var sql: String { Lock.byCode }
     static var bindingDataTypes: [PostgresDataType] { [.text, .text] }
 
     var idempotencyKey: String
@@ -129,7 +136,7 @@ struct GuestByCode<Lock: GuestRowLock>: SaleGuestStatement {
 
 /// Guest `$2` by customer id.
 struct GuestByID<Lock: GuestRowLock>: SaleGuestStatement {
-    static var sql: String { SaleGuest.byID + Lock.clause }
+    static var sql: String { Lock.byID }
     static var bindingDataTypes: [PostgresDataType] { [.text, .int8] }
 
     var idempotencyKey: String
@@ -138,7 +145,7 @@ struct GuestByID<Lock: GuestRowLock>: SaleGuestStatement {
 
 /// The guest with Telegram id `$2` (the partner API names guests so).
 struct GuestByTelegramID<Lock: GuestRowLock>: SaleGuestStatement {
-    static var sql: String { SaleGuest.byTelegramID + Lock.clause }
+    static var sql: String { Lock.byTelegramID }
     static var bindingDataTypes: [PostgresDataType] { [.text, .int8] }
 
     var idempotencyKey: String
