@@ -16,7 +16,11 @@ import Testing
         #expect(deadlines.count == 1)
 
         try await Task.sleep(for: .milliseconds(60))
-        #expect(expired.withLock { $0 }.isEmpty, "nothing ends before its deadline")
+        // A busy machine may oversleep past the deadline: the check holds only for what was seen before it.
+        let seenEarly = expired.withLock { $0 }
+        if ContinuousClock.now - started < .milliseconds(100) {
+            #expect(seenEarly.isEmpty, "nothing ends before its deadline")
+        }
         while expired.withLock({ $0.isEmpty }) && ContinuousClock.now - started < .seconds(5) {
             try await Task.sleep(for: .milliseconds(5))
         }
