@@ -59,12 +59,14 @@ struct BenchScript: Sendable, CustomTestStringConvertible {
         path: "bench/confirm-api.pgbench",
         text: """
             -- The partner API's whole sale, POST /api/v1/orders naming the guest by Telegram id, statement for
-            -- statement as the server sends it: the admission (key, rate-limit counter and the Idempotency-Key's
-            -- earlier answer), then the sale of bench/confirm-guarded.pgbench. \(generatedNote)
+            -- statement as the server sends it: the admission (key, the Idempotency-Key's earlier answer and,
+            -- one request in 64, a block of 64 rate-limit hits reserved), then the sale of
+            -- bench/confirm-guarded.pgbench. \(generatedNote)
             \(saleVariables)
+            \\set reserve_block 64 * (1 - least(1, random(0, 63)))
             \(pgbench(
                 AdmitRequest.sql, AdmitRequest.bindingDataTypes,
-                [":secret_hash", ":now", ":window_start", ":limit_setting", ":limit_fallback", "NULL", "NULL", ":sale"]));
+                [":secret_hash", ":now", ":window_start", ":limit_setting", ":limit_fallback", "NULL", "NULL", ":sale", ":reserve_block", "0"]));
             \(read(GuestByTelegramID<UnlockedRow>.self))
             \(write)
 

@@ -8,7 +8,8 @@ import Store
 
 /// Checks the bearer key, counts the request against the key's limits and checks the
 /// operation's scope, then runs the rest with the key in scope. The key look-up and the counters
-/// (kept in PostgreSQL, so they hold across instances) are one round trip.
+/// (kept in PostgreSQL, so they hold across instances, and reserved by blocks: `ReservedHits`)
+/// are one round trip.
 struct APIAdmissionMiddleware: ServerMiddleware {
     let keys: APIKeyStore
     let clock: AppClock

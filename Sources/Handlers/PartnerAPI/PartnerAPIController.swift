@@ -25,7 +25,10 @@ struct PartnerAPIController {
                 // Outermost: failures of the key, rate-limit and idempotency checks themselves
                 // (a database that went away) become problems too.
                 APIProblemMiddleware(),
-                APIAdmissionMiddleware(keys: APIKeyStore(database: database, logger: logger), clock: dependencies.clock),
+                // One reserve of rate-limit hits for this instance's life: most requests count
+                // against their limits without a write.
+                APIAdmissionMiddleware(
+                    keys: APIKeyStore(database: database, logger: logger, reservedHits: ReservedHits()), clock: dependencies.clock),
                 IdempotencyMiddleware(store: IdempotencyStore(database: database, logger: logger), clock: dependencies.clock),
                 // Innermost: the handler's refusals become answers the idempotency record can keep.
                 APIProblemMiddleware(),

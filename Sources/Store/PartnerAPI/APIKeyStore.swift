@@ -32,10 +32,13 @@ public struct APIKeyStore: Sendable {
 
     let database: Database
     let logger: Logger
+    /// This instance's reserve of the keys' rate-limit hits; the admission keeps one for the app's life.
+    let reservedHits: ReservedHits
 
-    public init(database: Database, logger: Logger) {
+    public init(database: Database, logger: Logger, reservedHits: ReservedHits = ReservedHits()) {
         self.database = database
         self.logger = logger
+        self.reservedHits = reservedHits
     }
 
     /// Stores a new key made of `prefix` and `secret`; returns the full key to show once.
@@ -87,22 +90,32 @@ public struct APIKeyStore: Sendable {
         public var earlier: IdempotencyStore.Record?
     }
 
-    /// Authenticates a bearer token and counts the request against each of `limits` (two at most) in one round
-    /// trip; the counters live in PostgreSQL, so the limits hold across instances. Nil for an
-    /// unknown key; a revoked key is returned (and not counted) so the caller can refuse it.
-    /// With `idempotencyKey`, the same round trip reads what an earlier request with that key left.
+    /// Authenticates a bearer token and counts the request against each of `limits` (two at most),
+    /// in one round trip. A hit comes from this instance's reserve when it has one (no write), or
+    /// with a block reserved from the counters in PostgreSQL, so the limits hold across instances
+    /// (`ReservedHits` says how closely). Nil for an unknown key; a revoked key is returned (and not
+    /// counted) so the caller can refuse it. With `idempotencyKey`, the same round trip reads what an
+    /// earlier request with that key left.
     public func admit(_ token: String, limits: [Limit], idempotencyKey: String? = nil, at now: Date) async throws -> Admission? {
         let window: TimeInterval = 60
         let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / window).rounded(.down) * window)
+        let secretHash = Self.hash(token)
+        let slots = limits.map { ReservedHits.Slot(token: secretHash, setting: $0.setting, windowStart: windowStart) }
+        let claims = reservedHits.claim(slots, windowStart: windowStart)
         let statement = AdmitRequest(
-            secretHash: Self.hash(token), now: now, windowStart: windowStart, limits: limits, idempotencyKey: idempotencyKey)
-        return try await database.withConnection(logger: logger) { connection in
-            guard let (key, overLimit, earlier) = try await connection.run(statement, logger: logger).first(where: { _ in true }) else {
-                return nil
-            }
-            let retryAfter = overLimit ? max(1, windowStart.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)) : nil
-            return Admission(key: key, retryAfter: retryAfter, earlier: earlier)
+            secretHash: secretHash, now: now, windowStart: windowStart, limits: limits, blocks: claims.map(\.block),
+            idempotencyKey: idempotencyKey)
+        let row = try await database.withConnection(logger: logger) { connection in
+            try await connection.run(statement, logger: logger).first(where: { _ in true })
         }
+        guard let admitted = row else { return nil }
+        var withinLimits = true
+        for (index, claim) in claims.enumerated() {
+            guard case .reserve(let block) = claim, let (counted, maximum) = admitted.counters[index] else { continue }
+            if !reservedHits.reserved(block, for: slots[index], counted: counted, maximum: maximum) { withinLimits = false }
+        }
+        let retryAfter = withinLimits ? nil : max(1, windowStart.addingTimeInterval(window).timeIntervalSince(now).rounded(.up))
+        return Admission(key: admitted.key, retryAfter: retryAfter, earlier: admitted.earlier)
     }
 
     public struct Listed: Sendable {
@@ -164,8 +177,9 @@ public struct APIKeyStore: Sendable {
     }
 }
 
-/// Finds the key by its hash, marks it used (at most once a minute), and bumps its rate-limit
-/// counters for the current window, answering whether any went over its setting.
+/// Finds the key by its hash, marks it used (at most once a minute), and reserves a block of hits
+/// from its rate-limit counters for the current window where the request asks for one (a block of
+/// 0 writes nothing), answering each counter's value after it and the limit's setting.
 struct AdmitRequest: PostgresPreparedStatement {
     static let sql = """
         WITH found AS (
@@ -175,38 +189,50 @@ struct AdmitRequest: PostgresPreparedStatement {
             UPDATE api_keys SET last_used_at = $2
             WHERE id = (SELECT id FROM found WHERE NOT revoked) AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')
         ), bucket AS (
-            SELECT 'api:' || found.id || ':' || limits.setting AS key, limits.setting, limits.fallback
-            FROM found, (VALUES ($4, $5), ($6, $7)) AS limits (setting, fallback)
-            WHERE NOT found.revoked AND limits.setting IS NOT NULL
+            SELECT limits.position, 'api:' || found.id || ':' || limits.setting AS key, limits.block,
+                   coalesce((SELECT (value #>> '{}')::bigint FROM settings WHERE settings.key = limits.setting), limits.fallback) AS maximum
+            FROM found, (VALUES (1, $4, $5, $9), (2, $6, $7, $10)) AS limits (position, setting, fallback, block)
+            WHERE NOT found.revoked AND limits.setting IS NOT NULL AND limits.block > 0
         ), bumped AS (
             INSERT INTO rate_limit_counters (key, window_start, hits)
-            SELECT key, $3, 1 FROM bucket
-            ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
+            SELECT key, $3, block FROM bucket
+            ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + excluded.hits
             RETURNING key, hits
         )
         SELECT found.id, found.name, found.prefix, found.scopes, found.location_id, found.chain_wide, found.revoked,
-               coalesce((
-                   SELECT bool_or(bumped.hits > coalesce((SELECT (value #>> '{}')::bigint FROM settings WHERE settings.key = bucket.setting),
-                                                         bucket.fallback))
-                   FROM bucket JOIN bumped USING (key)
-               ), false),
+               (SELECT bumped.hits FROM bucket JOIN bumped USING (key) WHERE bucket.position = 1),
+               (SELECT bucket.maximum FROM bucket WHERE bucket.position = 1),
+               (SELECT bumped.hits FROM bucket JOIN bumped USING (key) WHERE bucket.position = 2),
+               (SELECT bucket.maximum FROM bucket WHERE bucket.position = 2),
                earlier.request_hash, earlier.status_code, earlier.response_body
         FROM found
         LEFT JOIN idempotency_records earlier ON earlier.api_key_id = found.id AND earlier.key = $8 AND earlier.expires_at > $2
         """
     // Two limits at most, as separate parameters rather than arrays: PostgreSQL then settles on
     // one generic plan instead of planning every request again.
-    static let bindingDataTypes: [PostgresDataType] = [.bytea, .timestamptz, .timestamptz, .text, .int8, .text, .int8, .text]
+    static let bindingDataTypes: [PostgresDataType] = [
+        .bytea, .timestamptz, .timestamptz, .text, .int8, .text, .int8, .text, .int8, .int8,
+    ]
+
+    struct Admitted {
+        var key: APIKey
+        /// Per limit, the counter after the block this request reserved and the limit; nil where
+        /// it reserved none.
+        var counters: [(counted: Int, maximum: Int)?]
+        var earlier: IdempotencyStore.Record?
+    }
 
     var secretHash: Data
     var now: Date
     var windowStart: Date
     var limits: [APIKeyStore.Limit]
+    /// Hits to reserve per limit; 0 where the instance's reserve had one.
+    var blocks: [Int]
     var idempotencyKey: String?
 
     func makeBindings() throws -> PostgresBindings {
-        precondition(limits.count <= 2, "a request counts against two limits at most")
-        var bindings = PostgresBindings(capacity: 8)
+        precondition(limits.count <= 2 && blocks.count == limits.count, "a request counts against two limits at most")
+        var bindings = PostgresBindings(capacity: 10)
         try bindings.append(secretHash)
         bindings.append(now)
         bindings.append(windowStart)
@@ -215,14 +241,23 @@ struct AdmitRequest: PostgresPreparedStatement {
             bindings.append(limits.indices.contains(index) ? Int64(limits[index].fallback) : nil)
         }
         bindings.append(idempotencyKey)
+        for index in 0..<2 {
+            bindings.append(Int64(blocks.indices.contains(index) ? blocks[index] : 0))
+        }
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> (APIKey, Bool, IdempotencyStore.Record?) {
-        let (id, name, prefix, scopes, location, chainWide, revoked, overLimit, requestHash, status, body) = try row.decode(
-            (Int64, String, String, [String], Int64, Bool, Bool, Bool, Data?, Int?, Data?).self)
+    func decodeRow(_ row: PostgresRow) throws -> Admitted {
+        let (
+            id, name, prefix, scopes, location, chainWide, revoked, firstCounted, firstMaximum, secondCounted, secondMaximum, requestHash,
+            status, body
+        ) = try row.decode((Int64, String, String, [String], Int64, Bool, Bool, Int?, Int?, Int?, Int?, Data?, Int?, Data?).self)
         let key = APIKey(
             id: id, name: name, prefix: prefix, scopes: Set(scopes), locationID: location, chainWide: chainWide, revoked: revoked)
-        return (key, overLimit, requestHash.map { IdempotencyStore.Record(requestHash: $0, status: status, body: body) })
+        let counters = [(firstCounted, firstMaximum), (secondCounted, secondMaximum)].map { counted, maximum in
+            counted.flatMap { counted in maximum.map { (counted: counted, maximum: $0) } }
+        }
+        return Admitted(
+            key: key, counters: counters, earlier: requestHash.map { IdempotencyStore.Record(requestHash: $0, status: status, body: body) })
     }
 }
