@@ -18,7 +18,11 @@ struct Bootstrap {
     /// the server, which uses them, not by every one-shot command.
     /// `talksToTelegram` is true for the commands that serve or call the bots (serve,
     /// set-webhooks, staff-invite); the others need only the database.
-    static func load(label: String, announcingGeneratedSecrets: Bool = false, talksToTelegram: Bool = false) -> Bootstrap {
+    /// With `keepingPoolWarm` (a serving instance), the pool opens all its connections and keeps
+    /// them, without idle or keep-alive timers (`DatabaseURL.PoolUse.serving`).
+    static func load(
+        label: String, announcingGeneratedSecrets: Bool = false, talksToTelegram: Bool = false, keepingPoolWarm: Bool = false
+    ) -> Bootstrap {
         let configuration: AppConfiguration
         do {
             configuration = try AppConfiguration(
@@ -40,7 +44,8 @@ struct Bootstrap {
 
         let metrics = AppMetrics(version: CremaVersion.current, maximumDatabaseConnections: configuration.databasePoolSize)
         let client = PostgresClient(
-            configuration: configuration.database.clientConfiguration(maximumConnections: configuration.databasePoolSize),
+            configuration: configuration.database.clientConfiguration(
+                maximumConnections: configuration.databasePoolSize, use: keepingPoolWarm ? .serving : .occasional),
             backgroundLogger: Logger(label: "crema.postgres")
         )
         let database = Database(

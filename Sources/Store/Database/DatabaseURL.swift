@@ -77,7 +77,21 @@ public struct DatabaseURL: Sendable, Equatable {
         return components.string ?? ""
     }
 
-    public func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
+    /// How a process uses its pool.
+    public enum PoolUse: Sendable {
+        /// A command or a test: connections opened on demand, closed after a minute idle, pinged
+        /// while idle (PostgresNIO's defaults).
+        case occasional
+        /// A serving instance: every connection opened at start and kept, with no idle timeout
+        /// and no keep-alive ping. PostgresNIO times both with a sleeping task that it starts
+        /// each time a connection goes back to the pool and cancels when it is lent again, and a
+        /// cancelled sleep keeps its task and dispatch timer until the deadline it was set for
+        /// (60 s and 30 s): heaptrack counted two per served request, about 100,000 alive at
+        /// once under load, the anonymous memory that grew (bench/README.md, "memory").
+        case serving
+    }
+
+    public func clientConfiguration(maximumConnections: Int, use: PoolUse = .occasional) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch tlsMode {
         case .disable: tls = .disable
@@ -93,6 +107,10 @@ public struct DatabaseURL: Sendable, Equatable {
         )
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(3)
+        if use == .serving {
+            configuration.options.minimumConnections = maximumConnections
+            configuration.options.keepAliveBehavior = nil
+        }
         return configuration
     }
 }
