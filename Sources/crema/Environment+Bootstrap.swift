@@ -18,10 +18,9 @@ struct Bootstrap {
     /// the server, which uses them, not by every one-shot command.
     /// `talksToTelegram` is true for the commands that serve or call the bots (serve,
     /// set-webhooks, staff-invite); the others need only the database.
-    /// With `keepingPoolWarm` (a serving instance), the pool opens all its connections and keeps
-    /// them, without idle or keep-alive timers (`DatabaseURL.PoolUse.serving`).
+    /// `serving`: the pool of an instance under load (`DatabaseURL.PoolUse.serving`).
     static func load(
-        label: String, announcingGeneratedSecrets: Bool = false, talksToTelegram: Bool = false, keepingPoolWarm: Bool = false
+        label: String, announcingGeneratedSecrets: Bool = false, talksToTelegram: Bool = false, serving: Bool = false
     ) -> Bootstrap {
         let configuration: AppConfiguration
         do {
@@ -45,7 +44,7 @@ struct Bootstrap {
         let metrics = AppMetrics(version: CremaVersion.current, maximumDatabaseConnections: configuration.databasePoolSize)
         let client = PostgresClient(
             configuration: configuration.database.clientConfiguration(
-                maximumConnections: configuration.databasePoolSize, use: keepingPoolWarm ? .serving : .occasional),
+                maximumConnections: configuration.databasePoolSize, use: serving ? .serving : .occasional),
             backgroundLogger: Logger(label: "crema.postgres")
         )
         let database = Database(

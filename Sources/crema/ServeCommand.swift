@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         MallocArenas.limit(environment: ProcessInfo.processInfo.environment)
-        let bootstrap = Bootstrap.load(label: "crema", announcingGeneratedSecrets: true, talksToTelegram: true, keepingPoolWarm: true)
+        let bootstrap = Bootstrap.load(label: "crema", announcingGeneratedSecrets: true, talksToTelegram: true, serving: true)
         try await bootstrap.reportingFailures {
             let app = try buildApplication(
                 configuration: bootstrap.configuration,
