@@ -88,7 +88,8 @@ public struct DatabaseURL: Sendable, Equatable {
         /// sleep keeps its task and dispatch timer until the deadline it was set for (30 s and
         /// 60 s): heaptrack counted two per served request, about 100,000 alive at once under
         /// load, the anonymous memory that grew (bench/README.md, "memory"). With one timer of
-        /// 10 s, a few thousand are alive. (Keeping every connection open instead, with
+        /// 10 s, at most about ten thousand are alive, and no connection idles long enough for a
+        /// firewall to drop it unseen. (Keeping every connection open instead, with
         /// `minimumConnections`, left the pool unable to serve for 15 s after a PostgreSQL restart.)
         case serving
     }
