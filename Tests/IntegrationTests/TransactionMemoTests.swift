@@ -98,6 +98,35 @@ import Testing
         }
     }
 
+    @Test func theFirstStatementFetchesTheSettingsAsAFullReadWouldGiveThem() async throws {
+        try await LoyaltyFixture.with { fixture in
+            let now = TestDefaults.now
+            #expect(
+                try await fixture.count(
+                    """
+                    WITH changed AS (UPDATE settings SET value = CASE key WHEN 'payment_code_ttl_seconds' THEN '120'::jsonb
+                                                                         WHEN 'time_zone' THEN '"Asia/Yekaterinburg"'::jsonb
+                                                                         ELSE 'null'::jsonb END
+                                     WHERE key IN ('payment_code_ttl_seconds', 'time_zone', 'code_hold_minutes') RETURNING 1)
+                    SELECT count(*)::int FROM changed
+                    """) == 3)
+            let expected = try await store(fixture).pool.settings()
+            #expect(expected.codeLifetimeSeconds == 120 && expected.timeZone == "Asia/Yekaterinburg" && expected.codeHoldMinutes == 5)
+            let fetched = try await store(fixture).transaction { tx in
+                #expect(
+                    try await tx.updates.record(
+                        bot: .client, updateID: 3, kind: "message", at: now, prefetching: .init(chatID: 5, settings: true)))
+                // Changed by someone else after the fetch: the transaction computes with what it fetched.
+                #expect(
+                    try await fixture.count(
+                        "WITH changed AS (UPDATE settings SET value = '30' WHERE key = 'payment_code_ttl_seconds' RETURNING 1) SELECT count(*)::int FROM changed"
+                    ) == 1)
+                return try await tx.settings()
+            }
+            #expect(fetched == expected)
+        }
+    }
+
     private func store(_ fixture: LoyaltyFixture) -> Store {
         Store(database: fixture.database, logger: fixture.logger) { PaymentCode(number: 123_456) }
     }

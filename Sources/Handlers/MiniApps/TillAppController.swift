@@ -117,8 +117,7 @@ struct TillAppController {
             switch try await till.openSale(code: code) {
             case .failure(let refusal): return .failure(Self.problem(refusal, texts: texts))
             case .success(let card):
-                let view = try await till.cardView(
-                    customerID: card.customerID, name: card.firstName, account: card.account, language: texts.language)
+                let view = try await till.cardView(of: card, language: texts.language)
                 return .success(
                     GuestCard(
                         firstName: card.firstName, tier: texts.tierName(view.tier), balance: view.balance, debt: view.debt,
@@ -251,8 +250,7 @@ struct TillAppController {
     /// The chosen gifts' names, refusing any that is not this guest's active gift.
     private func giftNames(_ ids: [Int64], code: PaymentCode, till: Till, language: Language) async throws -> [String] {
         guard !ids.isEmpty else { return [] }
-        let card = try await till.tx.loyalty.lookUp(code: code, by: till.member.id, at: till.now)
-        let gifts = try await till.tx.loyalty.activeGifts(customerID: card.customerID, at: till.now)
+        let gifts = try await till.tx.loyalty.lookUp(code: code, by: till.member.id, at: till.now).activeGifts
         return try ids.map { id in
             guard let gift = gifts.first(where: { $0.id == id }) else { throw LoyaltyError.giftNotFound }
             return gift.name[language]

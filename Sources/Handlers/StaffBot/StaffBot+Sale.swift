@@ -53,7 +53,7 @@ extension StaffBot {
 
     /// The guest's card and the question for the amount; the chat now drafts this sale.
     func openSale(code: PaymentCode, card: CustomerCard, notice: String? = nil, turn: StaffTurn) async throws -> BotReply {
-        let view = try await cardView(customerID: card.customerID, name: card.firstName, account: card.account, turn: turn)
+        let view = try await turn.till.cardView(of: card, language: turn.texts.language)
         try await turn.conversations.set(.saleAmount(SaleDraft(code: code)), chatID: turn.chatID, at: turn.now)
         let text = [notice, turn.texts.card(view), turn.texts.askAmount].compactMap { $0 }.joined(separator: "\n\n")
         return turn.reply(turn.say(text, turn.inline([[(turn.texts.cancelButton, .abandon)]])))
@@ -67,7 +67,7 @@ extension StaffBot {
             let (card, most) = try await turn.tx.loyalty.quotedCard(
                 code: draft.code, by: turn.member.id, amount: amount, redeem: .maximum, locationID: turn.member.locationID, at: turn.now)
             draft.amount = amount
-            let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
+            let gifts = card.activeGifts
             if most.pointsRedeemed == 0 && gifts.isEmpty {
                 // Nothing to spend: the quote for the most points is the quote for none, and the
                 // card and gifts were just read, so the sale's busiest step asks nothing twice.
@@ -123,8 +123,7 @@ extension StaffBot {
         guard let amount = draft.amount, let redeem = draft.redeem else { throw LoyaltyError.invalidAmount }
         let (card, quote) = try await turn.tx.loyalty.quotedCard(
             code: draft.code, by: turn.member.id, amount: amount, redeem: redeem, locationID: turn.member.locationID, at: turn.now)
-        let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
-        return try await showQuote(quote, of: draft, gifts: gifts, turn: turn, replacing: messageID)
+        return try await showQuote(quote, of: draft, gifts: card.activeGifts, turn: turn, replacing: messageID)
     }
 
     /// Shows `quote` with Confirm; the chat now waits for that button.
@@ -162,8 +161,7 @@ extension StaffBot {
         guard case .saleRedeem(var draft) = try await turn.conversations.current(chatID: turn.chatID, at: turn.now),
             let amount = draft.amount
         else { return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale)) }
-        let card = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now)
-        let gifts = try await turn.tx.loyalty.activeGifts(customerID: card.customerID, at: turn.now)
+        let gifts = try await turn.tx.loyalty.lookUp(code: draft.code, by: turn.member.id, at: turn.now).activeGifts
         guard gifts.contains(where: { $0.id == giftID }) else {
             return turn.reply(.answerCallbackQuery(id: callback.id, text: turn.texts.stale))
         }

@@ -72,8 +72,17 @@ struct Till {
 
     /// What the till shows about a guest: never the phone or the birthday.
     func cardView(customerID: Int64, name: String, account: LoyaltyAccount, language: Language) async throws -> GuestCardView {
-        let cafe = CafeTime(identifier: try await tx.settings().timeZone)
         let gifts = try await tx.loyalty.activeGifts(customerID: customerID, at: now)
+        return try await cardView(name: name, account: account, gifts: gifts, language: language)
+    }
+
+    /// The card a code's look-up read, gifts included.
+    func cardView(of card: CustomerCard, language: Language) async throws -> GuestCardView {
+        try await cardView(name: card.firstName, account: card.account, gifts: card.activeGifts, language: language)
+    }
+
+    private func cardView(name: String, account: LoyaltyAccount, gifts: [CustomerGift], language: Language) async throws -> GuestCardView {
+        let cafe = CafeTime(identifier: try await tx.settings().timeZone)
         return GuestCardView(
             name: name, tier: account.tier, balance: account.balance, debt: account.debt,
             gifts: gifts.map { (id: $0.id, name: $0.name[language], until: cafe.day($0.expiresAt)) }

@@ -2,7 +2,7 @@ import Synchronization
 
 /// What one transaction has read and may use again without asking PostgreSQL: the owner's
 /// settings, and the rows an update's first statement fetched together with its update-log row
-/// (the chat's conversation, the staff member writing).
+/// (the chat's conversation, the staff member writing, and the settings too).
 ///
 /// The settings are read once per transaction: every statement after the first would only ask
 /// again for rows this transaction never writes, and one update computing with one set of rules

@@ -30,6 +30,8 @@ public struct CustomerCard: Sendable, Equatable {
     public var codeExpiresAt: Date
     /// The guest's Telegram account, so a till can tell its own barista's account apart.
     public var telegramID: Int64?
+    /// The gifts the guest can still use, soonest to expire first, read with the card.
+    public var activeGifts: [CustomerGift]
 }
 
 /// How the till identifies the guest: the code from the client bot, or (a POS that looked the

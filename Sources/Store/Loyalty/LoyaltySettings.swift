@@ -56,6 +56,12 @@ public struct LoyaltySettings: Sendable, Equatable {
 }
 
 extension LoyaltySettings {
+    /// The settings from the table's keys and values read as two arrays, the n-th value the n-th
+    /// key's.
+    init(keys: [String], values: [String]) {
+        self.init(values: Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first }))
+    }
+
     /// Reads the settings from the table's rows as text, falling back to the defaults for missing
     /// or unreadable values.
     init(values: [String: String]) {
@@ -111,8 +117,8 @@ extension SQLSession {
     }
 }
 
-/// Every setting as text.
+/// Every setting as text (a JSON null is no value: the default applies).
 struct LoadSettings: PlannedStatement {
     static let parameters = StatementParameters<LoadSettings>([])
-    static let sql = "SELECT key, value #>> '{}' FROM settings"
+    static let sql = "SELECT key, value #>> '{}' FROM settings WHERE value #>> '{}' IS NOT NULL"
 }

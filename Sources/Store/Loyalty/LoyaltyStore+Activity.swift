@@ -79,6 +79,43 @@ extension LoyaltyStore {
 
 }
 
+extension CustomerGift {
+    /// A guest's active gifts as six arrays of one aggregate (the n-th element of each is the n-th
+    /// gift, soonest to expire first; NULL arrays when there is none), for a statement that reads
+    /// them beside the guest: `SELECT …, gifts.* FROM … CROSS JOIN LATERAL (activeAggregate(…)) AS gifts`.
+    static func activeAggregate(of customerID: String, now: String) -> String {
+        let order = "ORDER BY g.expires_at, g.id"
+        return """
+            SELECT array_agg(g.id \(order)) AS gift_ids, array_agg(g.name \(order)) AS gift_names,
+                   array_agg(g.name_en \(order)) AS gift_english_names, array_agg(g.reason \(order)) AS gift_reasons,
+                   array_agg(g.issued_at \(order)) AS gift_issued, array_agg(g.expires_at \(order)) AS gift_expires
+            FROM customer_gifts g
+            WHERE g.customer_id = \(customerID) AND g.expires_at > \(now)
+              AND NOT EXISTS (SELECT 1 FROM gift_redemptions r WHERE r.gift_id = g.id)
+            """
+    }
+
+    /// The gifts in a row that selected `activeAggregate`'s columns.
+    static func active(in row: PostgresRow, customerID: Int64) throws -> [CustomerGift] {
+        let column = Columns(row)
+        let ids = try column("gift_ids", as: [Int64]?.self) ?? []
+        let names = try column("gift_names", as: [String]?.self) ?? []
+        let englishNames = try column("gift_english_names", as: [String]?.self) ?? []
+        let reasons = try column("gift_reasons", as: [String]?.self) ?? []
+        let issued = try column("gift_issued", as: [Date]?.self) ?? []
+        let expires = try column("gift_expires", as: [Date]?.self) ?? []
+        // One aggregate fills the six arrays, so they are always as long as each other.
+        guard [names.count, englishNames.count, reasons.count, issued.count, expires.count].allSatisfy({ $0 == ids.count }) else {
+            throw PostgresDecodingError.Code.failure
+        }
+        return ids.indices.map { index in
+            CustomerGift(
+                id: ids[index], customerID: customerID, name: LocalizedName(russian: names[index], english: englishNames[index]),
+                reason: reasons[index], issuedAt: issued[index], expiresAt: expires[index], redeemedAt: nil)
+        }
+    }
+}
+
 /// A guest's gifts still to be used, soonest to expire first.
 struct ActiveGifts: PlannedStatement {
     static let parameters = StatementParameters<ActiveGifts>([

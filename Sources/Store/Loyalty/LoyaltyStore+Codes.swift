@@ -53,7 +53,7 @@ extension LoyaltyStore {
 
     private func lookUp(code: PaymentCode, by staffID: Int64?, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard
     {
-        for try await row in try await connection.run(LookUpCode(code: code.digits), logger: logger) {
+        for try await row in try await connection.run(LookUpCode(code: code.digits, now: now), logger: logger) {
             let (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil, telegramID) = try row.decode(
                 (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?, Int64?).self)
             let validity = CodeValidity(expiresAt: expiresAt, heldBy: heldBy, heldUntil: heldUntil)
@@ -61,7 +61,8 @@ extension LoyaltyStore {
             return CustomerCard(
                 customerID: customerID, firstName: firstName,
                 account: LoyaltyAccount(balance: balance, debt: debt, tier: Tier(stored: tier), qualificationSpend: Money(kopecks: spend)),
-                codeExpiresAt: validity.usableUntil(by: staffID), telegramID: telegramID
+                codeExpiresAt: validity.usableUntil(by: staffID), telegramID: telegramID,
+                activeGifts: try CustomerGift.active(in: row, customerID: customerID)
             )
         }
         throw LoyaltyError.codeNotFound
@@ -133,9 +134,8 @@ extension LoyaltyStore {
     }
 
     func runningCampaigns(on connection: PostgresConnection) async throws -> [Campaign] {
-        let rows = try await connection.run(PostgresQuery(unsafeSQL: CampaignStore.runningSelect), logger: logger)
-        for try await json in rows.decode(String.self) {
-            return try JSONDecoder().decode([Campaign].self, from: Data(json.utf8))
+        for try await row in try await connection.run(RunningCampaigns(), logger: logger) {
+            return try JSONDecoder().decode([Campaign].self, from: Data(try row.decode(String.self).utf8))
         }
         return []
     }
@@ -153,19 +153,31 @@ extension LoyaltyStore {
     }
 }
 
-/// The guest behind a payment code, with the code's lifetime and hold.
+/// The multiplier campaigns running now, as one JSON array (every quote reads them).
+struct RunningCampaigns: PlannedStatement {
+    static let parameters = StatementParameters<RunningCampaigns>([])
+    static let sql = CampaignStore.runningSelect
+}
+
+/// The guest behind a payment code, with the code's lifetime and hold, and their active gifts
+/// (every till screen that shows the card shows them: one round trip where there were two).
 struct LookUpCode: PlannedStatement {
-    static let parameters = StatementParameters<LookUpCode>([.init("code", .text) { $0.code }])
+    static let parameters = StatementParameters<LookUpCode>([
+        .init("code", .text) { $0.code },
+        .init("now", .timestamptz) { $0.now },
+    ])
 
     static let sql = parameters.sql(
         """
         SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
-               p.expires_at, p.held_by_staff_id, p.held_until, c.telegram_id
+               p.expires_at, p.held_by_staff_id, p.held_until, c.telegram_id, gifts.*
         FROM payment_codes p JOIN customers c ON c.id = p.customer_id
+        CROSS JOIN LATERAL (\(CustomerGift.activeAggregate(of: "c.id", now: ":now"))) AS gifts
         WHERE p.code = :code
         """)
 
     var code: String
+    var now: Date
 }
 
 /// Gives a guest who may buy a fresh code, replacing their previous one; no row when the guest

@@ -67,13 +67,38 @@ public struct OutboxWriter: SessionStore {
         bot: OutboxStore.Bot, chatID: Int64, customerID: Int64?, kind: OutboxStore.Kind, method: String, payload: Data,
         language: Language?, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.run(
-            """
-            INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, language, next_attempt_at, created_at)
-            VALUES (\(bot.rawValue), \(chatID), \(customerID), \(kind.rawValue), \(method),
-                    \(String(decoding: payload, as: UTF8.self))::jsonb, \(language?.rawValue), \(now), \(now))
-            """,
-            logger: logger
-        )
+        let message = EnqueueMessage(
+            bot: bot.rawValue, chatID: chatID, customerID: customerID, kind: kind.rawValue, method: method,
+            payload: String(decoding: payload, as: UTF8.self), language: language?.rawValue, now: now)
+        _ = try await connection.collect(message, logger: logger)
     }
+}
+
+/// One message into the outbox (a bot's second call of an update, most often).
+struct EnqueueMessage: PlannedStatement {
+    static let parameters = StatementParameters<EnqueueMessage>([
+        .init("bot", .text) { $0.bot },
+        .init("chat_id", .int8) { $0.chatID },
+        .init("customer_id", .int8) { $0.customerID },
+        .init("kind", .text) { $0.kind },
+        .init("method", .text) { $0.method },
+        .init("payload", .text) { $0.payload },
+        .init("language", .text) { $0.language },
+        .init("now", .timestamptz) { $0.now },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        INSERT INTO outbox (bot, chat_id, customer_id, kind, method, payload, language, next_attempt_at, created_at)
+        VALUES (:bot, :chat_id, :customer_id, :kind, :method, :payload::jsonb, :language, :now, :now)
+        """)
+
+    var bot: String
+    var chatID: Int64
+    var customerID: Int64?
+    var kind: String
+    var method: String
+    var payload: String
+    var language: String?
+    var now: Date
 }

@@ -7,16 +7,19 @@ public struct UpdateLog: SessionStore {
     let session: SQLSession
 
     /// What a bot reads first on every update, fetched by the statement that records it: one
-    /// round trip where there were three (`TransactionMemo` keeps the rows for the stores).
+    /// round trip where there were four (`TransactionMemo` keeps the rows for the stores).
     public struct Prefetch: Sendable, Equatable {
         /// The chat whose conversation the update continues.
         public var chatID: Int64?
         /// The Telegram account to find a staff member for (the staff bot's door).
         public var staffTelegramID: Int64?
+        /// The owner's settings, which almost every step computes with.
+        public var settings: Bool
 
-        public init(chatID: Int64? = nil, staffTelegramID: Int64? = nil) {
+        public init(chatID: Int64? = nil, staffTelegramID: Int64? = nil, settings: Bool = false) {
             self.chatID = chatID
             self.staffTelegramID = staffTelegramID
+            self.settings = settings
         }
 
         public static let nothing = Prefetch()
@@ -32,11 +35,14 @@ public struct UpdateLog: SessionStore {
         guard prefetch != .nothing else { return try await recordAlone(bot: bot, updateID: updateID, kind: kind, at: now) }
         let statement = RecordUpdate(
             bot: bot.rawValue, updateID: updateID, kind: String(kind.prefix(40)), now: now, chatID: prefetch.chatID,
-            staffTelegramID: prefetch.staffTelegramID)
+            staffTelegramID: prefetch.staffTelegramID, settings: prefetch.settings)
         let rows = try await session.withConnection { connection in try await connection.collect(statement, logger: logger) }
         guard let row = rows.first else { return false }
-        let (conversation, id, name, role, location, language, active) = try row.decode(
-            (String?, Int64?, String?, String?, Int64?, String?, Bool?).self)
+        let (conversation, id, name, role, location, language, active, settingKeys, settingValues) = try row.decode(
+            (String?, Int64?, String?, String?, Int64?, String?, Bool?, [String]?, [String]?).self)
+        if prefetch.settings {
+            session.memo?.settings = LoyaltySettings(keys: settingKeys ?? [], values: settingValues ?? [])
+        }
         if let chatID = prefetch.chatID {
             session.memo?.remember(conversation: conversation, bot: bot, chatID: chatID)
         }
@@ -76,7 +82,8 @@ public struct UpdateLog: SessionStore {
     }
 }
 
-/// Records an update and, for a fresh one, reads the chat's step and the staff member writing.
+/// Records an update and, for a fresh one, reads the chat's step, the staff member writing and the
+/// settings (as two arrays of one aggregate, so the n-th key goes with the n-th value).
 /// No row: the update was recorded before.
 struct RecordUpdate: PlannedStatement {
     static let parameters = StatementParameters<RecordUpdate>([
@@ -86,6 +93,7 @@ struct RecordUpdate: PlannedStatement {
         .init("now", .timestamptz) { $0.now },
         .init("chat_id", .int8) { $0.chatID },
         .init("staff_telegram_id", .int8) { $0.staffTelegramID },
+        .init("settings", .bool) { $0.settings },
     ])
 
     static let sql = parameters.sql(
@@ -97,8 +105,13 @@ struct RecordUpdate: PlannedStatement {
             RETURNING 1
         )
         SELECT (SELECT data::text FROM conversations WHERE bot = :bot AND chat_id = :chat_id AND expires_at > :now),
-               s.id, s.display_name, s.role, s.location_id, s.language, s.active
-        FROM recorded LEFT JOIN staff s ON s.telegram_id = :staff_telegram_id
+               s.id, s.display_name, s.role, s.location_id, s.language, s.active, settings.setting_keys, settings.setting_values
+        FROM recorded
+        LEFT JOIN staff s ON s.telegram_id = :staff_telegram_id
+        LEFT JOIN (
+            SELECT array_agg(key) AS setting_keys, array_agg(value #>> '{}') AS setting_values
+            FROM settings WHERE value #>> '{}' IS NOT NULL
+        ) AS settings ON :settings
         """)
 
     var bot: String
@@ -107,4 +120,5 @@ struct RecordUpdate: PlannedStatement {
     var now: Date
     var chatID: Int64?
     var staffTelegramID: Int64?
+    var settings: Bool
 }
