@@ -127,6 +127,27 @@ import Testing
         }
     }
 
+    @Test func theFirstStatementFetchesTheRunningCampaignsForTheQuote() async throws {
+        try await LoyaltyFixture.with { fixture in
+            let now = TestDefaults.now
+            let campaigns = CampaignStore(database: fixture.database, logger: fixture.logger)
+            let doubled = try await campaigns.create(
+                name: "Двойные", multiplier: PointsMultiplier(percent: 200), createdBy: "admin:owner", at: now)
+            let expected = try await store(fixture).pool.loyalty.runningCampaigns()
+            #expect(expected.map(\.id) == [doubled])
+            let (fetched, without) = try await store(fixture).transaction { tx in
+                #expect(
+                    try await tx.updates.record(
+                        bot: .staff, updateID: 4, kind: "message", at: now, prefetching: .init(chatID: 5, campaigns: true)))
+                // Paused by the owner after the fetch: this update's quote still counts it.
+                #expect(try await campaigns.setStatus(doubled, .paused, by: "admin:owner", at: now))
+                return (try await tx.loyalty.runningCampaigns(), try await store(fixture).pool.loyalty.runningCampaigns())
+            }
+            #expect(fetched == expected)
+            #expect(without.isEmpty)
+        }
+    }
+
     private func store(_ fixture: LoyaltyFixture) -> Store {
         Store(database: fixture.database, logger: fixture.logger) { PaymentCode(number: 123_456) }
     }

@@ -27,7 +27,7 @@ struct StaffBot: TelegramBot {
 
     /// Every update asks who the sender is and where their chat stands.
     func prefetch(for update: TelegramUpdate) -> UpdateLog.Prefetch {
-        UpdateLog.Prefetch(chatID: update.privateChatID, staffTelegramID: update.sender?.id, settings: true)
+        UpdateLog.Prefetch(chatID: update.privateChatID, staffTelegramID: update.sender?.id, settings: true, campaigns: true)
     }
 
     func apology(for update: TelegramUpdate) -> BotReply {

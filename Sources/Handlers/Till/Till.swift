@@ -37,11 +37,9 @@ struct Till {
             return .failure(.throttled(seconds: Int(wait)))
         }
         do {
-            let card = try await tx.loyalty.lookUp(code: code, by: member.id, at: now)
-            if holdingForSale, try await !tx.loyalty.holdCode(code, for: member.id, at: now) {
-                return .failure(.refused(.codeInUse))
-            }
-            return .success(card)
+            guard holdingForSale else { return .success(try await tx.loyalty.lookUp(code: code, by: member.id, at: now)) }
+            let (card, held) = try await tx.loyalty.lookUpAndHold(code: code, for: member.id, at: now)
+            return held ? .success(card) : .failure(.refused(.codeInUse))
         } catch let error as LoyaltyError where error == .codeNotFound || error == .codeExpired {
             try await tx.rateLimits.record(limits, at: now)
             return .failure(.refused(error))

@@ -2,7 +2,7 @@ import Synchronization
 
 /// What one transaction has read and may use again without asking PostgreSQL: the owner's
 /// settings, and the rows an update's first statement fetched together with its update-log row
-/// (the chat's conversation, the staff member writing, and the settings too).
+/// (the chat's conversation, the staff member writing, the settings and the running campaigns).
 ///
 /// The settings are read once per transaction: every statement after the first would only ask
 /// again for rows this transaction never writes, and one update computing with one set of rules
@@ -12,6 +12,7 @@ import Synchronization
 final class TransactionMemo: Sendable {
     private struct State {
         var settings: LoyaltySettings?
+        var runningCampaigns: String?
         var conversations: [ConversationKey: String?] = [:]
         var staffMembers: [Int64: StaffMember?] = [:]
     }
@@ -26,6 +27,13 @@ final class TransactionMemo: Sendable {
     var settings: LoyaltySettings? {
         get { state.withLock { $0.settings } }
         set { state.withLock { $0.settings = newValue } }
+    }
+
+    /// The running campaigns as the update's first statement fetched them (JSON), like the
+    /// settings: no bot update changes a campaign.
+    var runningCampaigns: String? {
+        get { state.withLock { $0.runningCampaigns } }
+        set { state.withLock { $0.runningCampaigns = newValue } }
     }
 
     /// Keeps a conversation's stored JSON as this transaction last read or wrote it (nil: the

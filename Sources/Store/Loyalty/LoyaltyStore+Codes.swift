@@ -54,18 +54,47 @@ extension LoyaltyStore {
     private func lookUp(code: PaymentCode, by staffID: Int64?, at now: Date, on connection: PostgresConnection) async throws -> CustomerCard
     {
         for try await row in try await connection.run(LookUpCode(code: code.digits, now: now), logger: logger) {
-            let (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil, telegramID) = try row.decode(
-                (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?, Int64?).self)
-            let validity = CodeValidity(expiresAt: expiresAt, heldBy: heldBy, heldUntil: heldUntil)
-            if let refusal = validity.refusal(for: staffID, at: now) { throw refusal }
-            return CustomerCard(
-                customerID: customerID, firstName: firstName,
-                account: LoyaltyAccount(balance: balance, debt: debt, tier: Tier(stored: tier), qualificationSpend: Money(kopecks: spend)),
-                codeExpiresAt: validity.usableUntil(by: staffID), telegramID: telegramID,
-                activeGifts: try CustomerGift.active(in: row, customerID: customerID)
-            )
+            return try Self.card(from: row, for: staffID, at: now).card
         }
         throw LoyaltyError.codeNotFound
+    }
+
+    /// The guest behind a code, as `lookUp` finds them, with the code held for `staffID` as
+    /// `holdCode` would hold it, in one statement. `held` is false when another till took the
+    /// code first. The card is the code as it was before this hold, so a refusal is the one
+    /// `lookUp` would give, and a refused code is never held.
+    public func lookUpAndHold(code: PaymentCode, for staffID: Int64, at now: Date) async throws -> (card: CustomerCard, held: Bool) {
+        try await session.withConnection { connection in
+            let settings = try await session.settings(on: connection)
+            let until = settings.codeHoldMinutes > 0 ? now.addingTimeInterval(TimeInterval(settings.codeHoldMinutes * 60)) : nil
+            let statement = LookUpAndHoldCode(code: code.digits, staffID: staffID, now: now, until: until)
+            for try await row in try await connection.run(statement, logger: logger) {
+                let (card, validity) = try Self.card(from: row, for: staffID, at: now)
+                guard until != nil else { return (card, true) }
+                let heldNow = try Columns(row)("held", as: Bool.self)
+                // An expired code its barista still holds cannot be held again; it is theirs.
+                let heldAlready = validity.heldBy == staffID && (validity.heldUntil ?? .distantPast) > now
+                return (card, heldNow || heldAlready)
+            }
+            throw LoyaltyError.codeNotFound
+        }
+    }
+
+    /// The card in a row of `LookUpCode`'s columns, or the refusal its code gives `staffID`.
+    private static func card(
+        from row: PostgresRow, for staffID: Int64?, at now: Date
+    ) throws -> (card: CustomerCard, validity: CodeValidity) {
+        let (customerID, firstName, tier, balance, debt, spend, expiresAt, heldBy, heldUntil, telegramID) = try row.decode(
+            (Int64, String, String, Int, Int, Int64, Date, Int64?, Date?, Int64?).self)
+        let validity = CodeValidity(expiresAt: expiresAt, heldBy: heldBy, heldUntil: heldUntil)
+        if let refusal = validity.refusal(for: staffID, at: now) { throw refusal }
+        let card = CustomerCard(
+            customerID: customerID, firstName: firstName,
+            account: LoyaltyAccount(balance: balance, debt: debt, tier: Tier(stored: tier), qualificationSpend: Money(kopecks: spend)),
+            codeExpiresAt: validity.usableUntil(by: staffID), telegramID: telegramID,
+            activeGifts: try CustomerGift.active(in: row, customerID: customerID)
+        )
+        return (card, validity)
     }
 
     /// Holds a code that is still fresh for the barista who looked its guest up, for the
@@ -134,6 +163,9 @@ extension LoyaltyStore {
     }
 
     func runningCampaigns(on connection: PostgresConnection) async throws -> [Campaign] {
+        if let fetched = session.memo?.runningCampaigns {
+            return try JSONDecoder().decode([Campaign].self, from: Data(fetched.utf8))
+        }
         for try await row in try await connection.run(RunningCampaigns(), logger: logger) {
             return try JSONDecoder().decode([Campaign].self, from: Data(try row.decode(String.self).utf8))
         }
@@ -167,17 +199,46 @@ struct LookUpCode: PlannedStatement {
         .init("now", .timestamptz) { $0.now },
     ])
 
-    static let sql = parameters.sql(
-        """
+    /// The card's columns, then the gifts' (`CustomerGift.active(in:customerID:)`).
+    static let select = """
         SELECT c.id, c.first_name, c.tier, c.points_balance, c.points_debt, c.qualification_spend_kopecks,
                p.expires_at, p.held_by_staff_id, p.held_until, c.telegram_id, gifts.*
         FROM payment_codes p JOIN customers c ON c.id = p.customer_id
         CROSS JOIN LATERAL (\(CustomerGift.activeAggregate(of: "c.id", now: ":now"))) AS gifts
         WHERE p.code = :code
-        """)
+        """
+
+    static let sql = parameters.sql(select)
 
     var code: String
     var now: Date
+}
+
+/// `LookUpCode` and `HoldCode` in one round trip (no hold when `until` is nil). The look-up reads
+/// the code as it was when the statement began, before its own hold.
+struct LookUpAndHoldCode: PlannedStatement {
+    static let parameters = StatementParameters<LookUpAndHoldCode>([
+        .init("code", .text) { $0.code },
+        .init("staff_id", .int8) { $0.staffID },
+        .init("now", .timestamptz) { $0.now },
+        .init("until", .timestamptz) { $0.until },
+    ])
+
+    static let sql = parameters.sql(
+        """
+        WITH held AS (
+            \(HoldCode.update) AND :until::timestamptz IS NOT NULL
+            RETURNING 1
+        ), card AS (
+            \(LookUpCode.select)
+        )
+        SELECT card.*, EXISTS (SELECT 1 FROM held) AS held FROM card
+        """)
+
+    var code: String
+    var staffID: Int64
+    var now: Date
+    var until: Date?
 }
 
 /// Gives a guest who may buy a fresh code, replacing their previous one; no row when the guest
@@ -218,13 +279,14 @@ struct HoldCode: PlannedStatement {
         .init("until", .timestamptz) { $0.until },
     ])
 
-    static let sql = parameters.sql(
-        """
+    /// The hold without its RETURNING, for `LookUpAndHoldCode` to extend.
+    static let update = """
         UPDATE payment_codes SET held_by_staff_id = :staff_id, held_until = :until
         WHERE code = :code AND expires_at > :now
           AND (held_by_staff_id IS NULL OR held_until <= :now OR held_by_staff_id = :staff_id)
-        RETURNING 1
-        """)
+        """
+
+    static let sql = parameters.sql(update + "\nRETURNING 1")
 
     var code: String
     var staffID: Int64

@@ -15,11 +15,14 @@ public struct UpdateLog: SessionStore {
         public var staffTelegramID: Int64?
         /// The owner's settings, which almost every step computes with.
         public var settings: Bool
+        /// The campaigns running now, which a till's quote computes with.
+        public var campaigns: Bool
 
-        public init(chatID: Int64? = nil, staffTelegramID: Int64? = nil, settings: Bool = false) {
+        public init(chatID: Int64? = nil, staffTelegramID: Int64? = nil, settings: Bool = false, campaigns: Bool = false) {
             self.chatID = chatID
             self.staffTelegramID = staffTelegramID
             self.settings = settings
+            self.campaigns = campaigns
         }
 
         public static let nothing = Prefetch()
@@ -35,13 +38,16 @@ public struct UpdateLog: SessionStore {
         guard prefetch != .nothing else { return try await recordAlone(bot: bot, updateID: updateID, kind: kind, at: now) }
         let statement = RecordUpdate(
             bot: bot.rawValue, updateID: updateID, kind: String(kind.prefix(40)), now: now, chatID: prefetch.chatID,
-            staffTelegramID: prefetch.staffTelegramID, settings: prefetch.settings)
+            staffTelegramID: prefetch.staffTelegramID, settings: prefetch.settings, campaigns: prefetch.campaigns)
         let rows = try await session.withConnection { connection in try await connection.collect(statement, logger: logger) }
         guard let row = rows.first else { return false }
-        let (conversation, id, name, role, location, language, active, settingKeys, settingValues) = try row.decode(
-            (String?, Int64?, String?, String?, Int64?, String?, Bool?, [String]?, [String]?).self)
+        let (conversation, id, name, role, location, language, active, settingKeys, settingValues, campaigns) = try row.decode(
+            (String?, Int64?, String?, String?, Int64?, String?, Bool?, [String]?, [String]?, String?).self)
         if prefetch.settings {
             session.memo?.settings = LoyaltySettings(keys: settingKeys ?? [], values: settingValues ?? [])
+        }
+        if prefetch.campaigns {
+            session.memo?.runningCampaigns = campaigns
         }
         if let chatID = prefetch.chatID {
             session.memo?.remember(conversation: conversation, bot: bot, chatID: chatID)
@@ -82,8 +88,9 @@ public struct UpdateLog: SessionStore {
     }
 }
 
-/// Records an update and, for a fresh one, reads the chat's step, the staff member writing and the
-/// settings (as two arrays of one aggregate, so the n-th key goes with the n-th value).
+/// Records an update and, for a fresh one, reads the chat's step, the staff member writing, the
+/// settings (as two arrays of one aggregate, so the n-th key goes with the n-th value) and the
+/// running campaigns (as `CampaignStore.runningSelect` gives them).
 /// No row: the update was recorded before.
 struct RecordUpdate: PlannedStatement {
     static let parameters = StatementParameters<RecordUpdate>([
@@ -94,6 +101,7 @@ struct RecordUpdate: PlannedStatement {
         .init("chat_id", .int8) { $0.chatID },
         .init("staff_telegram_id", .int8) { $0.staffTelegramID },
         .init("settings", .bool) { $0.settings },
+        .init("campaigns", .bool) { $0.campaigns },
     ])
 
     static let sql = parameters.sql(
@@ -105,7 +113,8 @@ struct RecordUpdate: PlannedStatement {
             RETURNING 1
         )
         SELECT (SELECT data::text FROM conversations WHERE bot = :bot AND chat_id = :chat_id AND expires_at > :now),
-               s.id, s.display_name, s.role, s.location_id, s.language, s.active, settings.setting_keys, settings.setting_values
+               s.id, s.display_name, s.role, s.location_id, s.language, s.active, settings.setting_keys, settings.setting_values,
+               CASE WHEN :campaigns THEN (\(CampaignStore.runningSelect)) END
         FROM recorded
         LEFT JOIN staff s ON s.telegram_id = :staff_telegram_id
         LEFT JOIN (
@@ -121,4 +130,5 @@ struct RecordUpdate: PlannedStatement {
     var chatID: Int64?
     var staffTelegramID: Int64?
     var settings: Bool
+    var campaigns: Bool
 }
