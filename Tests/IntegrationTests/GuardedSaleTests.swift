@@ -60,7 +60,7 @@ import Testing
             let code = try await fixture.store.issueCode(customerID: maria.id, at: TestDefaults.now).code
             let request = SaleRequest(idempotencyKey: "held", guest: .code(code), amount: .rubles(500), redeem: .none)
             let stale = try await fixture.read(GuestByCode<UnlockedRow>(idempotencyKey: request.idempotencyKey, guest: code.digits))
-            #expect(try await fixture.store.holdCode(code, for: try #require(other.staffID), at: TestDefaults.now))
+            #expect(try await fixture.store.lookUpAndHold(code: code, for: try #require(other.staffID), at: TestDefaults.now).held)
 
             #expect(try await fixture.write(stale, request, by: barista) == nil)
             #expect(try await fixture.count("SELECT count(*) FROM payment_codes") == 1)

@@ -220,6 +220,10 @@ import Testing
             #expect(elsewhere?.hasPrefix("Этот код сейчас открыт на другой кассе.") == true)
             app.clock.advance(by: 100)  // past the code's own 90 s
             #expect(try await other.send(text: code.digits).text?.hasPrefix("Этот код сейчас открыт на другой кассе.") == true)
+            // Typed again by its barista past those 90 s, the code stays theirs and the sale goes on.
+            let again = try #require(try await barista.send(text: code.digits).text)
+            #expect(again.hasPrefix("↪️ Предыдущая продажа не проведена, ничего не списано. Новый гость:\n\nГость: Мария"))
+            #expect(try await other.send(text: code.digits).text?.hasPrefix("Этот код сейчас открыт на другой кассе.") == true)
 
             let quote = try await barista.send(text: "420")
             #expect(quote.text?.hasPrefix("Заказ: 420 ₽") == true)

@@ -24,21 +24,22 @@ extension StaffBot {
         let settings = try await turn.tx.settings()
         let limits = turn.till.wrongCodeLimits(perMinute: settings.wrongCodeLimitPerMinute)
         guard try await turn.tx.rateLimits.retryAfter(limits, at: turn.now) == nil else { return nil }
-        let card: CustomerCard
+        let (card, held): (CustomerCard, Bool)
         do {
-            card = try await turn.tx.loyalty.lookUp(code: code, by: turn.member.id, at: turn.now)
+            (card, held) = try await turn.tx.loyalty.lookUpAndHold(code: code, for: turn.member.id, at: turn.now)
         } catch let error as LoyaltyError where error == .codeNotFound || error == .codeExpired {
             try await turn.tx.rateLimits.record(limits, at: turn.now)
             return nil
         } catch let error as LoyaltyError where error == .codeInUse {
             return turn.reply(turn.say(turn.texts.error(error)))
         }
-        // The step ends here. Its drafted sale lets go of its code now; the chat's row is
-        // replaced by the new sale's draft, or cleared when the new sale cannot go ahead.
-        if let previous = step.saleDraft {
+        // The step ends here. Its drafted sale lets go of its code now (unless it is this very
+        // code, just held again); the chat's row is replaced by the new sale's draft, or cleared
+        // when the new sale cannot go ahead.
+        if let previous = step.saleDraft, previous.code != code {
             try await turn.till.release(previous.code)
         }
-        guard try await turn.tx.loyalty.holdCode(code, for: turn.member.id, at: turn.now) else {
+        guard held else {
             try await turn.conversations.clear(chatID: turn.chatID)
             return turn.reply(turn.say(turn.texts.error(.codeInUse), turn.menu))
         }

@@ -29,7 +29,7 @@ struct Till {
     }
 
     /// The card behind a code; wrong or expired codes count against the throttle. A sale holds
-    /// the code for this member (`LoyaltyStore.holdCode`); looking a guest up for a gift or a
+    /// the code for this member (`LoyaltyStore.lookUpAndHold`); looking a guest up for a gift or a
     /// message does not.
     func card(for code: PaymentCode, holdingForSale: Bool) async throws -> Result<CustomerCard, Refusal> {
         let limits = wrongCodeLimits(perMinute: try await tx.settings().wrongCodeLimitPerMinute)

@@ -59,10 +59,12 @@ extension LoyaltyStore {
         throw LoyaltyError.codeNotFound
     }
 
-    /// The guest behind a code, as `lookUp` finds them, with the code held for `staffID` as
-    /// `holdCode` would hold it, in one statement. `held` is false when another till took the
-    /// code first. The card is the code as it was before this hold, so a refusal is the one
-    /// `lookUp` would give, and a refused code is never held.
+    /// The guest behind a code, as `lookUp` finds them, with the code held for `staffID` in the
+    /// same statement: for the `code_hold_minutes` setting, so that only their sale can use it.
+    /// Looking again within the code's own lifetime renews the hold; an expired code is never
+    /// revived. `held` is false when another till took the code first. The card is the code as
+    /// it was before this hold, so a refusal is the one `lookUp` would give, and a refused code
+    /// is never held.
     public func lookUpAndHold(code: PaymentCode, for staffID: Int64, at now: Date) async throws -> (card: CustomerCard, held: Bool) {
         try await session.withConnection { connection in
             let settings = try await session.settings(on: connection)
@@ -95,27 +97,6 @@ extension LoyaltyStore {
             activeGifts: try CustomerGift.active(in: row, customerID: customerID)
         )
         return (card, validity)
-    }
-
-    /// Holds a code that is still fresh for the barista who looked its guest up, for the
-    /// `code_hold_minutes` setting, so that only their sale can use it. Looking again within the
-    /// code's own lifetime renews the hold; an expired code is never revived. Returns whether the
-    /// barista holds the code now; false when another till took it first.
-    @discardableResult
-    public func holdCode(_ code: PaymentCode, for staffID: Int64, at now: Date) async throws -> Bool {
-        try await session.withConnection { connection in
-            let settings = try await session.settings(on: connection)
-            guard settings.codeHoldMinutes > 0 else { return true }
-            let until = now.addingTimeInterval(TimeInterval(settings.codeHoldMinutes * 60))
-            let hold = HoldCode(code: code.digits, staffID: staffID, now: now, until: until)
-            if try await !connection.collect(hold, logger: logger).isEmpty { return true }
-            return try await connection.run(
-                """
-                SELECT 1 FROM payment_codes WHERE code = \(code.digits) AND held_by_staff_id = \(staffID) AND held_until > \(now)
-                """,
-                logger: logger
-            ).collect().count == 1
-        }
     }
 
     /// Lets go of a code the barista held: the draft was dropped, so another till may use it
@@ -214,7 +195,7 @@ struct LookUpCode: PlannedStatement {
     var now: Date
 }
 
-/// `LookUpCode` and `HoldCode` in one round trip (no hold when `until` is nil). The look-up reads
+/// `LookUpCode` and the code's hold in one round trip (no hold when `until` is nil). The look-up reads
 /// the code as it was when the statement began, before its own hold.
 struct LookUpAndHoldCode: PlannedStatement {
     static let parameters = StatementParameters<LookUpAndHoldCode>([
@@ -227,7 +208,11 @@ struct LookUpAndHoldCode: PlannedStatement {
     static let sql = parameters.sql(
         """
         WITH held AS (
-            \(HoldCode.update) AND :until::timestamptz IS NOT NULL
+            -- A fresh code, unless another barista's hold still runs.
+            UPDATE payment_codes SET held_by_staff_id = :staff_id, held_until = :until
+            WHERE code = :code AND expires_at > :now
+              AND (held_by_staff_id IS NULL OR held_until <= :now OR held_by_staff_id = :staff_id)
+              AND :until::timestamptz IS NOT NULL
             RETURNING 1
         ), card AS (
             \(LookUpCode.select)
@@ -268,28 +253,4 @@ struct IssueCode: PlannedStatement {
     var code: String
     var now: Date
     var expiresAt: Date
-}
-
-/// Holds a fresh code for a barista until `until`, unless another barista's hold still runs.
-struct HoldCode: PlannedStatement {
-    static let parameters = StatementParameters<HoldCode>([
-        .init("code", .text) { $0.code },
-        .init("staff_id", .int8) { $0.staffID },
-        .init("now", .timestamptz) { $0.now },
-        .init("until", .timestamptz) { $0.until },
-    ])
-
-    /// The hold without its RETURNING, for `LookUpAndHoldCode` to extend.
-    static let update = """
-        UPDATE payment_codes SET held_by_staff_id = :staff_id, held_until = :until
-        WHERE code = :code AND expires_at > :now
-          AND (held_by_staff_id IS NULL OR held_until <= :now OR held_by_staff_id = :staff_id)
-        """
-
-    static let sql = parameters.sql(update + "\nRETURNING 1")
-
-    var code: String
-    var staffID: Int64
-    var now: Date
-    var until: Date
 }
