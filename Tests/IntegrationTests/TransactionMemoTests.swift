@@ -148,6 +148,34 @@ import Testing
         }
     }
 
+    @Test func theFirstStatementFetchesTheGuestAsAReadByTelegramIDWouldGiveThem() async throws {
+        try await LoyaltyFixture.with { fixture in
+            let now = TestDefaults.now
+            let maria = try await fixture.guest(111_111_111)
+            _ = try await fixture.store.adjustPoints(customerID: maria.id, by: 40, reason: "Извинение", actor: .system, at: now)
+            let expected = try #require(try await fixture.store.customer(telegramID: 111_111_111))
+            try await store(fixture).transaction { tx in
+                let prefetch = UpdateLog.Prefetch(chatID: 111_111_111, guestTelegramID: 111_111_111, settings: true)
+                let fresh = try await tx.updates.record(bot: .client, updateID: 8, kind: "message", at: now, prefetching: prefetch)
+                #expect(fresh)
+                #expect(
+                    try await fixture.count(
+                        "WITH renamed AS (UPDATE customers SET first_name = 'Маша' RETURNING 1) SELECT count(*)::int FROM renamed") == 1)
+                // Handed out once, as fetched; a second read asks PostgreSQL.
+                #expect(try await tx.loyalty.customer(telegramID: 111_111_111) == expected)
+                #expect(try await tx.loyalty.customer(telegramID: 111_111_111)?.firstName == "Маша")
+            }
+            try await store(fixture).transaction { tx in
+                let prefetch = UpdateLog.Prefetch(chatID: 222_222_222, guestTelegramID: 222_222_222)
+                let fresh = try await tx.updates.record(bot: .client, updateID: 9, kind: "message", at: now, prefetching: prefetch)
+                #expect(fresh)
+                _ = try await fixture.guest(222_222_222, name: "Пётр")
+                #expect(try await tx.loyalty.customer(telegramID: 222_222_222) == nil, "a stranger when the update arrived")
+                #expect(try await tx.loyalty.customer(telegramID: 222_222_222)?.firstName == "Пётр")
+            }
+        }
+    }
+
     private func store(_ fixture: LoyaltyFixture) -> Store {
         Store(database: fixture.database, logger: fixture.logger) { PaymentCode(number: 123_456) }
     }

@@ -32,7 +32,7 @@ struct ClientBot: TelegramBot {
 
     /// Most updates read or end the chat's step; knowing it has none saves the delete.
     func prefetch(for update: TelegramUpdate) -> UpdateLog.Prefetch {
-        UpdateLog.Prefetch(chatID: update.privateChatID, settings: true)
+        UpdateLog.Prefetch(chatID: update.privateChatID, guestTelegramID: update.sender?.id, settings: true)
     }
 
     func apology(for update: TelegramUpdate) -> BotReply {

@@ -73,7 +73,8 @@ extension LoyaltyStore {
     }
 
     public func customer(telegramID: Int64) async throws -> Customer? {
-        try await session.withConnection { connection in
+        if let fetched = session.memo?.takeGuest(telegramID: telegramID) { return fetched }
+        return try await session.withConnection { connection in
             for try await row in try await connection.run(CustomerByTelegramID(telegramID: telegramID), logger: logger) {
                 return try Customer(row: row)
             }

@@ -13,14 +13,20 @@ public struct UpdateLog: SessionStore {
         public var chatID: Int64?
         /// The Telegram account to find a staff member for (the staff bot's door).
         public var staffTelegramID: Int64?
+        /// The Telegram account to find a registered guest for (the client bot's first read).
+        public var guestTelegramID: Int64?
         /// The owner's settings, which almost every step computes with.
         public var settings: Bool
         /// The campaigns running now, which a till's quote computes with.
         public var campaigns: Bool
 
-        public init(chatID: Int64? = nil, staffTelegramID: Int64? = nil, settings: Bool = false, campaigns: Bool = false) {
+        public init(
+            chatID: Int64? = nil, staffTelegramID: Int64? = nil, guestTelegramID: Int64? = nil, settings: Bool = false,
+            campaigns: Bool = false
+        ) {
             self.chatID = chatID
             self.staffTelegramID = staffTelegramID
+            self.guestTelegramID = guestTelegramID
             self.settings = settings
             self.campaigns = campaigns
         }
@@ -38,7 +44,8 @@ public struct UpdateLog: SessionStore {
         guard prefetch != .nothing else { return try await recordAlone(bot: bot, updateID: updateID, kind: kind, at: now) }
         let statement = RecordUpdate(
             bot: bot.rawValue, updateID: updateID, kind: String(kind.prefix(40)), now: now, chatID: prefetch.chatID,
-            staffTelegramID: prefetch.staffTelegramID, settings: prefetch.settings, campaigns: prefetch.campaigns)
+            staffTelegramID: prefetch.staffTelegramID, guestTelegramID: prefetch.guestTelegramID, settings: prefetch.settings,
+            campaigns: prefetch.campaigns)
         let rows = try await session.withConnection { connection in try await connection.collect(statement, logger: logger) }
         guard let row = rows.first else { return false }
         let (conversation, id, name, role, location, language, active, settingKeys, settingValues, campaigns) = try row.decode(
@@ -58,6 +65,10 @@ public struct UpdateLog: SessionStore {
                 member = StaffMember((id, name, role, location, language, active))
             }
             session.memo?.remember(staffMember: member, telegramID: telegramID)
+        }
+        if let telegramID = prefetch.guestTelegramID {
+            let registered = try Columns(row)("phone", as: String?.self) != nil
+            session.memo?.remember(guest: registered ? try Customer(row: row) : nil, telegramID: telegramID)
         }
         return true
     }
@@ -88,7 +99,8 @@ public struct UpdateLog: SessionStore {
     }
 }
 
-/// Records an update and, for a fresh one, reads the chat's step, the staff member writing, the
+/// Records an update and, for a fresh one, reads the chat's step, the staff member or the guest
+/// writing (the guest's columns by name, as `Customer(row:)` reads them), the
 /// settings (as two arrays of one aggregate, so the n-th key goes with the n-th value) and the
 /// running campaigns (as `CampaignStore.runningSelect` gives them).
 /// No row: the update was recorded before.
@@ -100,6 +112,7 @@ struct RecordUpdate: PlannedStatement {
         .init("now", .timestamptz) { $0.now },
         .init("chat_id", .int8) { $0.chatID },
         .init("staff_telegram_id", .int8) { $0.staffTelegramID },
+        .init("guest_telegram_id", .int8) { $0.guestTelegramID },
         .init("settings", .bool) { $0.settings },
         .init("campaigns", .bool) { $0.campaigns },
     ])
@@ -113,10 +126,14 @@ struct RecordUpdate: PlannedStatement {
             RETURNING 1
         )
         SELECT (SELECT data::text FROM conversations WHERE bot = :bot AND chat_id = :chat_id AND expires_at > :now),
-               s.id, s.display_name, s.role, s.location_id, s.language, s.active, settings.setting_keys, settings.setting_values,
-               CASE WHEN :campaigns THEN (\(CampaignStore.runningSelect)) END
+               s.id AS staff_id, s.display_name, s.role, s.location_id, s.language AS staff_language, s.active,
+               settings.setting_keys, settings.setting_values,
+               CASE WHEN :campaigns THEN (\(CampaignStore.runningSelect)) END AS campaigns, guest.*
         FROM recorded
         LEFT JOIN staff s ON s.telegram_id = :staff_telegram_id
+        LEFT JOIN LATERAL (
+            SELECT \(LoyaltyStore.customerColumns) FROM customers WHERE telegram_id = :guest_telegram_id AND anonymised_at IS NULL
+        ) AS guest ON true
         LEFT JOIN (
             SELECT array_agg(key) AS setting_keys, array_agg(value #>> '{}') AS setting_values
             FROM settings WHERE value #>> '{}' IS NOT NULL
@@ -129,6 +146,7 @@ struct RecordUpdate: PlannedStatement {
     var now: Date
     var chatID: Int64?
     var staffTelegramID: Int64?
+    var guestTelegramID: Int64?
     var settings: Bool
     var campaigns: Bool
 }
