@@ -21,6 +21,8 @@ struct PartnerAPIController {
         let group = router.group("api/v1").add(middleware: APIRequestScopeMiddleware())
         try api.registerHandlers(
             on: group, serverURL: URL(string: "/")!,
+            // Compact JSON: the pretty-printed default cost the encoder indentation on every answer.
+            configuration: Configuration(dateTranscoder: InternetDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [
                 // Outermost: failures of the key, rate-limit and idempotency checks themselves
                 // (a database that went away) become problems too.
