@@ -82,18 +82,15 @@ public struct DatabaseURL: Sendable, Equatable {
         /// A command or a test: connections opened on demand, closed after a minute idle, pinged
         /// while idle (PostgresNIO's defaults).
         case occasional
-        /// A serving instance: no keep-alive ping, half the pool kept open, and the other half
-        /// closed after 10 s idle rather than 60. PostgresNIO times an idle connection with a
-        /// sleeping task (in a task group of its own) that it starts each time the connection
-        /// goes back to the pool and cancels when it is lent again, and a cancelled sleep keeps
-        /// its task and dispatch timer until the deadline it was set for: heaptrack counted two
-        /// per served request with the defaults, about 100,000 alive at once under load, the
-        /// anonymous memory that grew (bench/README.md, "memory"). The pool lends its
-        /// lowest-numbered free connection first and starts no timer for the ones it keeps open,
-        /// so up to half the pool's size in concurrent requests starts no timer at all (the API's
-        /// sale 2.5 % faster side by side); above that, a connection idle for 10 s closes. (Keeping every connection open, `minimumConnections` equal to the pool's size,
-        /// left the pool unable to serve for 15 s after a PostgreSQL restart; with half of them,
-        /// `PostgresRestartLiveTests` serves again within 0.13 s.)
+        /// A serving instance: no keep-alive ping, and idle connections closed after 10 s rather
+        /// than 60. PostgresNIO times both with a sleeping task that it starts each time a
+        /// connection goes back to the pool and cancels when it is lent again, and a cancelled
+        /// sleep keeps its task and dispatch timer until the deadline it was set for (30 s and
+        /// 60 s): heaptrack counted two per served request, about 100,000 alive at once under
+        /// load, the anonymous memory that grew (bench/README.md, "memory"). With one timer of
+        /// 10 s, at most about ten thousand are alive, and no connection idles long enough for a
+        /// firewall to drop it unseen. (Keeping every connection open instead, with
+        /// `minimumConnections`, left the pool unable to serve for 15 s after a PostgreSQL restart.)
         case serving
     }
 
@@ -116,7 +113,6 @@ public struct DatabaseURL: Sendable, Equatable {
         if use == .serving {
             configuration.options.keepAliveBehavior = nil
             configuration.options.connectionIdleTimeout = .seconds(10)
-            configuration.options.minimumConnections = maximumConnections / 2
         }
         return configuration
     }
