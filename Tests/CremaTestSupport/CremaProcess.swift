@@ -12,6 +12,16 @@ public final class CremaProcess: @unchecked Sendable {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+
+        /// What to show of a failed run: from a trap's message on (Swift's crash report puts the
+        /// message and the crashed thread first, then pages of registers and images that a tail
+        /// would keep instead), else the last 2,000 characters.
+        public var stderrExcerpt: String {
+            guard let start = stderr.range(of: "Fatal error") ?? stderr.range(of: "Program crashed") else {
+                return String(stderr.suffix(2_000))
+            }
+            return String(stderr[start.lowerBound...].prefix(4_000))
+        }
     }
 
     /// Starts `crema` with `arguments`; the environment is exactly `environment` plus PATH (and a

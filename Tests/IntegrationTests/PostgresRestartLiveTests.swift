@@ -74,8 +74,8 @@ import Testing
             let stopTook = ContinuousClock.now - stopAsked
             stream.stop()
             await selling.value
-            #expect(outcome.status == 0, "round \(round): exit \(outcome.status)\n\(outcome.stderr.suffix(2_000))")
-            #expect(stopTook < .seconds(10), "round \(round): the stop took \(stopTook)\n\(outcome.stderr.suffix(2_000))")
+            #expect(outcome.status == 0, "round \(round): exit \(outcome.status)\n\(outcome.stderrExcerpt)")
+            #expect(stopTook < .seconds(10), "round \(round): the stop took \(stopTook)\n\(outcome.stderrExcerpt)")
             acknowledged.merge(stream.acknowledged) { first, _ in first }
             // The figures bench/README.md quotes.
             print(
