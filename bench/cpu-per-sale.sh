@@ -56,6 +56,11 @@ measure() { # label
     crema_before=$(ticks "$crema_pid")
     sleep "$seconds"
     sold=$(($(orders) - orders_before))
+    if [ "$sold" -le 0 ]; then
+        echo "$1: no sale in ${seconds}s, nothing to divide by; the server's last words:" >&2
+        tail -5 "$bench_workdir/serve.log" >&2
+        return
+    fi
     printf '%-34s %5d sales/s   ms of CPU a sale: PostgreSQL backends %.3f, its other processes %.3f, crema %.3f\n' \
         "$1" $((sold / seconds)) "$(echo "($(postgres_ticks backends) - $backends_before) * 10 / $sold" | bc -l)" \
         "$(echo "($(postgres_ticks background) - $background_before) * 10 / $sold" | bc -l)" \
