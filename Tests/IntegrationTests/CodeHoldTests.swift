@@ -102,7 +102,9 @@ import Testing
                         try await other.loyalty.lookUpAndHold(code: code, for: boris, at: TestDefaults.now).held
                     }
                 }
-                let deadline = ContinuousClock.now + .seconds(2)
+                // Generous: in a full parallel run Boris's task can take seconds to reach PostgreSQL,
+                // and the wait ends at the first sight of his lock.
+                let deadline = ContinuousClock.now + .seconds(20)
                 while try await fixture.count(Self.waitingForALock) == 0, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
